@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mm_ext: the allocator lab. Everything here calls a script in scripts/.
+#
+#   make          build mm_ext.ko (+ kunit/mm_ext_kunit.ko) for the test kernel
+#   make demo     boot the test kernel in QEMU and show what mm_ext exposes
+#   make check    every test: lint, the 6.1 build, KUnit in QEMU, leaks
+#   make lint     checkpatch --strict, kernel-doc, W=1 and sparse
+#   make compat   build against Debian's stock 6.1 headers (linux-headers-amd64)
+#   make kernel   build (once) and cache the debug test kernel
+#   make clean
+#
+# KDIR=<kernel build tree> builds against another kernel, e.g.
+#   make KDIR=/lib/modules/$(uname -r)/build
+# By default the cached test kernel is used (and built when missing).
+
+KDIR ?=
+SCRIPTS := $(CURDIR)/scripts
+
+all: modules
+
+modules:
+	@$(SCRIPTS)/build-modules.sh $(KDIR)
+
+kernel:
+	@$(SCRIPTS)/build-kernel.sh debug
+
+demo:
+	@$(SCRIPTS)/demo.sh
+
+check:
+	@$(SCRIPTS)/check.sh
+
+lint:
+	@$(SCRIPTS)/lint.sh $(KDIR)
+
+compat:
+	@$(SCRIPTS)/build-compat.sh
+
+clean:
+	@find . -path ./results -prune -o \( -name '*.o' -o -name '*.ko' \
+		-o -name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' \
+		-o -name modules.order -o -name Module.symvers -o -name '*.a' \) \
+		-type f -print | xargs -r rm -f
+	@rm -rf .tmp_versions
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+.PHONY: all modules kernel demo check lint compat clean help
+
+# Anything else is a mistake: say what there is.
+Makefile: ;
+%:
+	@echo "mm_ext: no target '$@'. Targets: all demo check lint compat kernel clean help" >&2
+	@exit 2

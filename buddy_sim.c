@@ -1,0 +1,699 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * buddy_sim - simulated zones managed by a binary buddy allocator.
+ *
+ * A zone is a run of real pages taken once from the kernel. It is split into
+ * naturally aligned blocks of 1 << order pages (order 0..BUDDY_SIM_MAX_ORDER),
+ * kept on one free list per order, as mm/page_alloc.c keeps a zone's
+ * free_area[]. Allocation takes the smallest order that fits and splits the
+ * rest down; a free merges the block with its buddy (pfn ^ (1 << order)) for
+ * as long as the buddy is free and of the same order.
+ *
+ * As with struct page, only the first page of a block (its head) carries the
+ * block's state and order: splitting and merging touch two heads per order,
+ * so every operation is O(BUDDY_SIM_MAX_ORDER) and never scans the zone.
+ */
+
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/math.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include <mm_ext/buddy_sim.h>
+#include "mm_ext_internal.h"
+
+enum buddy_sim_page_state {
+	BSP_TAIL = 0,		/* inside a block, not its head */
+	BSP_FREE,		/* head of a free block, on free_list[order] */
+	BSP_ALLOC,		/* head of an allocated block */
+};
+
+/* The descriptor of one page of the zone, the simulator's struct page. */
+struct buddy_sim_page {
+	struct list_head lru;	/* free_list[order] link while BSP_FREE */
+	u8 state;		/* enum buddy_sim_page_state */
+	u8 order;		/* block order, valid on heads only */
+	void *private;		/* the owner's data while allocated (slab_ext) */
+};
+
+struct buddy_sim {
+	char name[MM_EXT_NAME_MAX + 1];
+	struct list_head node;		/* on buddy_sim_zones */
+	void *base;			/* nr_pages * PAGE_SIZE bytes of vmalloc */
+	unsigned long nr_pages;
+	struct buddy_sim_page *pages;	/* one descriptor per page */
+
+	/*
+	 * Protects everything below: free lists, page descriptors, counters,
+	 * watermarks and failure injection. Taken with interrupts off, as
+	 * zone->lock is, so the zone may be used from any context.
+	 */
+	spinlock_t lock;
+	struct list_head free_list[BUDDY_SIM_MAX_ORDER + 1];
+	unsigned long nr_free[BUDDY_SIM_MAX_ORDER + 1];
+	unsigned long nr_free_pages;
+	u64 allocs, frees, failures, splits, merges, errors;
+	struct buddy_sim_extra extra;
+	struct buddy_sim_wmark wmark;
+	struct buddy_sim_fail fail;
+	u64 fail_attempts;		/* eligible allocations seen by injection */
+	struct rnd_state fail_rnd;	/* seeded per zone: runs are reproducible */
+};
+
+/* Protects buddy_sim_zones: the list of zones, and so the unique names. */
+static DEFINE_MUTEX(buddy_sim_zones_lock);
+static LIST_HEAD(buddy_sim_zones);
+
+static inline unsigned long zone_pfn(struct buddy_sim *zone, const void *addr)
+{
+	return ((unsigned long)addr - (unsigned long)zone->base) >> PAGE_SHIFT;
+}
+
+static inline void *zone_addr(struct buddy_sim *zone, unsigned long pfn)
+{
+	return zone->base + (pfn << PAGE_SHIFT);
+}
+
+/* Put the block at @pfn on the free list of @order. Caller holds zone->lock. */
+static void add_free_block(struct buddy_sim *zone, unsigned long pfn,
+			   unsigned int order)
+{
+	struct buddy_sim_page *page = &zone->pages[pfn];
+
+	page->state = BSP_FREE;
+	page->order = order;
+	list_add(&page->lru, &zone->free_list[order]);
+	zone->nr_free[order]++;
+	zone->nr_free_pages += 1UL << order;
+}
+
+static void del_free_block(struct buddy_sim *zone, unsigned long pfn,
+			   unsigned int order)
+{
+	struct buddy_sim_page *page = &zone->pages[pfn];
+
+	list_del(&page->lru);
+	page->state = BSP_TAIL;
+	zone->nr_free[order]--;
+	zone->nr_free_pages -= 1UL << order;
+}
+
+/*
+ * Give the block at @pfn back to the free lists, merging it with its buddy
+ * as far as it goes, as __free_one_page() does. A buddy past the end of an
+ * odd-sized zone does not exist, so the tail never merges beyond the zone.
+ */
+static void free_one_block(struct buddy_sim *zone, unsigned long pfn,
+			   unsigned int order)
+{
+	while (order < BUDDY_SIM_MAX_ORDER) {
+		unsigned long buddy = pfn ^ (1UL << order);
+		struct buddy_sim_page *bp;
+
+		if (buddy + (1UL << order) > zone->nr_pages)
+			break;
+		bp = &zone->pages[buddy];
+		if (bp->state != BSP_FREE || bp->order != order)
+			break;
+		del_free_block(zone, buddy, order);
+		zone->pages[pfn].state = BSP_TAIL;
+		pfn &= buddy;		/* the lower of the two heads the merged block */
+		order++;
+		zone->merges++;
+	}
+	add_free_block(zone, pfn, order);
+}
+
+/*
+ * Watermark check as __zone_watermark_ok() does it: the allocation must not
+ * take the free pages below min; __GFP_HIGH may dip to half of min, as
+ * ALLOC_MIN_RESERVE does. All-zero watermarks are off.
+ */
+static bool wmark_ok(struct buddy_sim *zone, gfp_t gfp, unsigned int order)
+{
+	unsigned long min = zone->wmark.min;
+
+	if (!min)
+		return true;
+	if (gfp & __GFP_HIGH)
+		min -= min / 2;
+	return zone->nr_free_pages >= (1UL << order) + min;
+}
+
+/* fail_page_alloc's rules, per zone: interval, probability, min order, times. */
+static bool should_fail(struct buddy_sim *zone, unsigned int order)
+{
+	struct buddy_sim_fail *f = &zone->fail;
+	bool fail = false;
+
+	if (!f->interval && !f->probability)
+		return false;
+	if (order < f->min_order || f->times == 0)
+		return false;
+	zone->fail_attempts++;
+	if (f->interval && zone->fail_attempts % f->interval == 0)
+		fail = true;
+	if (!fail && f->probability &&
+	    prandom_u32_state(&zone->fail_rnd) % 100 < f->probability)
+		fail = true;
+	if (fail && f->times > 0)
+		f->times--;
+	return fail;
+}
+
+static void count_crossings(struct buddy_sim *zone, unsigned long before)
+{
+	unsigned long after = zone->nr_free_pages;
+
+	if (zone->wmark.low && before >= zone->wmark.low && after < zone->wmark.low)
+		zone->extra.low_crossed++;
+	if (zone->wmark.min && before >= zone->wmark.min && after < zone->wmark.min)
+		zone->extra.min_crossed++;
+}
+
+/**
+ * buddy_sim_alloc() - allocate a block of 1 << @order pages from a zone
+ * @zone: the zone
+ * @gfp: allocation flags; __GFP_ZERO zeroes the block, __GFP_HIGH may use
+ *	 half of the min watermark reserve
+ * @order: block order, 0..BUDDY_SIM_MAX_ORDER
+ *
+ * Takes the smallest free block of at least @order and splits it down,
+ * putting each upper half back on the free list of its order, as expand()
+ * does. Never sleeps: the zone is protected by a spinlock.
+ *
+ * Return: the address of a block naturally aligned relative to the zone's
+ * start, or NULL when no block is free, @order is out of range, the min
+ * watermark forbids it or failure injection fires.
+ */
+void *buddy_sim_alloc(struct buddy_sim *zone, gfp_t gfp, unsigned int order)
+{
+	unsigned long flags, pfn, before;
+	unsigned int o;
+	void *addr = NULL;
+
+	if (!zone)
+		return NULL;
+	spin_lock_irqsave(&zone->lock, flags);
+	if (order > BUDDY_SIM_MAX_ORDER)
+		goto fail;
+	if (should_fail(zone, order)) {
+		zone->extra.injected_failures++;
+		goto fail;
+	}
+	if (!wmark_ok(zone, gfp, order)) {
+		zone->extra.wmark_failures++;
+		goto fail;
+	}
+	for (o = order; o <= BUDDY_SIM_MAX_ORDER; o++)
+		if (!list_empty(&zone->free_list[o]))
+			break;
+	if (o > BUDDY_SIM_MAX_ORDER)
+		goto fail;
+
+	before = zone->nr_free_pages;
+	pfn = list_first_entry(&zone->free_list[o], struct buddy_sim_page, lru) -
+	      zone->pages;
+	del_free_block(zone, pfn, o);
+	while (o > order) {
+		o--;
+		add_free_block(zone, pfn + (1UL << o), o);
+		zone->splits++;
+	}
+	zone->pages[pfn].state = BSP_ALLOC;
+	zone->pages[pfn].order = order;
+	zone->pages[pfn].private = NULL;
+	zone->allocs++;
+	count_crossings(zone, before);
+	spin_unlock_irqrestore(&zone->lock, flags);
+
+	addr = zone_addr(zone, pfn);
+	if (gfp & __GFP_ZERO)
+		memset(addr, 0, PAGE_SIZE << order);
+	return addr;
+
+fail:
+	zone->failures++;
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(buddy_sim_alloc);
+
+/*
+ * Why a free is refused, or NULL when it is good. Checked in the order a
+ * reader would: where the pointer is, then its alignment, then the state of
+ * the block it names. Caller holds zone->lock.
+ */
+static const char *bad_free_reason(struct buddy_sim *zone, const void *addr,
+				   unsigned int order, unsigned long *pfnp)
+{
+	unsigned long off = (unsigned long)addr - (unsigned long)zone->base;
+	struct buddy_sim_page *page;
+	unsigned long pfn;
+
+	if ((unsigned long)addr < (unsigned long)zone->base ||
+	    off >= zone->nr_pages << PAGE_SHIFT)
+		return "address outside the zone";
+	pfn = off >> PAGE_SHIFT;
+	*pfnp = pfn;
+	if (order > BUDDY_SIM_MAX_ORDER)
+		return "order out of range";
+	if (offset_in_page(off) || (pfn & ((1UL << order) - 1)))
+		return "address not aligned to a block of this order";
+	page = &zone->pages[pfn];
+	if (page->state != BSP_ALLOC)
+		return page->state == BSP_FREE ? "block already free (double free)" :
+						 "not the start of an allocated block";
+	if (page->order != order)
+		return "wrong order";
+	return NULL;
+}
+
+/**
+ * buddy_sim_free() - give a block back to its zone
+ * @zone: the zone it was allocated from
+ * @addr: the address buddy_sim_alloc() returned, or NULL (a no-op)
+ * @order: the order it was allocated with
+ *
+ * The block merges with its free buddy, order by order. A pointer outside
+ * the zone, not aligned to a block of @order, not the start of an allocated
+ * block, or freed with another order is reported with one "mm_ext:" line,
+ * counted in the zone's errors, and otherwise ignored: the zone is unchanged.
+ */
+void buddy_sim_free(struct buddy_sim *zone, void *addr, unsigned int order)
+{
+	unsigned long flags, pfn = ULONG_MAX;	/* set once @addr is inside */
+	const char *why;
+
+	if (!zone || !addr)
+		return;
+	spin_lock_irqsave(&zone->lock, flags);
+	why = bad_free_reason(zone, addr, order, &pfn);
+	if (why) {
+		/* Read what the report needs before the lock goes. */
+		bool inside = pfn < zone->nr_pages;
+		bool alloc = inside && zone->pages[pfn].state == BSP_ALLOC;
+		unsigned int real_order = inside ? zone->pages[pfn].order : 0;
+
+		zone->errors++;
+		spin_unlock_irqrestore(&zone->lock, flags);
+		if (alloc)
+			pr_err("mm_ext: zone %s: bad free of pfn %lu order %u: %s (allocated with order %u)\n",
+			       zone->name, pfn, order, why, real_order);
+		else if (inside)
+			pr_err("mm_ext: zone %s: bad free of pfn %lu order %u: %s\n",
+			       zone->name, pfn, order, why);
+		else
+			pr_err("mm_ext: zone %s: bad free of %p order %u: %s\n",
+			       zone->name, addr, order, why);
+		return;
+	}
+	zone->pages[pfn].private = NULL;
+	zone->frees++;
+	free_one_block(zone, pfn, order);
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+EXPORT_SYMBOL_GPL(buddy_sim_free);
+
+/**
+ * buddy_sim_info() - take a consistent snapshot of a zone's counters
+ * @zone: the zone
+ * @info: filled in
+ */
+void buddy_sim_info(struct buddy_sim *zone, struct buddy_sim_info *info)
+{
+	unsigned long flags;
+
+	memset(info, 0, sizeof(*info));
+	spin_lock_irqsave(&zone->lock, flags);
+	info->nr_pages = zone->nr_pages;
+	info->nr_free_pages = zone->nr_free_pages;
+	memcpy(info->nr_free, zone->nr_free, sizeof(info->nr_free));
+	info->nr_pcp = 0;
+	info->allocs = zone->allocs;
+	info->frees = zone->frees;
+	info->failures = zone->failures;
+	info->splits = zone->splits;
+	info->merges = zone->merges;
+	info->errors = zone->errors;
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+EXPORT_SYMBOL_GPL(buddy_sim_info);
+
+/**
+ * buddy_sim_drain() - return pages held in per-CPU lists to the free lists
+ * @zone: the zone
+ *
+ * Zones hold no per-CPU page lists yet, so every free page is already on
+ * the free lists and there is nothing to return.
+ */
+void buddy_sim_drain(struct buddy_sim *zone)
+{
+}
+EXPORT_SYMBOL_GPL(buddy_sim_drain);
+
+static void zone_free_memory(struct buddy_sim *zone)
+{
+	vfree(zone->base);
+	kvfree(zone->pages);
+	kfree(zone);
+}
+
+/**
+ * buddy_sim_create() - create a simulated zone of @nr_pages real pages
+ * @name: unique among zones: 1..31 characters, no '/' or white space
+ * @nr_pages: any count >= 1; the tail past the largest aligned blocks is
+ *	      carved into smaller ones, as a real zone's is
+ *
+ * The memory is taken once with vmalloc: a zone needs pages that are
+ * virtually contiguous and aligned only relative to its own start, and
+ * vmalloc provides far more than the 4 MiB an order-10 alloc_pages() could,
+ * without asking for physically contiguous memory. May sleep.
+ *
+ * Return: the zone, or ERR_PTR(-EINVAL) for a bad name or zero pages,
+ * ERR_PTR(-EEXIST) for a name in use, ERR_PTR(-ENOMEM) when the memory
+ * cannot be had (including more pages than the machine has).
+ */
+struct buddy_sim *buddy_sim_create(const char *name, unsigned long nr_pages)
+{
+	struct buddy_sim *zone, *z;
+	unsigned long pfn;
+	unsigned int o;
+
+	if (!mm_ext_name_valid(name) || nr_pages == 0)
+		return ERR_PTR(-EINVAL);
+	/* Refuse before vmalloc would, and warn, for what cannot exist. */
+	if (nr_pages > totalram_pages())
+		return ERR_PTR(-ENOMEM);
+
+	zone = kzalloc(sizeof(*zone), GFP_KERNEL);
+	if (!zone)
+		return ERR_PTR(-ENOMEM);
+	strscpy(zone->name, name, sizeof(zone->name));
+	zone->nr_pages = nr_pages;
+	zone->pages = kvcalloc(nr_pages, sizeof(*zone->pages),
+			       GFP_KERNEL | __GFP_NOWARN);
+	zone->base = __vmalloc(nr_pages << PAGE_SHIFT, GFP_KERNEL | __GFP_NOWARN);
+	if (!zone->pages || !zone->base) {
+		zone_free_memory(zone);
+		return ERR_PTR(-ENOMEM);
+	}
+	spin_lock_init(&zone->lock);
+	for (o = 0; o <= BUDDY_SIM_MAX_ORDER; o++)
+		INIT_LIST_HEAD(&zone->free_list[o]);
+	prandom_seed_state(&zone->fail_rnd, 42);
+	zone->fail.times = -1;
+
+	/* Largest naturally aligned blocks first, as memblock_free_pages() does. */
+	for (pfn = 0; pfn < nr_pages; pfn += 1UL << o) {
+		o = pfn ? min_t(unsigned int, __ffs(pfn), BUDDY_SIM_MAX_ORDER) :
+			  BUDDY_SIM_MAX_ORDER;
+		while (pfn + (1UL << o) > nr_pages)
+			o--;
+		add_free_block(zone, pfn, o);
+	}
+
+	mutex_lock(&buddy_sim_zones_lock);
+	list_for_each_entry(z, &buddy_sim_zones, node) {
+		if (!strcmp(z->name, name)) {
+			mutex_unlock(&buddy_sim_zones_lock);
+			zone_free_memory(zone);
+			return ERR_PTR(-EEXIST);
+		}
+	}
+	list_add_tail(&zone->node, &buddy_sim_zones);
+	mm_ext_debugfs_add_zone(zone);
+	mutex_unlock(&buddy_sim_zones_lock);
+	return zone;
+}
+EXPORT_SYMBOL_GPL(buddy_sim_create);
+
+/**
+ * buddy_sim_destroy() - destroy a zone and give its memory back
+ * @zone: the zone, or NULL (a no-op)
+ *
+ * Blocks still allocated are reported as a leak, by page count; the zone is
+ * freed anyway. The caller must not use the zone, or any block of it, again.
+ */
+void buddy_sim_destroy(struct buddy_sim *zone)
+{
+	unsigned long used;
+
+	if (IS_ERR_OR_NULL(zone))
+		return;
+	mutex_lock(&buddy_sim_zones_lock);
+	mm_ext_debugfs_remove_zone(zone);
+	list_del(&zone->node);
+	mutex_unlock(&buddy_sim_zones_lock);
+
+	used = zone->nr_pages - zone->nr_free_pages;
+	if (used)
+		pr_err("mm_ext: zone %s: destroyed with %lu of %lu pages still allocated (leak)\n",
+		       zone->name, used, zone->nr_pages);
+	zone_free_memory(zone);
+}
+EXPORT_SYMBOL_GPL(buddy_sim_destroy);
+
+/* At module unload: every zone a user left behind goes, reported as a leak. */
+void buddy_sim_destroy_all(void)
+{
+	struct buddy_sim *zone;
+
+	for (;;) {
+		mutex_lock(&buddy_sim_zones_lock);
+		zone = list_first_entry_or_null(&buddy_sim_zones, struct buddy_sim, node);
+		mutex_unlock(&buddy_sim_zones_lock);
+		if (!zone)
+			break;
+		if (zone != buddy_sim_default())
+			pr_err("mm_ext: zone %s: still present at unload, destroying it\n",
+			       zone->name);
+		buddy_sim_destroy(zone);
+	}
+}
+
+const char *buddy_sim_name(struct buddy_sim *zone)
+{
+	return zone->name;
+}
+
+/**
+ * buddy_sim_get_wmark() - read a zone's watermarks
+ * @zone: the zone
+ * @wm: filled in; all zero when watermarks are off
+ */
+void buddy_sim_get_wmark(struct buddy_sim *zone, struct buddy_sim_wmark *wm)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	*wm = zone->wmark;
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+EXPORT_SYMBOL_GPL(buddy_sim_get_wmark);
+
+/**
+ * buddy_sim_set_wmark() - set a zone's min/low/high watermarks, in pages
+ * @zone: the zone
+ * @wm: the watermarks; all zero turns them off
+ *
+ * While min is set, an allocation without __GFP_HIGH fails rather than take
+ * the zone's free pages below min; __GFP_HIGH may go down to min / 2.
+ *
+ * Return: 0, or -EINVAL unless min <= low <= high <= the zone's pages.
+ */
+int buddy_sim_set_wmark(struct buddy_sim *zone, const struct buddy_sim_wmark *wm)
+{
+	unsigned long flags;
+
+	if (wm->min > wm->low || wm->low > wm->high || wm->high > zone->nr_pages)
+		return -EINVAL;
+	spin_lock_irqsave(&zone->lock, flags);
+	zone->wmark = *wm;
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(buddy_sim_set_wmark);
+
+/**
+ * buddy_sim_auto_wmark() - watermarks for a zone of @nr_pages, the kernel's way
+ * @nr_pages: the zone's size
+ * @wm: filled in
+ *
+ * Derives them as __setup_per_zone_wmarks() derives them from
+ * min_free_kbytes, treating the zone as all of lowmem:
+ * min_free_kbytes = sqrt(kbytes * 16) clamped to 128..262144, min is that in
+ * pages, and low and high each add max(min / 4, pages * 10 / 10000)
+ * (watermark_scale_factor = 10). For zones too small for the kernel's
+ * 128 KiB floor, min is capped at a quarter of the zone so it stays usable.
+ */
+void buddy_sim_auto_wmark(unsigned long nr_pages, struct buddy_sim_wmark *wm)
+{
+	unsigned long kbytes = nr_pages << (PAGE_SHIFT - 10);
+	unsigned long min_kbytes = clamp(int_sqrt(kbytes * 16), 128UL, 262144UL);
+	unsigned long step;
+
+	wm->min = min(min_kbytes >> (PAGE_SHIFT - 10), nr_pages / 4);
+	step = max(wm->min / 4, mult_frac(nr_pages, 10UL, 10000UL));
+	wm->low = min(wm->min + step, nr_pages);
+	wm->high = min(wm->low + step, nr_pages);
+}
+EXPORT_SYMBOL_GPL(buddy_sim_auto_wmark);
+
+/**
+ * buddy_sim_get_fail() - read a zone's failure injection settings
+ * @zone: the zone
+ * @fail: filled in
+ */
+void buddy_sim_get_fail(struct buddy_sim *zone, struct buddy_sim_fail *fail)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	*fail = zone->fail;
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+EXPORT_SYMBOL_GPL(buddy_sim_get_fail);
+
+/**
+ * buddy_sim_set_fail() - set a zone's failure injection, as fail_page_alloc's
+ * @zone: the zone
+ * @fail: every interval-th eligible allocation fails, and each with
+ *	  probability percent; eligible are orders >= min_order, while times
+ *	  (-1: no limit) failures are left. Interval and probability 0: off.
+ *
+ * Setting restarts the interval count and the random stream (seeded the same
+ * every time), so a run is reproducible.
+ *
+ * Return: 0, or -EINVAL for a probability over 100, an order out of range
+ * or times below -1.
+ */
+int buddy_sim_set_fail(struct buddy_sim *zone, const struct buddy_sim_fail *fail)
+{
+	unsigned long flags;
+
+	if (fail->probability > 100 || fail->min_order > BUDDY_SIM_MAX_ORDER ||
+	    fail->times < -1)
+		return -EINVAL;
+	spin_lock_irqsave(&zone->lock, flags);
+	zone->fail = *fail;
+	zone->fail_attempts = 0;
+	prandom_seed_state(&zone->fail_rnd, 42);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(buddy_sim_set_fail);
+
+/**
+ * buddy_sim_get_extra() - a zone's watermark and injection counters
+ * @zone: the zone
+ * @extra: filled in
+ */
+void buddy_sim_get_extra(struct buddy_sim *zone, struct buddy_sim_extra *extra)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	*extra = zone->extra;
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+EXPORT_SYMBOL_GPL(buddy_sim_get_extra);
+
+/*
+ * One character per page, walking the zone block by block: a free block's
+ * head is 'a' + order and its other pages '.', an allocated block's head is
+ * 'A' + order and its other pages '#'. Returns a kvmalloc'd buffer of
+ * *nr_pages characters, or NULL.
+ */
+char *buddy_sim_pagemap(struct buddy_sim *zone, unsigned long *nr_pages)
+{
+	unsigned long flags, pfn, n;
+	char *map;
+
+	map = kvmalloc(zone->nr_pages, GFP_KERNEL);
+	if (!map)
+		return NULL;
+	spin_lock_irqsave(&zone->lock, flags);
+	for (pfn = 0; pfn < zone->nr_pages; pfn += n) {
+		struct buddy_sim_page *page = &zone->pages[pfn];
+		bool is_free = page->state == BSP_FREE;
+
+		n = 1UL << page->order;
+		map[pfn] = (is_free ? 'a' : 'A') + page->order;
+		memset(map + pfn + 1, is_free ? '.' : '#', n - 1);
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+	*nr_pages = zone->nr_pages;
+	return map;
+}
+
+/* mm/vmstat.c fill_contig_page_info(), from a snapshot. */
+static void contig_info(const struct buddy_sim_info *info, unsigned int suitable,
+			unsigned long *free_pages, unsigned long *blocks_total,
+			unsigned long *blocks_suitable)
+{
+	unsigned int o;
+
+	*free_pages = 0;
+	*blocks_total = 0;
+	*blocks_suitable = 0;
+	for (o = 0; o <= BUDDY_SIM_MAX_ORDER; o++) {
+		*blocks_total += info->nr_free[o];
+		*free_pages += info->nr_free[o] << o;
+		if (o >= suitable)
+			*blocks_suitable += info->nr_free[o] << (o - suitable);
+	}
+}
+
+/**
+ * buddy_sim_unusable_index() - mm/vmstat.c's unusable free space index
+ * @info: a snapshot from buddy_sim_info()
+ * @order: the allocation order asked about
+ *
+ * Return: how much of the free memory cannot serve an allocation of @order,
+ * 0 (none) to 1000 (all, or no free memory); 0 for @order out of range.
+ */
+int buddy_sim_unusable_index(const struct buddy_sim_info *info, unsigned int order)
+{
+	unsigned long free_pages, total, suitable;
+
+	if (order > BUDDY_SIM_MAX_ORDER)
+		return 0;
+	contig_info(info, order, &free_pages, &total, &suitable);
+	if (!free_pages)
+		return 1000;
+	return div64_u64((u64)(free_pages - (suitable << order)) * 1000ULL, free_pages);
+}
+EXPORT_SYMBOL_GPL(buddy_sim_unusable_index);
+
+/**
+ * buddy_sim_extfrag_index() - mm/vmstat.c's external fragmentation index
+ * @info: a snapshot from buddy_sim_info()
+ * @order: the allocation order asked about
+ *
+ * Return: -1000 when an allocation of @order would succeed; otherwise
+ * 0 (it fails for lack of memory) to 1000 (it fails for fragmentation);
+ * 0 with no free block at all or @order out of range.
+ */
+int buddy_sim_extfrag_index(const struct buddy_sim_info *info, unsigned int order)
+{
+	unsigned long free_pages, total, suitable;
+	unsigned long requested = 1UL << order;
+
+	if (order > BUDDY_SIM_MAX_ORDER)
+		return 0;
+	contig_info(info, order, &free_pages, &total, &suitable);
+	if (!total)
+		return 0;
+	if (suitable)
+		return -1000;
+	return 1000 - div64_u64(1000 + div64_u64(free_pages * 1000ULL, requested), total);
+}
+EXPORT_SYMBOL_GPL(buddy_sim_extfrag_index);

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * slab_ext - kmem_cache-style object caches carved from the pages of a
+ * buddy_sim zone.
+ */
+#ifndef _MM_EXT_SLAB_EXT_H
+#define _MM_EXT_SLAB_EXT_H
+
+#include <linux/types.h>
+#include <linux/gfp.h>
+#include <linux/slab.h>
+#include <mm_ext/buddy_sim.h>
+
+struct slab_ext_cache;			/* opaque */
+
+struct slab_ext_info {
+	unsigned int object_size;	/* as asked */
+	unsigned int size;		/* stride, metadata and alignment included */
+	unsigned int objs_per_slab;
+	unsigned int order;		/* pages per slab = 1 << order */
+	unsigned long nr_full, nr_partial, nr_empty; /* slabs on each list */
+	unsigned long active_objs, total_objs;
+	u64 allocs, frees, errors;
+};
+
+struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
+					     const char *name, unsigned int size,
+					     unsigned int align, slab_flags_t flags,
+					     void (*ctor)(void *));
+void *slab_ext_alloc(struct slab_ext_cache *cache, gfp_t gfp);
+void slab_ext_free(struct slab_ext_cache *cache, void *obj);
+int slab_ext_shrink(struct slab_ext_cache *cache);
+void slab_ext_cache_destroy(struct slab_ext_cache *cache);
+void slab_ext_cache_info(struct slab_ext_cache *cache, struct slab_ext_info *info);
+
+void *slab_ext_kmalloc(size_t size, gfp_t gfp);
+void slab_ext_kfree(const void *obj);
+size_t slab_ext_ksize(const void *obj);
+
+#endif /* _MM_EXT_SLAB_EXT_H */

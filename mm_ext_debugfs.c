@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every debugfs file of mm_ext, in one place, under /sys/kernel/debug/mm_ext/.
+ * The layers know nothing of debugfs: they call the add/remove hooks below
+ * when an object appears or goes, and this file shows it. Every file is
+ * root-only. A rejected write returns an errno, says why in one "mm_ext:"
+ * line and changes nothing.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/kernel.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include <mm_ext/buddy_sim.h>
+#include "mm_ext_internal.h"
+
+#define MM_EXT_WRITE_MAX 64	/* longest command any file accepts */
+
+static struct dentry *mm_ext_root;
+static struct dentry *mm_ext_buddy_dir;
+
+/*
+ * Copy a short command from user space into @buf as a trimmed string.
+ * Over-long or NUL-holding input is refused: it can only be a mistake.
+ */
+static int read_user_cmd(const char __user *ubuf, size_t count, char *buf,
+			 size_t size, char **cmd)
+{
+	if (count == 0 || count >= size) {
+		pr_err("mm_ext: write of %zu bytes refused (1..%zu accepted)\n",
+		       count, size - 1);
+		return -EINVAL;
+	}
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (strlen(buf) != count) {
+		pr_err("mm_ext: write holding a NUL byte refused\n");
+		return -EINVAL;
+	}
+	*cmd = strim(buf);
+	return 0;
+}
+
+/* buddy/<zone>/buddyinfo: /proc/buddyinfo's line, byte for byte. */
+static int buddyinfo_show(struct seq_file *m, void *v)
+{
+	struct buddy_sim *zone = m->private;
+	struct buddy_sim_info info;
+	unsigned int o;
+
+	buddy_sim_info(zone, &info);
+	seq_printf(m, "Node %d, zone %8s ", 0, buddy_sim_name(zone));
+	for (o = 0; o <= BUDDY_SIM_MAX_ORDER; o++)
+		seq_printf(m, "%6lu ", info.nr_free[o]);
+	seq_putc(m, '\n');
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(buddyinfo);
+
+/* buddy/<zone>/unusable_index: /sys/kernel/debug/extfrag/unusable_index's line. */
+static int unusable_index_show(struct seq_file *m, void *v)
+{
+	struct buddy_sim *zone = m->private;
+	struct buddy_sim_info info;
+	unsigned int o;
+	int index;
+
+	buddy_sim_info(zone, &info);
+	seq_printf(m, "Node %d, zone %8s ", 0, buddy_sim_name(zone));
+	for (o = 0; o <= BUDDY_SIM_MAX_ORDER; o++) {
+		index = buddy_sim_unusable_index(&info, o);
+		seq_printf(m, "%d.%03d ", index / 1000, index % 1000);
+	}
+	seq_putc(m, '\n');
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(unusable_index);
+
+/* buddy/<zone>/extfrag_index: /sys/kernel/debug/extfrag/extfrag_index's line. */
+static int extfrag_index_show(struct seq_file *m, void *v)
+{
+	struct buddy_sim *zone = m->private;
+	struct buddy_sim_info info;
+	unsigned int o;
+	int index;
+
+	buddy_sim_info(zone, &info);
+	seq_printf(m, "Node %d, zone %8s ", 0, buddy_sim_name(zone));
+	for (o = 0; o <= BUDDY_SIM_MAX_ORDER; o++) {
+		index = buddy_sim_extfrag_index(&info, o);
+		seq_printf(m, "%2d.%03d ", index / 1000, index % 1000);
+	}
+	seq_putc(m, '\n');
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(extfrag_index);
+
+/* buddy/<zone>/stats: every field of buddy_sim_info, then the zone's extras. */
+static int zone_stats_show(struct seq_file *m, void *v)
+{
+	struct buddy_sim *zone = m->private;
+	struct buddy_sim_info info;
+	struct buddy_sim_extra extra;
+	struct buddy_sim_wmark wm;
+	unsigned int o;
+
+	buddy_sim_info(zone, &info);
+	buddy_sim_get_extra(zone, &extra);
+	buddy_sim_get_wmark(zone, &wm);
+	seq_printf(m, "nr_pages %lu\n", info.nr_pages);
+	seq_printf(m, "nr_free_pages %lu\n", info.nr_free_pages);
+	for (o = 0; o <= BUDDY_SIM_MAX_ORDER; o++)
+		seq_printf(m, "nr_free_%u %lu\n", o, info.nr_free[o]);
+	seq_printf(m, "nr_pcp %lu\n", info.nr_pcp);
+	seq_printf(m, "allocs %llu\n", info.allocs);
+	seq_printf(m, "frees %llu\n", info.frees);
+	seq_printf(m, "failures %llu\n", info.failures);
+	seq_printf(m, "splits %llu\n", info.splits);
+	seq_printf(m, "merges %llu\n", info.merges);
+	seq_printf(m, "errors %llu\n", info.errors);
+	seq_printf(m, "wmark_min %lu\n", wm.min);
+	seq_printf(m, "wmark_low %lu\n", wm.low);
+	seq_printf(m, "wmark_high %lu\n", wm.high);
+	seq_printf(m, "low_crossed %llu\n", extra.low_crossed);
+	seq_printf(m, "min_crossed %llu\n", extra.min_crossed);
+	seq_printf(m, "wmark_failures %llu\n", extra.wmark_failures);
+	seq_printf(m, "injected_failures %llu\n", extra.injected_failures);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(zone_stats);
+
+/* buddy/<zone>/pagemap: one character a page, 64 pages a line. */
+static int pagemap_show(struct seq_file *m, void *v)
+{
+	struct buddy_sim *zone = m->private;
+	unsigned long nr, pfn;
+	char *map;
+
+	map = buddy_sim_pagemap(zone, &nr);
+	if (!map)
+		return -ENOMEM;
+	for (pfn = 0; pfn < nr; pfn += 64)
+		seq_printf(m, "%6lu %.*s\n", pfn, (int)min(64UL, nr - pfn), map + pfn);
+	kvfree(map);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pagemap);
+
+/*
+ * buddy/<zone>/watermarks: reads "min N\nlow N\nhigh N\n"; takes
+ * "MIN LOW HIGH" in pages, "auto" (derived from the zone size as
+ * mm/page_alloc.c derives them from min_free_kbytes) or "off".
+ */
+static int watermarks_show(struct seq_file *m, void *v)
+{
+	struct buddy_sim_wmark wm;
+
+	buddy_sim_get_wmark(m->private, &wm);
+	seq_printf(m, "min %lu\nlow %lu\nhigh %lu\n", wm.min, wm.low, wm.high);
+	return 0;
+}
+
+static int watermarks_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, watermarks_show, inode->i_private);
+}
+
+static ssize_t watermarks_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct buddy_sim *zone = file_inode(file)->i_private;
+	struct buddy_sim_wmark wm = { 0 };
+	char buf[MM_EXT_WRITE_MAX], *cmd, extra;
+	struct buddy_sim_info info;
+	int ret;
+
+	ret = read_user_cmd(ubuf, count, buf, sizeof(buf), &cmd);
+	if (ret)
+		return ret;
+	if (!strcmp(cmd, "auto")) {
+		buddy_sim_info(zone, &info);
+		buddy_sim_auto_wmark(info.nr_pages, &wm);
+	} else if (strcmp(cmd, "off") &&
+		   sscanf(cmd, "%lu %lu %lu %c", &wm.min, &wm.low, &wm.high, &extra) != 3) {
+		pr_err("mm_ext: zone %s: watermarks takes \"MIN LOW HIGH\", \"auto\" or \"off\"\n",
+		       buddy_sim_name(zone));
+		return -EINVAL;
+	}
+	ret = buddy_sim_set_wmark(zone, &wm);
+	if (ret) {
+		pr_err("mm_ext: zone %s: watermarks need min <= low <= high <= nr_pages\n",
+		       buddy_sim_name(zone));
+		return ret;
+	}
+	return count;
+}
+
+static const struct file_operations watermarks_fops = {
+	.owner = THIS_MODULE,
+	.open = watermarks_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = watermarks_write,
+};
+
+/*
+ * buddy/<zone>/fail/{interval,probability,min_order,times}: one knob per
+ * file, as fail_page_alloc has; the file's name says which knob.
+ */
+static int fail_knob(struct file *file, struct buddy_sim_fail *f, int **val)
+{
+	const char *knob = file->f_path.dentry->d_name.name;
+
+	if (!strcmp(knob, "interval"))
+		*val = (int *)&f->interval;
+	else if (!strcmp(knob, "probability"))
+		*val = (int *)&f->probability;
+	else if (!strcmp(knob, "min_order"))
+		*val = (int *)&f->min_order;
+	else if (!strcmp(knob, "times"))
+		*val = &f->times;
+	else
+		return -ENOENT;
+	return 0;
+}
+
+static ssize_t fail_read(struct file *file, char __user *ubuf, size_t count,
+			 loff_t *ppos)
+{
+	struct buddy_sim *zone = file_inode(file)->i_private;
+	struct buddy_sim_fail f;
+	char buf[24];
+	int *val, len, ret;
+
+	buddy_sim_get_fail(zone, &f);
+	ret = fail_knob(file, &f, &val);
+	if (ret)
+		return ret;
+	len = scnprintf(buf, sizeof(buf), "%d\n", *val);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t fail_write(struct file *file, const char __user *ubuf,
+			  size_t count, loff_t *ppos)
+{
+	struct buddy_sim *zone = file_inode(file)->i_private;
+	char buf[MM_EXT_WRITE_MAX], *cmd;
+	struct buddy_sim_fail f;
+	int *val, ret;
+
+	ret = read_user_cmd(ubuf, count, buf, sizeof(buf), &cmd);
+	if (ret)
+		return ret;
+	buddy_sim_get_fail(zone, &f);
+	ret = fail_knob(file, &f, &val);
+	if (ret)
+		return ret;
+	if (kstrtoint(cmd, 0, val) || (val != &f.times && *val < 0) ||
+	    buddy_sim_set_fail(zone, &f)) {
+		pr_err("mm_ext: zone %s: fail/%s: bad value \"%s\" (interval >= 0, probability 0..100, min_order 0..%d, times >= -1)\n",
+		       buddy_sim_name(zone), file->f_path.dentry->d_name.name, cmd,
+		       BUDDY_SIM_MAX_ORDER);
+		return -EINVAL;
+	}
+	return count;
+}
+
+static const struct file_operations fail_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = fail_read,
+	.write = fail_write,
+	.llseek = default_llseek,
+};
+
+/* Called with the zone list lock held, so names cannot race. */
+void mm_ext_debugfs_add_zone(struct buddy_sim *zone)
+{
+	struct dentry *dir, *fail;
+
+	if (!mm_ext_buddy_dir)
+		return;
+	dir = debugfs_create_dir(buddy_sim_name(zone), mm_ext_buddy_dir);
+	debugfs_create_file("buddyinfo", 0400, dir, zone, &buddyinfo_fops);
+	debugfs_create_file("unusable_index", 0400, dir, zone, &unusable_index_fops);
+	debugfs_create_file("extfrag_index", 0400, dir, zone, &extfrag_index_fops);
+	debugfs_create_file("stats", 0400, dir, zone, &zone_stats_fops);
+	debugfs_create_file("pagemap", 0400, dir, zone, &pagemap_fops);
+	debugfs_create_file("watermarks", 0600, dir, zone, &watermarks_fops);
+	fail = debugfs_create_dir("fail", dir);
+	debugfs_create_file("interval", 0600, fail, zone, &fail_fops);
+	debugfs_create_file("probability", 0600, fail, zone, &fail_fops);
+	debugfs_create_file("min_order", 0600, fail, zone, &fail_fops);
+	debugfs_create_file("times", 0600, fail, zone, &fail_fops);
+}
+
+/*
+ * debugfs_remove() waits for readers and writers already inside a file to
+ * leave, so the zone may be freed once this returns.
+ */
+void mm_ext_debugfs_remove_zone(struct buddy_sim *zone)
+{
+	if (mm_ext_buddy_dir)
+		debugfs_lookup_and_remove(buddy_sim_name(zone), mm_ext_buddy_dir);
+}
+
+int mm_ext_debugfs_init(void)
+{
+	mm_ext_root = debugfs_create_dir("mm_ext", NULL);
+	if (IS_ERR(mm_ext_root)) {
+		/* debugfs off or locked down: the allocators still work. */
+		mm_ext_root = NULL;
+		return 0;
+	}
+	mm_ext_buddy_dir = debugfs_create_dir("buddy", mm_ext_root);
+	return 0;
+}
+
+void mm_ext_debugfs_exit(void)
+{
+	debugfs_remove(mm_ext_root);
+	mm_ext_root = NULL;
+	mm_ext_buddy_dir = NULL;
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm_ext - an allocator lab: simulated buddy zones, slab caches on top of
+ * them and mempools on top of those, all visible in debugfs.
+ *
+ * Module init and exit, parameters, and the zone named "default".
+ */
+
+#define pr_fmt(fmt) fmt
+
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include <mm_ext/buddy_sim.h>
+#include "mm_ext_internal.h"
+
+static unsigned long default_pages = 4096;
+module_param(default_pages, ulong, 0444);
+MODULE_PARM_DESC(default_pages,
+		 "pages in the zone \"default\" (default 4096 = 16 MiB with 4 KiB pages; 1 .. half of RAM)");
+
+/* Set once at init, before any user can see the module; read-only after. */
+static struct buddy_sim *default_zone;
+
+/**
+ * buddy_sim_default() - the zone the module creates at load
+ *
+ * Return: the zone named "default", sized by the default_pages parameter.
+ */
+struct buddy_sim *buddy_sim_default(void)
+{
+	return default_zone;
+}
+EXPORT_SYMBOL_GPL(buddy_sim_default);
+
+static int __init mm_ext_init(void)
+{
+	unsigned long max_pages = totalram_pages() / 2;
+	int ret;
+
+	if (default_pages < 1 || default_pages > max_pages) {
+		pr_err("mm_ext: default_pages=%lu is out of range 1..%lu (half of RAM)\n",
+		       default_pages, max_pages);
+		return -EINVAL;
+	}
+	ret = mm_ext_debugfs_init();
+	if (ret)
+		return ret;
+	default_zone = buddy_sim_create("default", default_pages);
+	if (IS_ERR(default_zone)) {
+		ret = PTR_ERR(default_zone);
+		pr_err("mm_ext: cannot create the default zone of %lu pages: %d\n",
+		       default_pages, ret);
+		mm_ext_debugfs_exit();
+		return ret;
+	}
+	pr_info("mm_ext: loaded, zone default has %lu pages\n", default_pages);
+	return 0;
+}
+
+static void __exit mm_ext_exit(void)
+{
+	buddy_sim_destroy_all();
+	mm_ext_debugfs_exit();
+	pr_info("mm_ext: unloaded\n");
+}
+
+module_init(mm_ext_init);
+module_exit(mm_ext_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("mm_ext: buddy zones, slab caches and mempools to watch, measure and test");
+MODULE_AUTHOR("The mm_ext developers");

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make demo: boot the test kernel, load mm_ext, show what it exposes, exit.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+kdir=$("$MM_EXT_TOP/scripts/build-kernel.sh" debug)
+"$MM_EXT_TOP/scripts/build-modules.sh" "$kdir" >/dev/null
+log="$MM_EXT_TOP/results/demo.log"
+status=0
+"$MM_EXT_TOP/scripts/qemu-run.sh" -q -k "$kdir" -t 300 -l "$log" demo || status=$?
+# What the guest printed, without the boot chatter and the run's markers.
+sed -n '/^MM_EXT_BOOTED/,/^MM_EXT_END/p' "$log" |
+	grep -vE '^MM_EXT_(BOOTED|END|TAINT|UNLOADED)' | sed 's/^MM_EXT_SAY: /==> /'
+log "the whole console log is in $log"
+exit $status

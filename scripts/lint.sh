@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make lint: checkpatch --strict, sparse (C=2: every file), W=1 and
+# kernel-doc over the sources; any warning fails. KDIR as for make.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+need_pkgs perl sparse make gcc
+kdir=${1:-$("$MM_EXT_TOP/scripts/build-kernel.sh" debug)}
+src=$(ksrc_dir)
+cd "$MM_EXT_TOP"
+mapfile -t files < <(find . -path ./results -prune -o \( -name '*.[ch]' -not -name '*.mod.c' \) -print | sort)
+status=0
+
+log "checkpatch --strict on ${#files[@]} files"
+out=$("$src/scripts/checkpatch.pl" --strict --no-tree --terse --show-types -f "${files[@]}" 2>&1 || true)
+if grep -qE '(ERROR|WARNING|CHECK):' <<< "$out"; then
+	grep -E '(ERROR|WARNING|CHECK):' <<< "$out" >&2
+	log "checkpatch: FAILED"; status=1
+else
+	log "checkpatch: clean"
+fi
+
+log "kernel-doc on every exported function"
+missing=0
+for f in $(grep -l 'EXPORT_SYMBOL' "${files[@]}"); do
+	for sym in $(sed -n 's/^EXPORT_SYMBOL\(_GPL\)\?(\(.*\));/\2/p' "$f"); do
+		grep -qE "^ \* $sym\(\) - " "$f" || { log "  $f: $sym has no kernel-doc"; missing=1; }
+	done
+done
+kd=$(perl "$src/scripts/kernel-doc" -none -Wall "${files[@]}" 2>&1 || true)
+if [ -n "$kd" ] || [ $missing -ne 0 ]; then
+	[ -z "$kd" ] || echo "$kd" >&2
+	log "kernel-doc: FAILED"; status=1
+else
+	log "kernel-doc: clean"
+fi
+
+# W=1 and sparse each from a clean tree, so every file is compiled and checked.
+for mode in "W=1" "C=2"; do
+	make -s clean >/dev/null
+	log "building with $mode"
+	out=$(make -C "$kdir" M="$MM_EXT_TOP" $mode modules 2>&1 || echo "error: build failed")
+	if grep -qiE 'warning:|error:' <<< "$out"; then
+		grep -iE -B2 'warning:|error:' <<< "$out" >&2
+		log "$mode: FAILED"; status=1
+	else
+		log "$mode: clean"
+	fi
+done
+exit $status
