@@ -2,7 +2,7 @@
 # Shared shell helpers for the mm_ext scripts. Sourced, not run.
 
 MM_EXT_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-MM_EXT_CACHE=${MM_EXT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mm_ext}
+MM_EXT_CACHE=${MM_EXT_CACHE:-${XDG_CACHE_HOME:-${HOME:-/var/tmp}/.cache}/mm_ext}
 KSRC_PKG=linux-source-6.12
 
 log() { printf '[mm_ext] %s\n' "$*" >&2; }
@@ -31,7 +31,7 @@ need_pkgs() {
 }
 
 # Packages every kernel build and QEMU run needs.
-KERNEL_BUILD_PKGS=(make gcc flex bison bc libelf-dev libssl-dev cpio kmod xz-utils
+KERNEL_BUILD_PKGS=(make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio kmod xz-utils
 		   python3 dwarves "$KSRC_PKG")
 QEMU_PKGS=(qemu-system-x86 busybox-static cpio gzip kmod)
 
