@@ -40,7 +40,7 @@ struct buddy_sim_page {
 	struct list_head lru;	/* free_list[order] link while BSP_FREE */
 	u8 state;		/* enum buddy_sim_page_state */
 	u8 order;		/* block order, valid on heads only */
-	void *private;		/* the owner's data while allocated (slab_ext) */
+	struct buddy_sim_owner owner; /* the block owner's data (slab_ext) */
 };
 
 struct buddy_sim {
@@ -70,11 +70,6 @@ struct buddy_sim {
 /* Protects buddy_sim_zones: the list of zones, and so the unique names. */
 static DEFINE_MUTEX(buddy_sim_zones_lock);
 static LIST_HEAD(buddy_sim_zones);
-
-static inline unsigned long zone_pfn(struct buddy_sim *zone, const void *addr)
-{
-	return ((unsigned long)addr - (unsigned long)zone->base) >> PAGE_SHIFT;
-}
 
 static inline void *zone_addr(struct buddy_sim *zone, unsigned long pfn)
 {
@@ -229,7 +224,6 @@ void *buddy_sim_alloc(struct buddy_sim *zone, gfp_t gfp, unsigned int order)
 	}
 	zone->pages[pfn].state = BSP_ALLOC;
 	zone->pages[pfn].order = order;
-	zone->pages[pfn].private = NULL;
 	zone->allocs++;
 	count_crossings(zone, before);
 	spin_unlock_irqrestore(&zone->lock, flags);
@@ -246,6 +240,8 @@ fail:
 }
 EXPORT_SYMBOL_GPL(buddy_sim_alloc);
 
+static const char bad_free_wrong_order[] = "wrong order";
+
 /*
  * Why a free is refused, or NULL when it is good. Checked in the order a
  * reader would: where the pointer is, then its alignment, then the state of
@@ -254,25 +250,22 @@ EXPORT_SYMBOL_GPL(buddy_sim_alloc);
 static const char *bad_free_reason(struct buddy_sim *zone, const void *addr,
 				   unsigned int order, unsigned long *pfnp)
 {
-	unsigned long off = (unsigned long)addr - (unsigned long)zone->base;
+	unsigned long pfn = buddy_sim_pfn(zone, addr);
 	struct buddy_sim_page *page;
-	unsigned long pfn;
 
-	if ((unsigned long)addr < (unsigned long)zone->base ||
-	    off >= zone->nr_pages << PAGE_SHIFT)
+	if (pfn == ULONG_MAX)
 		return "address outside the zone";
-	pfn = off >> PAGE_SHIFT;
 	*pfnp = pfn;
 	if (order > BUDDY_SIM_MAX_ORDER)
 		return "order out of range";
-	if (offset_in_page(off) || (pfn & ((1UL << order) - 1)))
+	if (offset_in_page(addr) || (pfn & ((1UL << order) - 1)))
 		return "address not aligned to a block of this order";
 	page = &zone->pages[pfn];
 	if (page->state != BSP_ALLOC)
 		return page->state == BSP_FREE ? "block already free (double free)" :
 						 "not the start of an allocated block";
 	if (page->order != order)
-		return "wrong order";
+		return bad_free_wrong_order;
 	return NULL;
 }
 
@@ -299,23 +292,21 @@ void buddy_sim_free(struct buddy_sim *zone, void *addr, unsigned int order)
 	if (why) {
 		/* Read what the report needs before the lock goes. */
 		bool inside = pfn < zone->nr_pages;
-		bool alloc = inside && zone->pages[pfn].state == BSP_ALLOC;
 		unsigned int real_order = inside ? zone->pages[pfn].order : 0;
 
 		zone->errors++;
 		spin_unlock_irqrestore(&zone->lock, flags);
-		if (alloc)
-			pr_err("mm_ext: zone %s: bad free of pfn %lu order %u: %s (allocated with order %u)\n",
-			       zone->name, pfn, order, why, real_order);
+		if (why == bad_free_wrong_order)
+			mm_ext_report("zone %s: bad free of pfn %lu order %u: it has order %u\n",
+				      zone->name, pfn, order, real_order);
 		else if (inside)
-			pr_err("mm_ext: zone %s: bad free of pfn %lu order %u: %s\n",
-			       zone->name, pfn, order, why);
+			mm_ext_report("zone %s: bad free of pfn %lu order %u: %s\n",
+				      zone->name, pfn, order, why);
 		else
-			pr_err("mm_ext: zone %s: bad free of %p order %u: %s\n",
-			       zone->name, addr, order, why);
+			mm_ext_report("zone %s: bad free of %p order %u: %s\n",
+				      zone->name, addr, order, why);
 		return;
 	}
-	zone->pages[pfn].private = NULL;
 	zone->frees++;
 	free_one_block(zone, pfn, order);
 	spin_unlock_irqrestore(&zone->lock, flags);
@@ -455,8 +446,8 @@ void buddy_sim_destroy(struct buddy_sim *zone)
 
 	used = zone->nr_pages - zone->nr_free_pages;
 	if (used)
-		pr_err("mm_ext: zone %s: destroyed with %lu of %lu pages still allocated (leak)\n",
-		       zone->name, used, zone->nr_pages);
+		mm_ext_report("zone %s: destroyed with %lu of %lu pages still allocated (leak)\n",
+			      zone->name, used, zone->nr_pages);
 	zone_free_memory(zone);
 }
 EXPORT_SYMBOL_GPL(buddy_sim_destroy);
@@ -473,15 +464,61 @@ void buddy_sim_destroy_all(void)
 		if (!zone)
 			break;
 		if (zone != buddy_sim_default())
-			pr_err("mm_ext: zone %s: still present at unload, destroying it\n",
-			       zone->name);
+			mm_ext_report("zone %s: still present at unload, destroying it\n",
+				      zone->name);
 		buddy_sim_destroy(zone);
 	}
+}
+
+/* The page number of @addr in the zone, or ULONG_MAX outside it. */
+unsigned long buddy_sim_pfn(struct buddy_sim *zone, const void *addr)
+{
+	unsigned long off = (unsigned long)addr - (unsigned long)zone->base;
+
+	if ((unsigned long)addr < (unsigned long)zone->base ||
+	    off >= zone->nr_pages << PAGE_SHIFT)
+		return ULONG_MAX;
+	return off >> PAGE_SHIFT;
+}
+
+/*
+ * The owner area of the page holding @addr, or NULL outside the zone. No
+ * lock: the owner (slab_ext) serialises its own use of the area, which
+ * buddy_sim never touches.
+ */
+struct buddy_sim_owner *buddy_sim_owner(struct buddy_sim *zone, const void *addr)
+{
+	unsigned long pfn = buddy_sim_pfn(zone, addr);
+
+	return pfn == ULONG_MAX ? NULL : &zone->pages[pfn].owner;
 }
 
 const char *buddy_sim_name(struct buddy_sim *zone)
 {
 	return zone->name;
+}
+
+/* Whether a free of @addr at @order would be accepted now (mempool_ext). */
+bool buddy_sim_block_allocated(struct buddy_sim *zone, const void *addr,
+			       unsigned int order)
+{
+	unsigned long flags, pfn;
+	bool ok;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	ok = !bad_free_reason(zone, addr, order, &pfn);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return ok;
+}
+
+/* A misuse found by a layer above, on a call that named no cache or pool. */
+void buddy_sim_count_error(struct buddy_sim *zone)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	zone->errors++;
+	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
 /**

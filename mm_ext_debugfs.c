@@ -15,12 +15,16 @@
 #include <linux/uaccess.h>
 
 #include <mm_ext/buddy_sim.h>
+#include <mm_ext/mempool_ext.h>
+#include <mm_ext/slab_ext.h>
 #include "mm_ext_internal.h"
 
 #define MM_EXT_WRITE_MAX 64	/* longest command any file accepts */
 
 static struct dentry *mm_ext_root;
 static struct dentry *mm_ext_buddy_dir;
+static struct dentry *mm_ext_slab_dir;
+static struct dentry *mm_ext_pool_dir;
 
 /*
  * Copy a short command from user space into @buf as a trimmed string.
@@ -278,6 +282,169 @@ static const struct file_operations fail_fops = {
 	.llseek = default_llseek,
 };
 
+/*
+ * slabinfo: /proc/slabinfo version 2.1, header included, one row a cache.
+ * There are no tunables; active_slabs are slabs holding objects (full and
+ * partial), num_slabs all of them.
+ */
+static void slabinfo_row(struct slab_ext_cache *cache, void *arg)
+{
+	struct seq_file *m = arg;
+	struct slab_ext_info info;
+
+	slab_ext_cache_info(cache, &info);
+	seq_printf(m, "%-17s %6lu %6lu %6u %4u %4d",
+		   slab_ext_cache_name(cache), info.active_objs, info.total_objs,
+		   info.size, info.objs_per_slab, 1 << info.order);
+	seq_printf(m, " : tunables %4u %4u %4u", 0, 0, 0);
+	seq_printf(m, " : slabdata %6lu %6lu %6lu",
+		   info.nr_full + info.nr_partial,
+		   info.nr_full + info.nr_partial + info.nr_empty, 0UL);
+	seq_putc(m, '\n');
+}
+
+static int slabinfo_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, "slabinfo - version: 2.1\n");
+	seq_puts(m, "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>");
+	seq_puts(m, " : tunables <limit> <batchcount> <sharedfactor>");
+	seq_puts(m, " : slabdata <active_slabs> <num_slabs> <sharedavail>");
+	seq_putc(m, '\n');
+	slab_ext_walk_caches(slabinfo_row, m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(slabinfo);
+
+/* slab/<cache>/stats: every field of slab_ext_info, then the cache's extras. */
+static int cache_stats_show(struct seq_file *m, void *v)
+{
+	struct slab_ext_cache *cache = m->private;
+	struct slab_ext_extra extra;
+	struct slab_ext_info info;
+
+	slab_ext_cache_info(cache, &info);
+	slab_ext_get_extra(cache, &extra);
+	seq_printf(m, "object_size %u\n", info.object_size);
+	seq_printf(m, "size %u\n", info.size);
+	seq_printf(m, "objs_per_slab %u\n", info.objs_per_slab);
+	seq_printf(m, "order %u\n", info.order);
+	seq_printf(m, "nr_full %lu\n", info.nr_full);
+	seq_printf(m, "nr_partial %lu\n", info.nr_partial);
+	seq_printf(m, "nr_empty %lu\n", info.nr_empty);
+	seq_printf(m, "active_objs %lu\n", info.active_objs);
+	seq_printf(m, "total_objs %lu\n", info.total_objs);
+	seq_printf(m, "allocs %llu\n", info.allocs);
+	seq_printf(m, "frees %llu\n", info.frees);
+	seq_printf(m, "errors %llu\n", info.errors);
+	seq_printf(m, "align %u\n", extra.align);
+	seq_printf(m, "flags 0x%lx\n", (__force unsigned long)extra.flags);
+	seq_printf(m, "min_empty %u\n", extra.min_empty);
+	seq_printf(m, "quarantined %lu\n", extra.quarantined);
+	seq_printf(m, "failures %llu\n", extra.failures);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cache_stats);
+
+/* slab/<cache>/min_empty: empty slabs a cache keeps before giving them back. */
+static ssize_t min_empty_read(struct file *file, char __user *ubuf, size_t count,
+			      loff_t *ppos)
+{
+	struct slab_ext_cache *cache = file_inode(file)->i_private;
+	struct slab_ext_extra extra;
+	char buf[16];
+	int len;
+
+	slab_ext_get_extra(cache, &extra);
+	len = scnprintf(buf, sizeof(buf), "%u\n", extra.min_empty);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t min_empty_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct slab_ext_cache *cache = file_inode(file)->i_private;
+	char buf[MM_EXT_WRITE_MAX], *cmd;
+	unsigned int val;
+	int ret;
+
+	ret = read_user_cmd(ubuf, count, buf, sizeof(buf), &cmd);
+	if (ret)
+		return ret;
+	if (kstrtouint(cmd, 0, &val) || slab_ext_set_min_empty(cache, val)) {
+		pr_err("mm_ext: cache %s: min_empty takes a number 0..1024, not \"%s\"\n",
+		       slab_ext_cache_name(cache), cmd);
+		return -EINVAL;
+	}
+	return count;
+}
+
+static const struct file_operations min_empty_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = min_empty_read,
+	.write = min_empty_write,
+	.llseek = default_llseek,
+};
+
+/* Called with the cache list lock held, so names cannot race. */
+void mm_ext_debugfs_add_cache(struct slab_ext_cache *cache)
+{
+	struct dentry *dir;
+
+	if (!mm_ext_slab_dir)
+		return;
+	dir = debugfs_create_dir(slab_ext_cache_name(cache), mm_ext_slab_dir);
+	debugfs_create_file("stats", 0400, dir, cache, &cache_stats_fops);
+	debugfs_create_file("min_empty", 0600, dir, cache, &min_empty_fops);
+}
+
+void mm_ext_debugfs_remove_cache(struct slab_ext_cache *cache)
+{
+	if (mm_ext_slab_dir)
+		debugfs_lookup_and_remove(slab_ext_cache_name(cache), mm_ext_slab_dir);
+}
+
+/* mempool/<pool>/stats: every field of mempool_ext_info, then the extras. */
+static int pool_stats_show(struct seq_file *m, void *v)
+{
+	struct mempool_ext *pool = m->private;
+	struct mempool_ext_extra extra;
+	struct mempool_ext_info info;
+
+	mempool_ext_info(pool, &info);
+	mempool_ext_get_extra(pool, &extra);
+	seq_printf(m, "min_nr %d\n", info.min_nr);
+	seq_printf(m, "curr_nr %d\n", info.curr_nr);
+	seq_printf(m, "allocs %llu\n", info.allocs);
+	seq_printf(m, "reserve_allocs %llu\n", info.reserve_allocs);
+	seq_printf(m, "frees %llu\n", info.frees);
+	seq_printf(m, "refills %llu\n", info.refills);
+	seq_printf(m, "waits %llu\n", info.waits);
+	seq_printf(m, "failures %llu\n", info.failures);
+	seq_printf(m, "lowest_nr %d\n", extra.lowest_nr);
+	seq_printf(m, "errors %llu\n", extra.errors);
+	seq_printf(m, "elem_size %zu\n", extra.elem_size);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pool_stats);
+
+/* Called with the pool list lock held, so names cannot race. */
+void mm_ext_debugfs_add_pool(struct mempool_ext *pool)
+{
+	struct dentry *dir;
+
+	if (!mm_ext_pool_dir)
+		return;
+	dir = debugfs_create_dir(mempool_ext_name(pool), mm_ext_pool_dir);
+	debugfs_create_file("stats", 0400, dir, pool, &pool_stats_fops);
+}
+
+void mm_ext_debugfs_remove_pool(struct mempool_ext *pool)
+{
+	if (mm_ext_pool_dir)
+		debugfs_lookup_and_remove(mempool_ext_name(pool), mm_ext_pool_dir);
+}
+
 /* Called with the zone list lock held, so names cannot race. */
 void mm_ext_debugfs_add_zone(struct buddy_sim *zone)
 {
@@ -318,6 +485,9 @@ int mm_ext_debugfs_init(void)
 		return 0;
 	}
 	mm_ext_buddy_dir = debugfs_create_dir("buddy", mm_ext_root);
+	mm_ext_slab_dir = debugfs_create_dir("slab", mm_ext_root);
+	mm_ext_pool_dir = debugfs_create_dir("mempool", mm_ext_root);
+	debugfs_create_file("slabinfo", 0400, mm_ext_root, NULL, &slabinfo_fops);
 	return 0;
 }
 
@@ -326,4 +496,6 @@ void mm_ext_debugfs_exit(void)
 	debugfs_remove(mm_ext_root);
 	mm_ext_root = NULL;
 	mm_ext_buddy_dir = NULL;
+	mm_ext_slab_dir = NULL;
+	mm_ext_pool_dir = NULL;
 }

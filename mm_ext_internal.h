@@ -8,10 +8,25 @@
 #define _MM_EXT_INTERNAL_H
 
 #include <linux/ctype.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <mm_ext/buddy_sim.h>
 
 #define MM_EXT_NAME_MAX 31
+
+/*
+ * Every detected misuse is reported through this: one "mm_ext:" line, also
+ * counted in the running KUnit test when it asked (mm_ext_main.c), so tests
+ * assert the number of reports rather than read the log.
+ */
+void mm_ext_count_report(void);
+#define mm_ext_report(fmt, ...) do {				\
+		pr_err("mm_ext: " fmt, ##__VA_ARGS__);		\
+		mm_ext_count_report();				\
+	} while (0)
+
+/* Module parameter slab_debug: poison, red zones and user tracking everywhere. */
+extern bool mm_ext_slab_debug;
 
 /*
  * Names become debugfs directory names, so the rule is the same for zones,
@@ -32,15 +47,75 @@ static inline bool mm_ext_name_valid(const char *name)
 	return true;
 }
 
+/*
+ * What each page of a zone keeps for the layer that owns an allocated
+ * block, as struct page's slab fields do for SLUB. The owner fills it in
+ * when it takes a block and clears it before giving the block back.
+ */
+struct buddy_sim_owner {
+	struct buddy_sim_owner *head;	/* every page of a slab or large block: its head */
+	/* The rest is used on head pages only. */
+	void *cache;			/* owning slab_ext_cache; NULL for a large kmalloc */
+	void *addr;			/* the block's first byte */
+	void *freelist;			/* first free object of the slab */
+	struct list_head slab_list;	/* on the cache's full, partial or empty list */
+	unsigned int inuse;		/* objects handed out (quarantined ones included) */
+	unsigned int order;		/* block order */
+	size_t large_size;		/* large kmalloc: the size asked for */
+};
+
+struct buddy_sim_owner *buddy_sim_owner(struct buddy_sim *zone, const void *addr);
+unsigned long buddy_sim_pfn(struct buddy_sim *zone, const void *addr);
+
 /* buddy_sim.c: views used by the debugfs glue. */
 const char *buddy_sim_name(struct buddy_sim *zone);
+void buddy_sim_count_error(struct buddy_sim *zone);
+bool buddy_sim_block_allocated(struct buddy_sim *zone, const void *addr,
+			       unsigned int order);
 char *buddy_sim_pagemap(struct buddy_sim *zone, unsigned long *nr_pages);
 void buddy_sim_destroy_all(void);
+
+/* slab_ext.c: module-wide setup and the debugfs glue's views. */
+struct slab_ext_cache;
+int slab_ext_init(void);
+void slab_ext_exit(void);
+const char *slab_ext_cache_name(struct slab_ext_cache *cache);
+typedef void (*slab_ext_cache_fn)(struct slab_ext_cache *cache, void *arg);
+void slab_ext_walk_caches(slab_ext_cache_fn fn, void *arg);
+struct slab_ext_extra {
+	unsigned long quarantined;	/* objects kept out of use after corruption */
+	u64 failures;			/* allocations the zone could not serve */
+	unsigned int min_empty;		/* empty slabs kept before giving back */
+	unsigned int align;
+	slab_flags_t flags;
+	bool has_ctor;
+};
+
+void slab_ext_get_extra(struct slab_ext_cache *cache, struct slab_ext_extra *extra);
+bool slab_ext_obj_allocated(struct slab_ext_cache *cache, const void *obj);
+bool slab_ext_kmalloc_allocated(const void *obj, size_t size);
+
+/* mempool_ext.c: module-wide teardown and the debugfs glue's views. */
+struct mempool_ext;
+struct mempool_ext_extra {
+	int lowest_nr;			/* the lowest the reserve has fallen to */
+	u64 errors;			/* elements found written in the reserve */
+	size_t elem_size;		/* bytes poisoned in the reserve; 0: unknown */
+};
+
+void mempool_ext_exit(void);
+const char *mempool_ext_name(struct mempool_ext *pool);
+void mempool_ext_get_extra(struct mempool_ext *pool, struct mempool_ext_extra *extra);
+int slab_ext_set_min_empty(struct slab_ext_cache *cache, unsigned int min_empty);
 
 /* mm_ext_debugfs.c: every object is shown while it exists. */
 int mm_ext_debugfs_init(void);
 void mm_ext_debugfs_exit(void);
 void mm_ext_debugfs_add_zone(struct buddy_sim *zone);
 void mm_ext_debugfs_remove_zone(struct buddy_sim *zone);
+void mm_ext_debugfs_add_cache(struct slab_ext_cache *cache);
+void mm_ext_debugfs_remove_cache(struct slab_ext_cache *cache);
+void mm_ext_debugfs_add_pool(struct mempool_ext *pool);
+void mm_ext_debugfs_remove_pool(struct mempool_ext *pool);
 
 #endif /* _MM_EXT_INTERNAL_H */

@@ -12,6 +12,8 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <kunit/test-bug.h>
+#include <kunit/resource.h>
 
 #include <mm_ext/buddy_sim.h>
 #include "mm_ext_internal.h"
@@ -20,6 +22,11 @@ static unsigned long default_pages = 4096;
 module_param(default_pages, ulong, 0444);
 MODULE_PARM_DESC(default_pages,
 		 "pages in the zone \"default\" (default 4096 = 16 MiB with 4 KiB pages; 1 .. half of RAM)");
+
+bool mm_ext_slab_debug;
+module_param_named(slab_debug, mm_ext_slab_debug, bool, 0444);
+MODULE_PARM_DESC(slab_debug,
+		 "turn on poisoning, red zones and user tracking in every slab_ext cache");
 
 /* Set once at init, before any user can see the module; read-only after. */
 static struct buddy_sim *default_zone;
@@ -34,6 +41,27 @@ struct buddy_sim *buddy_sim_default(void)
 	return default_zone;
 }
 EXPORT_SYMBOL_GPL(buddy_sim_default);
+
+/*
+ * Count a report in the running KUnit test when it added a resource named
+ * "mm_ext_reports", as lib/slub_kunit.c counts SLUB's reports: a test of
+ * misuse then asserts how many reports it caused.
+ */
+void mm_ext_count_report(void)
+{
+#if IS_ENABLED(CONFIG_KUNIT)
+	struct kunit *test = kunit_get_current_test();
+	struct kunit_resource *res;
+
+	if (!test)
+		return;
+	res = kunit_find_named_resource(test, "mm_ext_reports");
+	if (!res)
+		return;
+	atomic_inc(res->data);
+	kunit_put_resource(res);
+#endif
+}
 
 static int __init mm_ext_init(void)
 {
@@ -56,12 +84,22 @@ static int __init mm_ext_init(void)
 		mm_ext_debugfs_exit();
 		return ret;
 	}
+	ret = slab_ext_init();
+	if (ret) {
+		pr_err("mm_ext: cannot create the kmalloc caches: %d\n", ret);
+		buddy_sim_destroy_all();
+		mm_ext_debugfs_exit();
+		return ret;
+	}
 	pr_info("mm_ext: loaded, zone default has %lu pages\n", default_pages);
 	return 0;
 }
 
+/* Top layer first: pools live on caches and zones, caches on zones. */
 static void __exit mm_ext_exit(void)
 {
+	mempool_ext_exit();
+	slab_ext_exit();
 	buddy_sim_destroy_all();
 	mm_ext_debugfs_exit();
 	pr_info("mm_ext: unloaded\n");

@@ -17,23 +17,7 @@
 #include <linux/vmalloc.h>
 
 #include <mm_ext/buddy_sim.h>
-
-static void destroy_zone_action(void *zone)
-{
-	buddy_sim_destroy(zone);
-}
-
-/* A zone destroyed when the test ends, however it ends. */
-static struct buddy_sim *test_zone(struct kunit *test, const char *name,
-				   unsigned long nr_pages)
-{
-	struct buddy_sim *zone = buddy_sim_create(name, nr_pages);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, zone);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, destroy_zone_action, zone));
-	return zone;
-}
+#include "mm_ext_test.h"
 
 /*
  * The zone's first page, found from outside: exhaust it at order 0, take
@@ -259,15 +243,20 @@ static void buddy_sim_test_exhaustion(struct kunit *test)
 			buddy_sim_free(zone, blocks[i], BUDDY_SIM_MAX_ORDER);
 }
 
-/* One bad free: exactly one error counted, nothing else in the zone moved. */
+/*
+ * One bad free: exactly one report and one error counted, nothing else in
+ * the zone moved.
+ */
 static void expect_bad_free(struct kunit *test, struct buddy_sim *zone,
-			    void *addr, unsigned int order)
+			    void *addr, unsigned int order, atomic_t *reports)
 {
 	struct buddy_sim_info before, after;
+	int reported = atomic_read(reports);
 
 	buddy_sim_info(zone, &before);
 	buddy_sim_free(zone, addr, order);
 	buddy_sim_info(zone, &after);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), reported + 1);
 	KUNIT_EXPECT_EQ(test, after.errors, before.errors + 1);
 	KUNIT_EXPECT_EQ(test, after.frees, before.frees);
 	KUNIT_EXPECT_EQ(test, after.nr_free_pages, before.nr_free_pages);
@@ -284,6 +273,7 @@ static void buddy_sim_test_bad_free(struct kunit *test)
 	char *b = buddy_sim_alloc(zone, GFP_KERNEL, 0);
 	char *o = buddy_sim_alloc(other, GFP_KERNEL, 0);
 	void *foreign = kunit_kmalloc(test, 64, GFP_KERNEL);
+	atomic_t *reports = test_count_reports(test);
 	struct buddy_sim_info info;
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
@@ -291,17 +281,18 @@ static void buddy_sim_test_bad_free(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	KUNIT_ASSERT_NOT_NULL(test, foreign);
 
-	expect_bad_free(test, zone, foreign, 0);		/* outside: kmalloc */
-	expect_bad_free(test, zone, o, 0);			/* outside: other zone */
-	expect_bad_free(test, zone, a + 1, 2);			/* not page aligned */
-	expect_bad_free(test, zone, a + PAGE_SIZE, 2);		/* not block aligned */
-	expect_bad_free(test, zone, a + PAGE_SIZE, 0);		/* interior page */
-	expect_bad_free(test, zone, a, 1);			/* wrong order */
-	expect_bad_free(test, zone, a, 3);			/* wrong order, larger */
-	expect_bad_free(test, zone, b, BUDDY_SIM_MAX_ORDER + 1); /* order out of range */
+	expect_bad_free(test, zone, foreign, 0, reports);		/* outside: kmalloc */
+	expect_bad_free(test, zone, o, 0, reports);			/* outside: other zone */
+	expect_bad_free(test, zone, a + 1, 2, reports);			/* not page aligned */
+	expect_bad_free(test, zone, a + PAGE_SIZE, 2, reports);		/* not block aligned */
+	expect_bad_free(test, zone, a + PAGE_SIZE, 0, reports);		/* interior page */
+	expect_bad_free(test, zone, a, 1, reports);			/* wrong order */
+	expect_bad_free(test, zone, a, 3, reports);			/* wrong order, larger */
+	expect_bad_free(test, zone, b, BUDDY_SIM_MAX_ORDER + 1, reports); /* order out of range */
 	buddy_sim_free(zone, b, 0);
-	expect_bad_free(test, zone, b, 0);			/* double free */
+	expect_bad_free(test, zone, b, 0, reports);			/* double free */
 	buddy_sim_free(zone, NULL, 0);				/* no-op, not an error */
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 9);
 
 	buddy_sim_info(zone, &info);
 	KUNIT_EXPECT_EQ(test, info.errors, 9ULL);

@@ -98,6 +98,9 @@ for suite in $suites; do
 	grep -qE "^(\[[ 0-9.]+\] )?(not )?ok [0-9]+ $suite\s*$" "$log" ||
 		problems+=("KUnit suite $suite did not report")
 done
+# The tests of concurrency mean nothing on one CPU.
+cpus=$(sed -n 's/^MM_EXT_CPUS \([0-9]*\).*/\1/p' "$log" | tail -n 1)
+[ -z "$cpus" ] || [ "$cpus" -ge 2 ] || problems+=("the guest has $cpus CPU, not 2")
 # Taint beyond O (out-of-tree), E (unsigned) and N (KUnit ran) means trouble.
 taint=$(sed -n 's/^MM_EXT_TAINT \([0-9]*\).*/\1/p' "$log" | tail -n 1)
 if [ -n "$taint" ] && [ $(( taint & ~(4096 | 8192 | 262144) )) -ne 0 ]; then

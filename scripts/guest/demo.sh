@@ -23,4 +23,6 @@ echo auto > $Z/watermarks
 show "Watermarks" $Z/watermarks
 show "Fragmentation: unusable free space index per order (0 = all free memory usable)" $Z/unusable_index
 show "External fragmentation index per order (-1.000 = the allocation would succeed)" $Z/extfrag_index
+show "The kmalloc size classes, in /proc/slabinfo's format" $D/slabinfo
+show "One cache's counters" $D/slab/kmalloc-64/stats
 unload_all

@@ -1,0 +1,625 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite "slab_ext": object caches on buddy_sim zones, through the
+ * public API only. Misuse tests assert the counted report and the cache's
+ * errors counter, then that the cache still works, as lib/slub_kunit.c does.
+ */
+
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
+
+#include <mm_ext/buddy_sim.h>
+#include <mm_ext/slab_ext.h>
+#include "mm_ext_test.h"
+
+#define DEBUG_FLAGS (SLAB_POISON | SLAB_RED_ZONE | SLAB_STORE_USER)
+
+static void slab_ext_test_bad_create(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "sx_bad_zone", 64);
+	const unsigned int max = PAGE_SIZE << BUDDY_SIM_MAX_ORDER;
+	const char *name32 = "abcdefghijklmnopqrstuvwxyz012345";
+	struct buddy_sim_info before, after;
+
+	buddy_sim_info(zone, &before);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(slab_ext_cache_create(zone, "sx_bad", 0, 0, 0, NULL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(slab_ext_cache_create(zone, "sx_bad", max + 1, 0, 0, NULL)),
+			-EINVAL);
+	/* Fits the order, but not once a red zone is added. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(slab_ext_cache_create(zone, "sx_bad", max, 0,
+							    SLAB_RED_ZONE, NULL)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(slab_ext_cache_create(zone, "sx_bad", 64, 3, 0, NULL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(slab_ext_cache_create(zone, "sx_bad", 64, 2 * PAGE_SIZE,
+							    0, NULL)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(slab_ext_cache_create(zone, "", 64, 0, 0, NULL)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(slab_ext_cache_create(zone, NULL, 64, 0, 0, NULL)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(slab_ext_cache_create(zone, "a b", 64, 0, 0, NULL)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(slab_ext_cache_create(zone, name32, 64, 0, 0, NULL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(slab_ext_cache_create(zone, "sx_bad", 64, 0,
+							    SLAB_RECLAIM_ACCOUNT, NULL)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(slab_ext_cache_create(ERR_PTR(-ENOMEM), "sx_bad", 64, 0,
+							    0, NULL)), -EINVAL);
+	test_cache(test, zone, "sx_bad", 64, 0, 0, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(slab_ext_cache_create(zone, "sx_bad", 32, 0, 0, NULL)),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(slab_ext_cache_create(NULL, "kmalloc-64", 64, 0, 0, NULL)),
+			-EEXIST);
+	/* Nothing was taken from the zone by any of it. */
+	buddy_sim_info(zone, &after);
+	KUNIT_EXPECT_EQ(test, after.nr_free_pages, before.nr_free_pages);
+	KUNIT_EXPECT_EQ(test, after.allocs, 0ULL);
+}
+
+struct geometry {
+	unsigned int size, align;
+	slab_flags_t flags;
+	unsigned int stride, order, objs;
+};
+
+/*
+ * Worked out by hand with SLUB's rules for 2 present CPUs (at least
+ * 4 * (fls(2) + 1) = 12 objects where order <= 3 allows, then the first
+ * order wasting at most 1/16, 1/8, ...). A track is 24 bytes.
+ */
+static const struct geometry geometries[] = {
+	{ 8, 0, 0, 8, 0, 512 },
+	{ 64, 0, 0, 64, 0, 64 },
+	{ 96, 0, 0, 96, 0, 42 },
+	{ 192, 0, 0, 192, 0, 21 },
+	{ 256, 0, 0, 256, 0, 16 },
+	{ 512, 0, 0, 512, 1, 16 },
+	{ 1024, 0, 0, 1024, 2, 16 },
+	{ 2048, 0, 0, 2048, 3, 16 },
+	{ 4096, 0, 0, 4096, 3, 8 },
+	{ 8192, 0, 0, 8192, 3, 4 },
+	{ 700, 0, 0, 704, 2, 23 },		/* 16384 % 704 = 192 <= 1024 */
+	{ 3000, 0, 0, 3000, 3, 10 },		/* waste 2768: 1/8 accepts */
+	{ 100, 64, 0, 128, 0, 32 },
+	{ 20, 0, SLAB_HWCACHE_ALIGN, 32, 0, 128 },	/* 64-byte lines halve to 32 */
+	{ 1, 4096, 0, 4096, 3, 8 },
+	{ 24, 0, SLAB_RED_ZONE, 48, 0, 85 },	/* 8 left + 24 + 8 right + 8 fp */
+	{ 24, 0, SLAB_STORE_USER, 80, 0, 51 },	/* 24 + 8 fp + 2 * 24 */
+	{ 8192, 0, SLAB_RED_ZONE, 8216, 3, 3 },	/* waste 8120: only 1/4 accepts */
+};
+
+static void geometry_desc(const struct geometry *g, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "size %u align %u flags %#lx",
+		 g->size, g->align, (__force unsigned long)g->flags);
+}
+
+KUNIT_ARRAY_PARAM(geometries, geometries, geometry_desc);
+
+static void slab_ext_test_geometry(struct kunit *test)
+{
+	const struct geometry *g = test->param_value;
+	struct slab_ext_cache *c;
+	struct slab_ext_info info;
+
+	if (num_present_cpus() != 2 || PAGE_SIZE != 4096 || cache_line_size() != 64)
+		kunit_skip(test, "the table is for 2 CPUs, 4 KiB pages, 64-byte lines");
+	c = test_cache(test, NULL, "sx_geometry", g->size, g->align, g->flags, NULL);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.object_size, g->size);
+	KUNIT_EXPECT_EQ(test, info.size, g->stride);
+	KUNIT_EXPECT_EQ(test, info.order, g->order);
+	KUNIT_EXPECT_EQ(test, info.objs_per_slab, g->objs);
+}
+
+/* Every list transition, checked through slab_ext_cache_info at each step. */
+static void expect_lists(struct kunit *test, struct slab_ext_cache *c,
+			 unsigned long full, unsigned long partial,
+			 unsigned long empty, unsigned long active)
+{
+	struct slab_ext_info info;
+
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.nr_full, full);
+	KUNIT_EXPECT_EQ(test, info.nr_partial, partial);
+	KUNIT_EXPECT_EQ(test, info.nr_empty, empty);
+	KUNIT_EXPECT_EQ(test, info.active_objs, active);
+	KUNIT_EXPECT_EQ(test, info.total_objs, (full + partial + empty) * info.objs_per_slab);
+}
+
+static void slab_ext_test_lists(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "sx_lists_zone", 64);
+	struct slab_ext_cache *c = test_cache(test, zone, "sx_lists", 1024, 0, 0, NULL);
+	struct buddy_sim_info zi;
+	struct slab_ext_info info;
+	void *a[16], *b;
+	int i;
+
+	slab_ext_cache_info(c, &info);
+	KUNIT_ASSERT_EQ(test, info.objs_per_slab, 16U);	/* order 2: 4 pages */
+	expect_lists(test, c, 0, 0, 0, 0);
+	a[0] = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a[0]);
+	expect_lists(test, c, 0, 1, 0, 1);			/* new slab -> partial */
+	for (i = 1; i < 16; i++) {
+		a[i] = slab_ext_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, a[i]);
+	}
+	expect_lists(test, c, 1, 0, 0, 16);			/* partial -> full */
+	b = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	expect_lists(test, c, 1, 1, 0, 17);
+	slab_ext_free(c, a[0]);
+	expect_lists(test, c, 0, 2, 0, 16);			/* full -> partial */
+	for (i = 1; i < 16; i++)
+		slab_ext_free(c, a[i]);
+	expect_lists(test, c, 0, 1, 1, 1);			/* partial -> empty, kept */
+	slab_ext_free(c, b);
+	/* A second empty slab is one more than min_empty: it goes back. */
+	expect_lists(test, c, 0, 0, 1, 0);
+	buddy_sim_info(zone, &zi);
+	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 64UL - 4);
+
+	/* An empty slab is used before the zone is asked for a new one. */
+	a[0] = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a[0]);
+	expect_lists(test, c, 0, 1, 0, 1);
+	buddy_sim_info(zone, &zi);
+	KUNIT_EXPECT_EQ(test, zi.allocs, 2ULL);
+	slab_ext_free(c, a[0]);
+
+	/* Shrink gives every empty slab back: the zone is whole again. */
+	KUNIT_EXPECT_EQ(test, slab_ext_shrink(c), 0);
+	expect_lists(test, c, 0, 0, 0, 0);
+	buddy_sim_info(zone, &zi);
+	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 64UL);
+	KUNIT_EXPECT_EQ(test, zi.allocs, zi.frees);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.allocs, 18ULL);
+	KUNIT_EXPECT_EQ(test, info.frees, 18ULL);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+}
+
+/* The zone runs dry: allocation fails cleanly and recovers. */
+static void slab_ext_test_zone_exhausted(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "sx_dry_zone", 4);
+	struct slab_ext_cache *c = test_cache(test, zone, "sx_dry", 1024, 0, 0, NULL);
+	void *objs[17];
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		objs[i] = slab_ext_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	KUNIT_EXPECT_NULL(test, slab_ext_alloc(c, GFP_KERNEL));
+	slab_ext_free(c, objs[3]);
+	objs[16] = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ(test, objs[16], objs[3]);
+	for (i = 0; i < 16; i++)
+		slab_ext_free(c, i == 3 ? objs[16] : objs[i]);
+	expect_lists(test, c, 0, 0, 1, 0);
+}
+
+static atomic_t ctor_calls;
+
+#define CTOR_MAGIC 0x5eed5eedU
+
+static void count_ctor(void *obj)
+{
+	atomic_inc(&ctor_calls);
+	*(u32 *)obj = CTOR_MAGIC;
+}
+
+/* The ctor runs once per object when its slab is made, never again. */
+static void slab_ext_test_ctor(struct kunit *test)
+{
+	struct slab_ext_cache *c;
+	struct slab_ext_info info;
+	u32 *p, *q;
+
+	atomic_set(&ctor_calls, 0);
+	c = test_cache(test, NULL, "sx_ctor", 64, 0, 0, count_ctor);
+	slab_ext_cache_info(c, &info);
+	p = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), (int)info.objs_per_slab);
+	KUNIT_EXPECT_EQ(test, *p, CTOR_MAGIC);
+	/* The constructed state survives a free: the free pointer is outside. */
+	slab_ext_free(c, p);
+	q = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ(test, q, p);
+	KUNIT_EXPECT_EQ(test, *q, CTOR_MAGIC);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), (int)info.objs_per_slab);
+	slab_ext_free(c, q);
+}
+
+static const unsigned int aligns[] = { 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096 };
+
+static void align_desc(const unsigned int *a, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "align %u", *a);
+}
+
+KUNIT_ARRAY_PARAM(aligns, aligns, align_desc);
+
+/* Every object of two slabs is aligned, with and without red zones. */
+static void slab_ext_test_alignment(struct kunit *test)
+{
+	const unsigned int align = *(const unsigned int *)test->param_value;
+	slab_flags_t flags[] = { 0, SLAB_RED_ZONE | SLAB_STORE_USER };
+	struct slab_ext_cache *c;
+	struct slab_ext_info info;
+	unsigned int i, f, n;
+	void **objs;
+
+	for (f = 0; f < ARRAY_SIZE(flags); f++) {
+		c = slab_ext_cache_create(NULL, "sx_align", align + 1, align, flags[f], NULL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+		slab_ext_cache_info(c, &info);
+		n = 2 * info.objs_per_slab;
+		objs = kcalloc(n, sizeof(void *), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs);
+		for (i = 0; i < n; i++) {
+			objs[i] = slab_ext_alloc(c, GFP_KERNEL);
+			KUNIT_EXPECT_NOT_NULL(test, objs[i]);
+			KUNIT_EXPECT_EQ_MSG(test, (unsigned long)objs[i] % align, 0UL,
+					    "object %u flags %#lx", i,
+					    (__force unsigned long)flags[f]);
+		}
+		for (i = 0; i < n; i++)
+			slab_ext_free(c, objs[i]);
+		kfree(objs);
+		slab_ext_cache_info(c, &info);
+		KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+		slab_ext_cache_destroy(c);
+	}
+}
+
+static void slab_ext_test_zero(struct kunit *test)
+{
+	struct slab_ext_cache *c = test_cache(test, NULL, "sx_zero", 200, 0, 0, NULL);
+	u8 *p = slab_ext_alloc(c, GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 0xff, 200);
+	slab_ext_free(c, p);
+	p = slab_ext_alloc(c, GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < 200; i++)
+		KUNIT_ASSERT_EQ_MSG(test, p[i], 0, "byte %u", i);
+	slab_ext_free(c, p);
+}
+
+/* One misuse: one report, one error, in the cache the call was made on. */
+static void expect_misuse(struct kunit *test, struct slab_ext_cache *c,
+			  atomic_t *reports, int reports_before, u64 errors_before)
+{
+	struct slab_ext_info info;
+
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), reports_before + 1);
+	KUNIT_EXPECT_EQ(test, info.errors, errors_before + 1);
+}
+
+/* After misuse the cache still works: a full cycle leaves it consistent. */
+static void expect_still_works(struct kunit *test, struct slab_ext_cache *c)
+{
+	struct slab_ext_info before, after;
+	void *p;
+
+	slab_ext_cache_info(c, &before);
+	p = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 0x42, before.object_size);
+	slab_ext_free(c, p);
+	slab_ext_cache_info(c, &after);
+	KUNIT_EXPECT_EQ(test, after.active_objs, before.active_objs);
+	KUNIT_EXPECT_EQ(test, after.errors, before.errors);
+	KUNIT_EXPECT_EQ(test, after.allocs, before.allocs + 1);
+}
+
+/* Checks made on every cache, debug or not. */
+static void slab_ext_test_bad_free(struct kunit *test)
+{
+	struct slab_ext_cache *c = test_cache(test, NULL, "sx_badfree", 64, 0, 0, NULL);
+	struct slab_ext_cache *d = test_cache(test, NULL, "sx_other", 64, 0, 0, NULL);
+	void *foreign = kunit_kmalloc(test, 64, GFP_KERNEL);
+	atomic_t *reports = test_count_reports(test);
+	char *p = slab_ext_alloc(c, GFP_KERNEL);
+	char *q = slab_ext_alloc(d, GFP_KERNEL);
+	struct slab_ext_info info;
+	int n = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+
+	slab_ext_free(c, q);				/* wrong cache */
+	expect_misuse(test, c, reports, n++, 0);
+	slab_ext_free(c, p + 8);			/* interior pointer */
+	expect_misuse(test, c, reports, n++, 1);
+	slab_ext_free(c, foreign);			/* another allocator's memory */
+	expect_misuse(test, c, reports, n++, 2);
+	slab_ext_free(c, p);
+	slab_ext_free(c, p);				/* double free, caught even without debug */
+	expect_misuse(test, c, reports, n++, 3);
+	slab_ext_free(c, NULL);				/* a no-op */
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), n);
+
+	/* The other cache saw nothing; both still work. */
+	slab_ext_cache_info(d, &info);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 1UL);
+	slab_ext_free(d, q);
+	expect_still_works(test, c);
+	expect_still_works(test, d);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+}
+
+/* SLUB's debug checks: red zones, poison, any double free, with callers. */
+static void slab_ext_test_debug(struct kunit *test)
+{
+	struct slab_ext_cache *c = test_cache(test, NULL, "sx_debug", 60, 0, DEBUG_FLAGS, NULL);
+	atomic_t *reports = test_count_reports(test);
+	struct slab_ext_info info;
+	u8 *a, *b, *p;
+	int n = 0;
+
+	a = slab_ext_alloc(c, GFP_KERNEL);
+	b = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+
+	/* A double free that is not the last one freed: needs debug. */
+	slab_ext_free(c, a);
+	slab_ext_free(c, b);
+	slab_ext_free(c, a);
+	expect_misuse(test, c, reports, n++, 0);
+
+	/* Write after free: found when the object is next handed out. */
+	b[10] = 0x12;
+	p = slab_ext_alloc(c, GFP_KERNEL);	/* b is first on the free list */
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_PTR_NE(test, p, b);	/* quarantined, not handed out */
+	expect_misuse(test, c, reports, n++, 1);
+	slab_ext_free(c, p);
+
+	/* Right red zone overwritten (one past the object). */
+	p = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p[60] = 0;
+	slab_ext_free(c, p);
+	expect_misuse(test, c, reports, n++, 2);
+	/* The corrupted object is kept out of use; freeing it again is refused. */
+	slab_ext_free(c, p);
+	expect_misuse(test, c, reports, n++, 3);
+
+	/* Left red zone overwritten. */
+	p = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p[-1] = 0;
+	slab_ext_free(c, p);
+	expect_misuse(test, c, reports, n++, 4);
+
+	/* Three objects are quarantined: still counted active, never reused. */
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 3UL);
+	expect_still_works(test, c);
+}
+
+/* slab_debug-style debugging of a whole cache, checked via poison contents. */
+static void slab_ext_test_poison_contents(struct kunit *test)
+{
+	struct slab_ext_cache *c = test_cache(test, NULL, "sx_poison", 32, 0, SLAB_POISON, NULL);
+	u8 *p = slab_ext_alloc(c, GFP_KERNEL);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 0, 32);
+	slab_ext_free(c, p);
+	/* A freed object reads as SLUB poisons it: 0x6b ... 0xa5. */
+	for (i = 0; i < 31; i++)
+		KUNIT_EXPECT_EQ(test, p[i], (u8)0x6b);
+	KUNIT_EXPECT_EQ(test, p[31], (u8)0xa5);
+}
+
+static void slab_ext_test_destroy_leak(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "sx_leak_zone", 64);
+	struct slab_ext_cache *c;
+	atomic_t *reports;
+	struct buddy_sim_info zi;
+	int i;
+
+	c = slab_ext_cache_create(zone, "sx_leak", 128, 0, SLAB_STORE_USER, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+	for (i = 0; i < 40; i++)
+		KUNIT_ASSERT_NOT_NULL(test, slab_ext_alloc(c, GFP_KERNEL));
+	reports = test_count_reports(test);
+	slab_ext_cache_destroy(c);
+	/* One report for the leak; every slab is back in the zone anyway. */
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	buddy_sim_info(zone, &zi);
+	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 64UL);
+	/* The name is free again. */
+	c = test_cache(test, zone, "sx_leak", 128, 0, 0, NULL);
+}
+
+static const size_t kmalloc_cases[][2] = {
+	{ 1, 8 }, { 8, 8 }, { 9, 16 }, { 17, 32 }, { 33, 64 }, { 65, 96 },
+	{ 96, 96 }, { 97, 128 }, { 129, 192 }, { 192, 192 }, { 193, 256 },
+	{ 257, 512 }, { 1000, 1024 }, { 2048, 2048 }, { 4095, 4096 },
+	{ 8192, 8192 }, { 8193, 4 * 4096 }, { 100000, 32 * 4096 },
+};
+
+static void slab_ext_test_kmalloc(struct kunit *test)
+{
+	struct buddy_sim_info before, after;
+	atomic_t *reports;
+	unsigned int i;
+	u8 *p;
+
+	if (PAGE_SIZE != 4096)
+		kunit_skip(test, "the large sizes assume 4 KiB pages");
+	for (i = 0; i < ARRAY_SIZE(kmalloc_cases); i++) {
+		p = slab_ext_kmalloc(kmalloc_cases[i][0], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_EQ_MSG(test, slab_ext_ksize(p), kmalloc_cases[i][1],
+				    "size %zu", kmalloc_cases[i][0]);
+		memset(p, 0xaa, slab_ext_ksize(p));
+		slab_ext_kfree(p);
+	}
+	/* Large requests are page blocks of the default zone, given back on kfree. */
+	buddy_sim_info(buddy_sim_default(), &before);
+	p = slab_ext_kmalloc(100000, GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, p[99999], 0);
+	buddy_sim_info(buddy_sim_default(), &after);
+	KUNIT_EXPECT_EQ(test, after.nr_free_pages, before.nr_free_pages - 32);
+	slab_ext_kfree(p);
+	buddy_sim_info(buddy_sim_default(), &after);
+	KUNIT_EXPECT_EQ(test, after.nr_free_pages, before.nr_free_pages);
+
+	KUNIT_EXPECT_NULL(test, slab_ext_kmalloc(0, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, slab_ext_kmalloc((PAGE_SIZE << BUDDY_SIM_MAX_ORDER) + 1,
+						 GFP_KERNEL));
+	slab_ext_kfree(NULL);
+	KUNIT_EXPECT_EQ(test, slab_ext_ksize(NULL), (size_t)0);
+
+	/* Pointers kmalloc did not return: reported, counted in the zone. */
+	reports = test_count_reports(test);
+	buddy_sim_info(buddy_sim_default(), &before);
+	slab_ext_kfree(test);
+	KUNIT_EXPECT_EQ(test, slab_ext_ksize(test), (size_t)0);
+	p = slab_ext_kmalloc(20000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	slab_ext_kfree(p + PAGE_SIZE);		/* inside a large block */
+	buddy_sim_info(buddy_sim_default(), &after);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 3);
+	KUNIT_EXPECT_EQ(test, after.errors, before.errors + 3);
+	slab_ext_kfree(p);
+	/* An interior pointer into a size class: that cache reports it. */
+	p = slab_ext_kmalloc(64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	slab_ext_kfree(p + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 4);
+	slab_ext_kfree(p);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 4);
+}
+
+struct hammer {
+	struct slab_ext_cache *cache;
+	struct completion done;
+	unsigned int seed;
+	unsigned long ops, corrupt, failed;
+};
+
+#define HAMMER_SLOTS 64
+#define HAMMER_SIZE 256
+
+/*
+ * Random allocs and frees in a shared cache; each object is filled with a
+ * byte only this thread and slot use and checked whole before the free.
+ */
+static int hammer_fn(void *data)
+{
+	struct hammer *h = data;
+	u8 *slot[HAMMER_SLOTS] = { };
+	struct rnd_state rnd;
+	unsigned long i;
+	int s;
+
+	prandom_seed_state(&rnd, h->seed);
+	for (i = 0; i < 20000; i++) {
+		u8 stamp;
+
+		s = prandom_u32_state(&rnd) % HAMMER_SLOTS;
+		stamp = (u8)(h->seed * HAMMER_SLOTS + s);
+		if (slot[s]) {
+			if (memchr_inv(slot[s], stamp, HAMMER_SIZE))
+				h->corrupt++;
+			slab_ext_free(h->cache, slot[s]);
+			slot[s] = NULL;
+		} else {
+			slot[s] = slab_ext_alloc(h->cache, GFP_KERNEL);
+			if (slot[s])
+				memset(slot[s], stamp, HAMMER_SIZE);
+			else
+				h->failed++;
+		}
+		h->ops++;
+		if (!(i % 256))
+			cond_resched();
+	}
+	for (s = 0; s < HAMMER_SLOTS; s++)
+		slab_ext_free(h->cache, slot[s]);
+	complete(&h->done);
+	return 0;
+}
+
+static void slab_ext_test_two_cpus(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "sx_hammer_zone", 256);
+	struct slab_ext_cache *c = test_cache(test, zone, "sx_hammer", HAMMER_SIZE, 0, 0, NULL);
+	int i, cpu = cpumask_first(cpu_online_mask);
+	struct slab_ext_info info;
+	struct buddy_sim_info zi;
+	struct hammer h[2];
+
+	for (i = 0; i < 2; i++) {
+		struct task_struct *t;
+
+		h[i] = (struct hammer){ .cache = c, .seed = 1 + i };
+		init_completion(&h[i].done);
+		t = kthread_create(hammer_fn, &h[i], "sx_hammer/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		kthread_bind(t, cpu);
+		wake_up_process(t);
+		cpu = cpumask_next(cpu, cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_online_mask);
+	}
+	for (i = 0; i < 2; i++) {
+		wait_for_completion(&h[i].done);
+		KUNIT_EXPECT_EQ(test, h[i].ops, 20000UL);
+		KUNIT_EXPECT_EQ(test, h[i].corrupt, 0UL);
+		KUNIT_EXPECT_EQ(test, h[i].failed, 0UL);
+	}
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.allocs, info.frees);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+	KUNIT_EXPECT_EQ(test, info.nr_full + info.nr_partial, 0UL);
+	slab_ext_shrink(c);
+	buddy_sim_info(zone, &zi);
+	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 256UL);
+}
+
+static struct kunit_case slab_ext_test_cases[] = {
+	KUNIT_CASE(slab_ext_test_bad_create),
+	KUNIT_CASE_PARAM(slab_ext_test_geometry, geometries_gen_params),
+	KUNIT_CASE(slab_ext_test_lists),
+	KUNIT_CASE(slab_ext_test_zone_exhausted),
+	KUNIT_CASE(slab_ext_test_ctor),
+	KUNIT_CASE_PARAM(slab_ext_test_alignment, aligns_gen_params),
+	KUNIT_CASE(slab_ext_test_zero),
+	KUNIT_CASE(slab_ext_test_bad_free),
+	KUNIT_CASE(slab_ext_test_debug),
+	KUNIT_CASE(slab_ext_test_poison_contents),
+	KUNIT_CASE(slab_ext_test_destroy_leak),
+	KUNIT_CASE(slab_ext_test_kmalloc),
+	KUNIT_CASE_SLOW(slab_ext_test_two_cpus),
+	{}
+};
+
+static struct kunit_suite slab_ext_test_suite = {
+	.name = "slab_ext",
+	.test_cases = slab_ext_test_cases,
+};
+
+kunit_test_suites(&slab_ext_test_suite);

@@ -1,0 +1,1117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * slab_ext - kmem_cache-style object caches on buddy_sim zones.
+ *
+ * A cache carves blocks of 1 << order pages from its zone into slabs of
+ * equal objects. Every slab is on exactly one of three lists: full (every
+ * object handed out), partial, or empty. Allocation takes from a partial
+ * slab first, then an empty one, then makes a new slab. The slab's metadata
+ * (its free list, in-use count and owning cache) lives in the zone's page
+ * descriptors, as SLUB keeps it in struct slab, so a freed pointer finds its
+ * slab in O(1) from its address.
+ *
+ * The layout of an object follows SLUB's calculate_sizes(), as is its debug
+ * support (SLAB_POISON, SLAB_RED_ZONE, SLAB_STORE_USER):
+ *
+ *   | left red zone | object | right red zone | free pointer | tracks | pad |
+ *   ^ i * size      ^ the pointer handed out
+ *
+ * The free pointer sits inside the object unless a ctor or debugging needs
+ * the object's bytes kept while it is free. A cache with any debug flag
+ * checks every allocation and free against its object's state.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/cache.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/poison.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include <mm_ext/buddy_sim.h>
+#include <mm_ext/slab_ext.h>
+#include "mm_ext_internal.h"
+
+#define SLAB_EXT_MAX_ORDER	3	/* slub_max_order: PAGE_ALLOC_COSTLY_ORDER */
+#define SLAB_EXT_MAX_OBJS	32767	/* MAX_OBJS_PER_PAGE */
+#define SLAB_EXT_DEBUG_FLAGS	(SLAB_POISON | SLAB_RED_ZONE | SLAB_STORE_USER)
+#define SLAB_EXT_FLAGS		(SLAB_HWCACHE_ALIGN | SLAB_EXT_DEBUG_FLAGS)
+#define SLAB_EXT_LEAKS_SHOWN	4	/* leaked objects listed by address */
+
+/* Who allocated or freed an object last (SLAB_STORE_USER). */
+struct slab_ext_track {
+	unsigned long caller;
+	unsigned long when;		/* jiffies */
+	int cpu, pid;
+};
+
+enum { TRACK_ALLOC, TRACK_FREE };
+
+struct slab_ext_cache {
+	char name[MM_EXT_NAME_MAX + 1];
+	struct list_head node;		/* on slab_ext_caches */
+	struct buddy_sim *zone;
+	void (*ctor)(void *obj);
+	slab_flags_t flags;
+	bool debug;			/* any debug flag: check every alloc and free */
+	bool poison;			/* poison free objects (SLAB_POISON, no ctor) */
+	unsigned int object_size;	/* as asked */
+	unsigned int size;		/* stride */
+	unsigned int align;
+	unsigned int inuse;		/* object plus right red zone */
+	unsigned int offset;		/* of the free pointer, from the object */
+	unsigned int red_left_pad;
+	unsigned int objs_per_slab;
+	unsigned int order;
+
+	/*
+	 * Protects the three lists, every slab's free list and in-use count,
+	 * the slab fields of the zone's page descriptors for this cache's
+	 * slabs, and the counters below. Taken with interrupts off so caches
+	 * work from any context, as kmem_cache_node->list_lock is.
+	 */
+	spinlock_t lock;
+	struct list_head full, partial, empty;
+	unsigned long nr_full, nr_partial, nr_empty;
+	unsigned long active_objs;	/* handed out, quarantined included */
+	unsigned long quarantined;	/* kept out of use after corruption */
+	unsigned int min_empty;		/* empty slabs kept before giving back */
+	u64 allocs, frees, errors, failures;
+};
+
+/* Protects slab_ext_caches: the list of caches, and so the unique names. */
+static DEFINE_MUTEX(slab_ext_caches_lock);
+static LIST_HEAD(slab_ext_caches);
+
+/* Marks a quarantined object in its (out of object) free pointer slot. */
+static const char slab_ext_quarantine_mark;
+#define QUARANTINED ((void *)&slab_ext_quarantine_mark)
+
+/* kmalloc size classes, as the kernel's: powers of two plus 96 and 192. */
+static const unsigned int sx_kmalloc_sizes[] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192
+};
+
+#define SLAB_EXT_KMALLOC_MAX	8192
+static struct slab_ext_cache *sx_kmalloc_caches[ARRAY_SIZE(sx_kmalloc_sizes)];
+
+static inline void *get_fp(struct slab_ext_cache *c, void *obj)
+{
+	return *(void **)(obj + c->offset);
+}
+
+static inline void set_fp(struct slab_ext_cache *c, void *obj, void *fp)
+{
+	*(void **)(obj + c->offset) = fp;
+}
+
+static inline struct slab_ext_track *get_track(struct slab_ext_cache *c,
+					       void *obj, int which)
+{
+	return (struct slab_ext_track *)(obj + c->offset + sizeof(void *)) + which;
+}
+
+static inline void *slab_obj(struct slab_ext_cache *c,
+			     struct buddy_sim_owner *slab, unsigned int i)
+{
+	return slab->addr + i * c->size + c->red_left_pad;
+}
+
+/* The slab list an in-use count belongs on. */
+static struct list_head *slab_list_for(struct slab_ext_cache *c,
+				       unsigned int inuse, unsigned long **nr)
+{
+	if (inuse == 0) {
+		*nr = &c->nr_empty;
+		return &c->empty;
+	}
+	if (inuse == c->objs_per_slab) {
+		*nr = &c->nr_full;
+		return &c->full;
+	}
+	*nr = &c->nr_partial;
+	return &c->partial;
+}
+
+/* Move @slab to the list its in-use count now says, from the one @old said. */
+static void slab_relist(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
+			unsigned int old)
+{
+	unsigned long *nr_old, *nr_new;
+	struct list_head *from = slab_list_for(c, old, &nr_old);
+	struct list_head *to = slab_list_for(c, slab->inuse, &nr_new);
+
+	if (from == to)
+		return;
+	list_move(&slab->slab_list, to);
+	(*nr_old)--;
+	(*nr_new)++;
+}
+
+/* ---- debugging: red zones, poison, tracks, reports ---- */
+
+static void set_track(struct slab_ext_cache *c, void *obj, int which,
+		      unsigned long caller)
+{
+	struct slab_ext_track *t;
+
+	if (!(c->flags & SLAB_STORE_USER))
+		return;
+	t = get_track(c, obj, which);
+	t->caller = caller;
+	t->when = jiffies;
+	t->cpu = raw_smp_processor_id();
+	t->pid = current->pid;
+}
+
+/* Fill the red zones on both sides with @val (SLUB_RED_ACTIVE/INACTIVE). */
+static void set_redzones(struct slab_ext_cache *c, void *obj, u8 val)
+{
+	if (!(c->flags & SLAB_RED_ZONE))
+		return;
+	memset(obj - c->red_left_pad, val, c->red_left_pad);
+	memset(obj + c->object_size, val, c->inuse - c->object_size);
+}
+
+static bool redzones_ok(struct slab_ext_cache *c, void *obj, u8 val)
+{
+	if (!(c->flags & SLAB_RED_ZONE))
+		return true;
+	return !memchr_inv(obj - c->red_left_pad, val, c->red_left_pad) &&
+	       !memchr_inv(obj + c->object_size, val, c->inuse - c->object_size);
+}
+
+/* SLUB's free-object poison: POISON_FREE bytes, POISON_END last. */
+static void poison_object(struct slab_ext_cache *c, void *obj)
+{
+	if (!c->poison)
+		return;
+	memset(obj, POISON_FREE, c->object_size - 1);
+	*(u8 *)(obj + c->object_size - 1) = POISON_END;
+}
+
+static bool poison_ok(struct slab_ext_cache *c, void *obj)
+{
+	if (!c->poison)
+		return true;
+	return !memchr_inv(obj, POISON_FREE, c->object_size - 1) &&
+	       *(u8 *)(obj + c->object_size - 1) == POISON_END;
+}
+
+/*
+ * Where @p is, for a report: its page in @zone and the offset in it, which
+ * match the zone's pagemap; outside the zone, its (hashed) address.
+ */
+static const char *where(struct buddy_sim *zone, const void *p, char *buf,
+			 size_t len)
+{
+	unsigned long pfn = buddy_sim_pfn(zone, p);
+
+	if (pfn == ULONG_MAX)
+		snprintf(buf, len, "%p", p);
+	else
+		snprintf(buf, len, "pfn %lu+0x%03lx", pfn, offset_in_page(p));
+	return buf;
+}
+
+/* What a report says about an object: its place, and its tracks if kept. */
+struct obj_report {
+	const void *obj;
+	bool tracked;
+	struct slab_ext_track alloc, free;
+};
+
+static void fill_report(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
+			void *obj, struct obj_report *r)
+{
+	r->obj = obj;
+	r->tracked = slab && (c->flags & SLAB_STORE_USER);
+	if (r->tracked) {
+		r->alloc = *get_track(c, obj, TRACK_ALLOC);
+		r->free = *get_track(c, obj, TRACK_FREE);
+	}
+}
+
+/* ", allocated by f+0x10 (cpu 0 pid 1)" and the same for the free, if kept. */
+static void format_tracks(const struct obj_report *r, bool with_free,
+			  char *buf, size_t len)
+{
+	int n;
+
+	buf[0] = '\0';
+	if (!r->tracked)
+		return;
+	n = scnprintf(buf, len, ", allocated by %pS (cpu %d pid %d)",
+		      (void *)r->alloc.caller, r->alloc.cpu, r->alloc.pid);
+	if (with_free)
+		scnprintf(buf + n, len - n, ", freed by %pS (cpu %d pid %d)",
+			  (void *)r->free.caller, r->free.cpu, r->free.pid);
+}
+
+/* One line, after the cache lock is dropped: printk may be slow. */
+static void print_report(struct slab_ext_cache *c, const char *what,
+			 const struct obj_report *r)
+{
+	char buf[40], tracks[256];
+
+	format_tracks(r, true, tracks, sizeof(tracks));
+	mm_ext_report("cache %s: %s: object at %s%s\n", c->name, what,
+		      where(c->zone, r->obj, buf, sizeof(buf)), tracks);
+}
+
+/*
+ * A corrupted object is taken out of use for good: it stays counted as in
+ * use, so its slab never returns to the zone while the corruption could
+ * still be reached, and a later free of it is refused.
+ */
+static void quarantine(struct slab_ext_cache *c, void *obj)
+{
+	set_fp(c, obj, QUARANTINED);
+	c->quarantined++;
+}
+
+static bool on_freelist(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
+			void *obj)
+{
+	void *p;
+
+	for (p = slab->freelist; p; p = get_fp(c, p))
+		if (p == obj)
+			return true;
+	return false;
+}
+
+/* ---- slabs ---- */
+
+static void slab_set_owner(struct slab_ext_cache *c, void *addr,
+			   struct buddy_sim_owner *head)
+{
+	unsigned int i;
+
+	for (i = 0; i < (1U << c->order); i++)
+		WRITE_ONCE(buddy_sim_owner(c->zone, addr + i * PAGE_SIZE)->head, head);
+}
+
+/* A new slab, objects built and chained; not yet on any list. */
+static struct buddy_sim_owner *new_slab(struct slab_ext_cache *c, gfp_t gfp)
+{
+	struct buddy_sim_owner *slab;
+	void *addr, *obj, *prev = NULL;
+	unsigned int i;
+
+	addr = buddy_sim_alloc(c->zone, gfp & ~__GFP_ZERO, c->order);
+	if (!addr)
+		return NULL;
+	slab = buddy_sim_owner(c->zone, addr);
+	slab->addr = addr;
+	slab->order = c->order;
+	slab->inuse = 0;
+	slab->large_size = 0;
+	for (i = 0; i < c->objs_per_slab; i++) {
+		obj = slab_obj(c, slab, i);
+		set_redzones(c, obj, SLUB_RED_INACTIVE);
+		if (c->ctor)
+			c->ctor(obj);
+		poison_object(c, obj);
+		if (c->flags & SLAB_STORE_USER)
+			memset(get_track(c, obj, 0), 0, 2 * sizeof(struct slab_ext_track));
+		if (prev)
+			set_fp(c, prev, obj);
+		else
+			slab->freelist = obj;
+		prev = obj;
+	}
+	set_fp(c, prev, NULL);
+	/* Publish last: a lookup that sees the cache sees a whole slab. */
+	slab_set_owner(c, addr, slab);
+	WRITE_ONCE(slab->cache, c);
+	return slab;
+}
+
+/* Give a slab, already off the lists, back to the zone. */
+static void discard_slab(struct slab_ext_cache *c, struct buddy_sim_owner *slab)
+{
+	void *addr = slab->addr;
+
+	slab_set_owner(c, addr, NULL);
+	buddy_sim_free(c->zone, addr, c->order);
+}
+
+/* Take every empty slab beyond @keep off the lists, onto @out. Lock held. */
+static void take_empty_slabs(struct slab_ext_cache *c, unsigned long keep,
+			     struct list_head *out)
+{
+	struct buddy_sim_owner *slab;
+
+	while (c->nr_empty > keep) {
+		slab = list_first_entry(&c->empty, struct buddy_sim_owner, slab_list);
+		list_move(&slab->slab_list, out);
+		WRITE_ONCE(slab->cache, NULL);
+		c->nr_empty--;
+	}
+}
+
+static void discard_slabs(struct slab_ext_cache *c, struct list_head *list)
+{
+	struct buddy_sim_owner *slab, *tmp;
+
+	list_for_each_entry_safe(slab, tmp, list, slab_list) {
+		list_del(&slab->slab_list);
+		discard_slab(c, slab);
+	}
+}
+
+/* ---- allocation and free ---- */
+
+static void *cache_alloc(struct slab_ext_cache *c, gfp_t gfp, unsigned long caller)
+{
+	struct buddy_sim_owner *slab, *fresh = NULL;
+	struct obj_report rep;
+	unsigned long flags;
+	void *obj;
+
+	spin_lock_irqsave(&c->lock, flags);
+	for (;;) {
+		slab = list_first_entry_or_null(&c->partial, struct buddy_sim_owner, slab_list);
+		if (!slab)
+			slab = list_first_entry_or_null(&c->empty, struct buddy_sim_owner,
+							slab_list);
+		if (!slab && fresh) {
+			slab = fresh;
+			fresh = NULL;
+			list_add(&slab->slab_list, &c->empty);
+			c->nr_empty++;
+		}
+		if (!slab) {
+			/* Build the slab unlocked: ctors run, and the zone has its own lock. */
+			spin_unlock_irqrestore(&c->lock, flags);
+			fresh = new_slab(c, gfp);
+			spin_lock_irqsave(&c->lock, flags);
+			if (!fresh) {
+				c->failures++;
+				spin_unlock_irqrestore(&c->lock, flags);
+				return NULL;
+			}
+			continue;
+		}
+		obj = slab->freelist;
+		slab->freelist = get_fp(c, obj);
+		slab->inuse++;
+		slab_relist(c, slab, slab->inuse - 1);
+		c->active_objs++;
+		if (!c->debug)
+			break;
+		if (!poison_ok(c, obj) || !redzones_ok(c, obj, SLUB_RED_INACTIVE)) {
+			/* Written while free: keep it out, report, try the next. */
+			fill_report(c, slab, obj, &rep);
+			quarantine(c, obj);
+			c->errors++;
+			spin_unlock_irqrestore(&c->lock, flags);
+			print_report(c, "written while free (write after free)", &rep);
+			spin_lock_irqsave(&c->lock, flags);
+			continue;
+		}
+		set_redzones(c, obj, SLUB_RED_ACTIVE);
+		set_track(c, obj, TRACK_ALLOC, caller);
+		break;
+	}
+	c->allocs++;
+	spin_unlock_irqrestore(&c->lock, flags);
+
+	/* Another CPU made room first: the spare slab goes straight back. */
+	if (fresh) {
+		WRITE_ONCE(fresh->cache, NULL);
+		discard_slab(c, fresh);
+	}
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, c->object_size);
+	return obj;
+}
+
+/*
+ * The slab holding @obj if it is one of @c's, or NULL with *why set. The
+ * page's owner area is read without the lock; the caller checks the owning
+ * cache again under it.
+ */
+static struct buddy_sim_owner *obj_to_slab(struct slab_ext_cache *c,
+					   const void *obj, const char **why)
+{
+	struct buddy_sim_owner *page = buddy_sim_owner(c->zone, obj);
+	struct buddy_sim_owner *slab;
+
+	if (!page) {
+		*why = "pointer outside the cache's zone";
+		return NULL;
+	}
+	slab = READ_ONCE(page->head);
+	if (!slab || READ_ONCE(slab->cache) != c) {
+		*why = slab && READ_ONCE(slab->cache) ? "object of another cache (wrong cache)" :
+							"pointer not in a slab of this cache";
+		return NULL;
+	}
+	return slab;
+}
+
+static void cache_free(struct slab_ext_cache *c, void *obj, unsigned long caller)
+{
+	struct buddy_sim_owner *slab;
+	const char *why = NULL;
+	struct obj_report rep = { .obj = obj };
+	LIST_HEAD(released);
+	unsigned long flags, off;
+
+	slab = obj_to_slab(c, obj, &why);
+	spin_lock_irqsave(&c->lock, flags);
+	if (slab && slab->cache != c) {
+		why = "pointer not in a slab of this cache";
+		slab = NULL;
+	}
+	if (!slab)
+		goto bad;
+	off = obj - slab->addr;
+	if (off < c->red_left_pad || (off - c->red_left_pad) % c->size ||
+	    (off - c->red_left_pad) / c->size >= c->objs_per_slab) {
+		why = "pointer not at the start of an object (interior pointer)";
+		goto bad;
+	}
+	/* Naive double free: always caught, as SLAB_FREELIST_HARDENED does. */
+	if (obj == slab->freelist || !slab->inuse) {
+		why = "double free";
+		goto bad_obj;
+	}
+	if (c->debug) {
+		if (get_fp(c, obj) == QUARANTINED) {
+			why = "free of a quarantined object";
+			goto bad_obj;
+		}
+		if (on_freelist(c, slab, obj)) {
+			why = "double free";
+			goto bad_obj;
+		}
+		if (!redzones_ok(c, obj, SLUB_RED_ACTIVE)) {
+			fill_report(c, slab, obj, &rep);
+			quarantine(c, obj);
+			c->errors++;
+			spin_unlock_irqrestore(&c->lock, flags);
+			print_report(c, "red zone overwritten", &rep);
+			return;
+		}
+		set_track(c, obj, TRACK_FREE, caller);
+		poison_object(c, obj);
+		set_redzones(c, obj, SLUB_RED_INACTIVE);
+	}
+	set_fp(c, obj, slab->freelist);
+	slab->freelist = obj;
+	slab->inuse--;
+	slab_relist(c, slab, slab->inuse + 1);
+	c->active_objs--;
+	c->frees++;
+	if (!slab->inuse)
+		take_empty_slabs(c, c->min_empty, &released);
+	spin_unlock_irqrestore(&c->lock, flags);
+	discard_slabs(c, &released);
+	return;
+
+bad_obj:
+	fill_report(c, slab, obj, &rep);
+bad:
+	c->errors++;
+	spin_unlock_irqrestore(&c->lock, flags);
+	print_report(c, why, &rep);
+}
+
+/**
+ * slab_ext_alloc() - allocate an object from a cache
+ * @cache: the cache
+ * @gfp: allocation flags for a new slab; __GFP_ZERO zeroes the object
+ *
+ * Takes an object from a partial slab, else an empty one, else a new slab
+ * from the cache's zone. Never sleeps.
+ *
+ * Return: the object, or NULL when the zone has no block for a new slab.
+ */
+void *slab_ext_alloc(struct slab_ext_cache *cache, gfp_t gfp)
+{
+	return cache_alloc(cache, gfp, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(slab_ext_alloc);
+
+/**
+ * slab_ext_free() - give an object back to its cache
+ * @cache: the cache it was allocated from
+ * @obj: the object, or NULL (a no-op)
+ *
+ * A pointer outside the cache's slabs or off an object boundary, a naive
+ * double free and, with debugging on, any double free and an overwritten
+ * red zone are reported with one "mm_ext:" line and counted in the cache's
+ * errors; the object is then left alone (or quarantined), never freed.
+ */
+void slab_ext_free(struct slab_ext_cache *cache, void *obj)
+{
+	if (obj)
+		cache_free(cache, obj, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(slab_ext_free);
+
+/**
+ * slab_ext_shrink() - give every empty slab back to the zone
+ * @cache: the cache
+ *
+ * Return: 0.
+ */
+int slab_ext_shrink(struct slab_ext_cache *cache)
+{
+	LIST_HEAD(released);
+	unsigned long flags;
+
+	spin_lock_irqsave(&cache->lock, flags);
+	take_empty_slabs(cache, 0, &released);
+	spin_unlock_irqrestore(&cache->lock, flags);
+	discard_slabs(cache, &released);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(slab_ext_shrink);
+
+/**
+ * slab_ext_cache_info() - take a consistent snapshot of a cache's counters
+ * @cache: the cache
+ * @info: filled in
+ */
+void slab_ext_cache_info(struct slab_ext_cache *cache, struct slab_ext_info *info)
+{
+	unsigned long flags;
+
+	memset(info, 0, sizeof(*info));
+	info->object_size = cache->object_size;
+	info->size = cache->size;
+	info->objs_per_slab = cache->objs_per_slab;
+	info->order = cache->order;
+	spin_lock_irqsave(&cache->lock, flags);
+	info->nr_full = cache->nr_full;
+	info->nr_partial = cache->nr_partial;
+	info->nr_empty = cache->nr_empty;
+	info->active_objs = cache->active_objs;
+	info->total_objs = (cache->nr_full + cache->nr_partial + cache->nr_empty) *
+			   cache->objs_per_slab;
+	info->allocs = cache->allocs;
+	info->frees = cache->frees;
+	info->errors = cache->errors;
+	spin_unlock_irqrestore(&cache->lock, flags);
+}
+EXPORT_SYMBOL_GPL(slab_ext_cache_info);
+
+/* ---- creation and destruction ---- */
+
+/* mm/slab_common.c calculate_alignment(). */
+static unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
+					unsigned int size)
+{
+	if (flags & SLAB_HWCACHE_ALIGN) {
+		unsigned int ralign = cache_line_size();
+
+		while (size <= ralign / 2)
+			ralign /= 2;
+		align = max(align, ralign);
+	}
+	align = max_t(unsigned int, align, ARCH_SLAB_MINALIGN);
+	return ALIGN(align, sizeof(void *));
+}
+
+static unsigned int order_objects(unsigned int order, unsigned int size)
+{
+	return ((unsigned int)PAGE_SIZE << order) / size;
+}
+
+/* mm/slub.c calc_slab_order(): the first order wasting at most 1/fract. */
+static unsigned int calc_slab_order(unsigned int size, unsigned int min_order,
+				    unsigned int max_order, unsigned int fract)
+{
+	unsigned int order;
+
+	for (order = min_order; order <= max_order; order++) {
+		unsigned int slab_size = (unsigned int)PAGE_SIZE << order;
+
+		if (slab_size % size <= slab_size / fract)
+			break;
+	}
+	return order;
+}
+
+/*
+ * mm/slub.c calculate_order(): at least 4 * (fls(cpus) + 1) objects where
+ * an order up to 3 allows it, then the smallest order wasting at most 1/16
+ * of the slab, backing off to 1/8, 1/4 and 1/2.
+ */
+static unsigned int calculate_order(unsigned int size)
+{
+	unsigned int nr_cpus = num_present_cpus();
+	unsigned int min_objects, max_objects, min_order, order, fraction;
+
+	if (nr_cpus <= 1)
+		nr_cpus = nr_cpu_ids;
+	min_objects = 4 * (fls(nr_cpus) + 1);
+	max_objects = max(order_objects(SLAB_EXT_MAX_ORDER, size), 1U);
+	min_objects = min(min_objects, max_objects);
+	min_order = get_order(min_objects * size);
+	if (order_objects(min_order, size) > SLAB_EXT_MAX_OBJS)
+		return get_order(size * SLAB_EXT_MAX_OBJS) - 1;
+	for (fraction = 16; fraction > 1; fraction /= 2) {
+		order = calc_slab_order(size, min_order, SLAB_EXT_MAX_ORDER, fraction);
+		if (order <= SLAB_EXT_MAX_ORDER)
+			return order;
+	}
+	return calc_slab_order(size, min_order, BUDDY_SIM_MAX_ORDER, 1);
+}
+
+/* mm/slub.c calculate_sizes(): the object layout drawn at the top. */
+static int calculate_sizes(struct slab_ext_cache *c)
+{
+	unsigned int size = ALIGN(c->object_size, sizeof(void *));
+
+	/* A right red zone of at least a word, even when the size is aligned. */
+	if ((c->flags & SLAB_RED_ZONE) && size == c->object_size)
+		size += sizeof(void *);
+	c->inuse = size;
+	if (c->debug || c->ctor) {
+		/* Free objects keep their bytes: the free pointer goes after them. */
+		c->offset = size;
+		size += sizeof(void *);
+	} else {
+		c->offset = 0;
+	}
+	if (c->flags & SLAB_STORE_USER)
+		size += 2 * sizeof(struct slab_ext_track);
+	if (c->flags & SLAB_RED_ZONE) {
+		c->red_left_pad = ALIGN(sizeof(void *), c->align);
+		size += c->red_left_pad;
+	}
+	size = ALIGN(size, c->align);
+	if (size > (PAGE_SIZE << BUDDY_SIM_MAX_ORDER))
+		return -EINVAL;
+	c->size = size;
+	c->order = calculate_order(size);
+	if (c->order > BUDDY_SIM_MAX_ORDER)
+		return -EINVAL;
+	c->objs_per_slab = order_objects(c->order, size);
+	return 0;
+}
+
+/**
+ * slab_ext_cache_create() - create an object cache on a zone
+ * @zone: the zone slabs come from, or NULL for the default zone
+ * @name: unique among caches: 1..31 characters, no '/' or white space
+ * @size: object size in bytes, at least 1
+ * @align: 0, or a power of two up to PAGE_SIZE every object is aligned to
+ * @flags: SLAB_HWCACHE_ALIGN, SLAB_POISON, SLAB_RED_ZONE, SLAB_STORE_USER;
+ *	   the module parameter slab_debug=1 adds the last three to every cache
+ * @ctor: called once for each object when its slab is made, or NULL
+ *
+ * The stride and the slab order are chosen as SLUB's calculate_sizes() and
+ * calculate_order() choose them. May sleep.
+ *
+ * Return: the cache, or ERR_PTR(-EINVAL) for a bad argument (a zero size or
+ * one whose object would not fit a max-order block, a bad alignment, name
+ * or flag), ERR_PTR(-EEXIST) for a name in use, ERR_PTR(-ENOMEM).
+ */
+struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
+					     const char *name, unsigned int size,
+					     unsigned int align, slab_flags_t flags,
+					     void (*ctor)(void *))
+{
+	struct slab_ext_cache *c, *other;
+	int ret;
+
+	if (!zone)
+		zone = buddy_sim_default();
+	if (IS_ERR_OR_NULL(zone) || !mm_ext_name_valid(name) || !size ||
+	    size > (PAGE_SIZE << BUDDY_SIM_MAX_ORDER) ||
+	    (align && (!is_power_of_2(align) || align > PAGE_SIZE)) ||
+	    (flags & ~SLAB_EXT_FLAGS))
+		return ERR_PTR(-EINVAL);
+	if (mm_ext_slab_debug)
+		flags |= SLAB_EXT_DEBUG_FLAGS;
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return ERR_PTR(-ENOMEM);
+	strscpy(c->name, name, sizeof(c->name));
+	c->zone = zone;
+	c->ctor = ctor;
+	c->flags = flags;
+	c->debug = !!(flags & SLAB_EXT_DEBUG_FLAGS);
+	/* As SLUB: poisoning would destroy what the ctor built. */
+	c->poison = (flags & SLAB_POISON) && !ctor;
+	c->object_size = size;
+	c->align = calculate_alignment(flags, align, size);
+	c->min_empty = 1;
+	ret = calculate_sizes(c);
+	if (ret) {
+		kfree(c);
+		return ERR_PTR(ret);
+	}
+	spin_lock_init(&c->lock);
+	INIT_LIST_HEAD(&c->full);
+	INIT_LIST_HEAD(&c->partial);
+	INIT_LIST_HEAD(&c->empty);
+
+	mutex_lock(&slab_ext_caches_lock);
+	list_for_each_entry(other, &slab_ext_caches, node) {
+		if (!strcmp(other->name, name)) {
+			mutex_unlock(&slab_ext_caches_lock);
+			kfree(c);
+			return ERR_PTR(-EEXIST);
+		}
+	}
+	list_add_tail(&c->node, &slab_ext_caches);
+	mm_ext_debugfs_add_cache(c);
+	mutex_unlock(&slab_ext_caches_lock);
+	return c;
+}
+EXPORT_SYMBOL_GPL(slab_ext_cache_create);
+
+/*
+ * At destroy: report the objects still handed out (quarantined ones were
+ * reported already), the first few by address and, where kept, callers.
+ */
+static void report_leaks(struct slab_ext_cache *c)
+{
+	unsigned long leaked = c->active_objs - c->quarantined, shown = 0;
+	struct list_head *lists[] = { &c->full, &c->partial };
+	struct buddy_sim_owner *slab;
+	unsigned long *free_map;
+	char buf[40], tracks[256];
+	struct obj_report rep;
+	unsigned int i, l;
+	void *p;
+
+	if (!leaked)
+		return;
+	mm_ext_report("cache %s: destroyed with %lu objects still allocated (leak)\n",
+		      c->name, leaked);
+	free_map = bitmap_zalloc(c->objs_per_slab, GFP_KERNEL);
+	if (!free_map)
+		return;
+	for (l = 0; l < ARRAY_SIZE(lists) && shown < SLAB_EXT_LEAKS_SHOWN; l++) {
+		list_for_each_entry(slab, lists[l], slab_list) {
+			bitmap_zero(free_map, c->objs_per_slab);
+			for (p = slab->freelist; p; p = get_fp(c, p))
+				__set_bit((p - slab->addr) / c->size, free_map);
+			for (i = 0; i < c->objs_per_slab && shown < SLAB_EXT_LEAKS_SHOWN; i++) {
+				p = slab_obj(c, slab, i);
+				if (test_bit(i, free_map) ||
+				    (c->offset && get_fp(c, p) == QUARANTINED))
+					continue;
+				fill_report(c, slab, p, &rep);
+				format_tracks(&rep, false, tracks, sizeof(tracks));
+				pr_err("mm_ext: cache %s:   leaked object at %s%s\n", c->name,
+				       where(c->zone, p, buf, sizeof(buf)), tracks);
+				shown++;
+			}
+			if (shown >= SLAB_EXT_LEAKS_SHOWN)
+				break;
+		}
+	}
+	bitmap_free(free_map);
+}
+
+/**
+ * slab_ext_cache_destroy() - destroy a cache and give all its slabs back
+ * @cache: the cache, or NULL (a no-op)
+ *
+ * Objects still allocated are reported as a leak (their count, and the
+ * first few by address with their callers when tracked); every slab goes
+ * back to the zone anyway. May sleep.
+ */
+void slab_ext_cache_destroy(struct slab_ext_cache *cache)
+{
+	LIST_HEAD(all);
+
+	if (IS_ERR_OR_NULL(cache))
+		return;
+	mutex_lock(&slab_ext_caches_lock);
+	mm_ext_debugfs_remove_cache(cache);
+	list_del(&cache->node);
+	mutex_unlock(&slab_ext_caches_lock);
+
+	/* No user may touch the cache now: no lock is needed to walk it. */
+	report_leaks(cache);
+	list_splice_init(&cache->full, &all);
+	list_splice_init(&cache->partial, &all);
+	list_splice_init(&cache->empty, &all);
+	discard_slabs(cache, &all);
+	kfree(cache);
+}
+EXPORT_SYMBOL_GPL(slab_ext_cache_destroy);
+
+/* ---- kmalloc ---- */
+
+/* Classes for sizes up to 192 by (size - 1) / 8, as the kernel's size_index. */
+static const u8 sx_kmalloc_size_index[24] = {
+	0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
+	5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6,
+};
+
+static unsigned int sx_kmalloc_index(size_t size)
+{
+	if (size <= 192)
+		return sx_kmalloc_size_index[(size - 1) / 8];
+	return fls(size - 1) - 1;	/* 256 -> 7 ... 8192 -> 12 */
+}
+
+/**
+ * slab_ext_kmalloc() - allocate @size bytes, as kmalloc() does
+ * @size: bytes wanted
+ * @gfp: allocation flags; __GFP_ZERO zeroes
+ *
+ * Sizes up to 8192 come from the size-class caches kmalloc-8 ... kmalloc-8192
+ * (plus kmalloc-96 and kmalloc-192) on the default zone; larger ones are
+ * page blocks of the default zone, their size recorded for slab_ext_ksize().
+ *
+ * Return: the memory, or NULL (also for @size 0 or one over a max-order block).
+ */
+void *slab_ext_kmalloc(size_t size, gfp_t gfp)
+{
+	struct buddy_sim *zone = buddy_sim_default();
+	struct buddy_sim_owner *head;
+	unsigned int order;
+	void *p;
+
+	if (!size)
+		return NULL;
+	if (size <= SLAB_EXT_KMALLOC_MAX)
+		return cache_alloc(sx_kmalloc_caches[sx_kmalloc_index(size)], gfp, _RET_IP_);
+	order = get_order(size);
+	if (order > BUDDY_SIM_MAX_ORDER)
+		return NULL;
+	p = buddy_sim_alloc(zone, gfp, order);
+	if (!p)
+		return NULL;
+	head = buddy_sim_owner(zone, p);
+	head->cache = NULL;
+	head->addr = p;
+	head->order = order;
+	head->large_size = size;
+	WRITE_ONCE(head->head, head);
+	return p;
+}
+EXPORT_SYMBOL_GPL(slab_ext_kmalloc);
+
+/*
+ * What slab_ext_kmalloc() memory @obj is: a kmalloc cache's slab (*cache
+ * set), a large block (*large set), or neither (reported, counted in the
+ * default zone's errors, since no cache or pool was named).
+ */
+static bool sx_kmalloc_lookup(const void *obj, const char *fn,
+			      struct slab_ext_cache **cache,
+			      struct buddy_sim_owner **large)
+{
+	struct buddy_sim *zone = buddy_sim_default();
+	struct buddy_sim_owner *page = buddy_sim_owner(zone, obj);
+	struct buddy_sim_owner *head = page ? READ_ONCE(page->head) : NULL;
+	struct slab_ext_cache *c = head ? READ_ONCE(head->cache) : NULL;
+	unsigned int i;
+	char buf[40];
+
+	*cache = NULL;
+	*large = NULL;
+	if (c) {
+		for (i = 0; i < ARRAY_SIZE(sx_kmalloc_caches); i++) {
+			if (sx_kmalloc_caches[i] == c) {
+				*cache = c;
+				return true;
+			}
+		}
+	} else if (head && head == page && head->large_size && head->addr == obj) {
+		*large = head;
+		return true;
+	}
+	/* Counted where a zone misuse is: the call named no cache. */
+	buddy_sim_count_error(zone);
+	mm_ext_report("zone %s: %s of %s, which slab_ext_kmalloc() did not return\n",
+		      buddy_sim_name(zone), fn, where(zone, obj, buf, sizeof(buf)));
+	return false;
+}
+
+/**
+ * slab_ext_kfree() - free memory from slab_ext_kmalloc(), as kfree() does
+ * @obj: the memory, or NULL (a no-op)
+ *
+ * A pointer slab_ext_kmalloc() did not return is reported and ignored.
+ */
+void slab_ext_kfree(const void *obj)
+{
+	struct slab_ext_cache *cache;
+	struct buddy_sim_owner *large;
+
+	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_kfree", &cache, &large))
+		return;
+	if (cache) {
+		cache_free(cache, (void *)obj, _RET_IP_);
+		return;
+	}
+	large->large_size = 0;
+	WRITE_ONCE(large->head, NULL);
+	buddy_sim_free(buddy_sim_default(), (void *)obj, large->order);
+}
+EXPORT_SYMBOL_GPL(slab_ext_kfree);
+
+/**
+ * slab_ext_ksize() - the usable size of slab_ext_kmalloc() memory
+ * @obj: the memory, or NULL
+ *
+ * Return: the size class for cache memory, the whole page block for large
+ * allocations, 0 for NULL or a pointer slab_ext_kmalloc() did not return.
+ */
+size_t slab_ext_ksize(const void *obj)
+{
+	struct slab_ext_cache *cache;
+	struct buddy_sim_owner *large;
+
+	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_ksize", &cache, &large))
+		return 0;
+	if (cache)
+		return cache->object_size;
+	return PAGE_SIZE << large->order;
+}
+EXPORT_SYMBOL_GPL(slab_ext_ksize);
+
+/*
+ * Whether @obj is an object of @cache handed out and not yet freed: what a
+ * free would accept (mempool_ext checks before taking an element into its
+ * reserve). The free list walk is O(objects per slab).
+ */
+bool slab_ext_obj_allocated(struct slab_ext_cache *cache, const void *obj)
+{
+	const char *why;
+	struct buddy_sim_owner *slab = obj_to_slab(cache, obj, &why);
+	unsigned long flags, off;
+	bool ok = false;
+
+	if (!slab)
+		return false;
+	spin_lock_irqsave(&cache->lock, flags);
+	off = obj - slab->addr;
+	if (slab->cache == cache && off >= cache->red_left_pad &&
+	    !((off - cache->red_left_pad) % cache->size) &&
+	    (off - cache->red_left_pad) / cache->size < cache->objs_per_slab &&
+	    !on_freelist(cache, slab, (void *)obj) &&
+	    !(cache->debug && get_fp(cache, (void *)obj) == QUARANTINED))
+		ok = true;
+	spin_unlock_irqrestore(&cache->lock, flags);
+	return ok;
+}
+
+/* The same for slab_ext_kmalloc() memory of @size bytes. */
+bool slab_ext_kmalloc_allocated(const void *obj, size_t size)
+{
+	struct buddy_sim *zone = buddy_sim_default();
+	struct buddy_sim_owner *page = buddy_sim_owner(zone, obj);
+	struct buddy_sim_owner *head = page ? READ_ONCE(page->head) : NULL;
+	struct slab_ext_cache *c;
+
+	if (!head)
+		return false;
+	if (size > SLAB_EXT_KMALLOC_MAX)
+		return head == page && head->large_size == size && head->addr == obj &&
+		       buddy_sim_block_allocated(zone, obj, head->order);
+	c = sx_kmalloc_caches[sx_kmalloc_index(size)];
+	return READ_ONCE(head->cache) == c && slab_ext_obj_allocated(c, obj);
+}
+
+/* ---- module setup and the glue's views ---- */
+
+int slab_ext_init(void)
+{
+	char name[MM_EXT_NAME_MAX + 1];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sx_kmalloc_sizes); i++) {
+		snprintf(name, sizeof(name), "kmalloc-%u", sx_kmalloc_sizes[i]);
+		sx_kmalloc_caches[i] = slab_ext_cache_create(NULL, name,
+							     sx_kmalloc_sizes[i], 0, 0, NULL);
+		if (IS_ERR(sx_kmalloc_caches[i])) {
+			int ret = PTR_ERR(sx_kmalloc_caches[i]);
+
+			sx_kmalloc_caches[i] = NULL;
+			slab_ext_exit();
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* At unload: the kmalloc caches, then any cache a user left behind. */
+void slab_ext_exit(void)
+{
+	struct slab_ext_cache *c;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sx_kmalloc_caches); i++) {
+		slab_ext_cache_destroy(sx_kmalloc_caches[i]);
+		sx_kmalloc_caches[i] = NULL;
+	}
+	for (;;) {
+		mutex_lock(&slab_ext_caches_lock);
+		c = list_first_entry_or_null(&slab_ext_caches, struct slab_ext_cache, node);
+		mutex_unlock(&slab_ext_caches_lock);
+		if (!c)
+			break;
+		mm_ext_report("cache %s: still present at unload, destroying it\n", c->name);
+		slab_ext_cache_destroy(c);
+	}
+}
+
+const char *slab_ext_cache_name(struct slab_ext_cache *cache)
+{
+	return cache->name;
+}
+
+/* Call @fn for each cache in creation order, with the cache list locked. */
+void slab_ext_walk_caches(slab_ext_cache_fn fn, void *arg)
+{
+	struct slab_ext_cache *c;
+
+	mutex_lock(&slab_ext_caches_lock);
+	list_for_each_entry(c, &slab_ext_caches, node)
+		fn(c, arg);
+	mutex_unlock(&slab_ext_caches_lock);
+}
+
+void slab_ext_get_extra(struct slab_ext_cache *cache, struct slab_ext_extra *extra)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&cache->lock, flags);
+	extra->quarantined = cache->quarantined;
+	extra->failures = cache->failures;
+	extra->min_empty = cache->min_empty;
+	spin_unlock_irqrestore(&cache->lock, flags);
+	extra->align = cache->align;
+	extra->flags = cache->flags;
+	extra->has_ctor = !!cache->ctor;
+}
+
+/* Lowering the number kept gives the surplus empty slabs back at once. */
+int slab_ext_set_min_empty(struct slab_ext_cache *cache, unsigned int min_empty)
+{
+	LIST_HEAD(released);
+	unsigned long flags;
+
+	if (min_empty > 1024)
+		return -EINVAL;
+	spin_lock_irqsave(&cache->lock, flags);
+	cache->min_empty = min_empty;
+	take_empty_slabs(cache, min_empty, &released);
+	spin_unlock_irqrestore(&cache->lock, flags);
+	discard_slabs(cache, &released);
+	return 0;
+}
