@@ -4,7 +4,8 @@
 #
 #   make          build mm_ext.ko (+ kunit/mm_ext_kunit.ko) for the test kernel
 #   make demo     boot the test kernel in QEMU and show what mm_ext exposes
-#   make check    every test: lint, the 6.1 build, KUnit in QEMU, leaks
+#   make check    every test: lint, the 6.1 build, KUnit and shell scenarios in QEMU
+#   make shell    a root shell in the test kernel with mm_ext loaded
 #   make lint     checkpatch --strict, kernel-doc, W=1 and sparse
 #   make compat   build against Debian's stock 6.1 headers (linux-headers-amd64)
 #   make kernel   build (once) and cache the debug test kernel
@@ -31,6 +32,9 @@ demo:
 check:
 	@$(SCRIPTS)/check.sh
 
+shell:
+	@$(SCRIPTS)/shell.sh
+
 lint:
 	@$(SCRIPTS)/lint.sh $(KDIR)
 
@@ -47,10 +51,10 @@ clean:
 help:
 	@sed -n 's/^#   //p' Makefile
 
-.PHONY: all modules kernel demo check lint compat clean help
+.PHONY: all modules kernel demo check shell lint compat clean help
 
 # Anything else is a mistake: say what there is.
 Makefile: ;
 %:
-	@echo "mm_ext: no target '$@'. Targets: all demo check lint compat kernel clean help" >&2
+	@echo "mm_ext: no target '$@'. Targets: all demo check shell lint compat kernel clean help" >&2
 	@exit 2

@@ -65,6 +65,8 @@ struct buddy_sim {
 	struct buddy_sim_fail fail;
 	u64 fail_attempts;		/* eligible allocations seen by injection */
 	struct rnd_state fail_rnd;	/* seeded per zone: runs are reproducible */
+
+	atomic_t users;			/* caches, pools and workloads built on it */
 };
 
 /* Protects buddy_sim_zones: the list of zones, and so the unique names. */
@@ -439,6 +441,9 @@ void buddy_sim_destroy(struct buddy_sim *zone)
 
 	if (IS_ERR_OR_NULL(zone))
 		return;
+	if (atomic_read(&zone->users))
+		mm_ext_report("zone %s: destroyed while %d caches, pools or workloads use it\n",
+			      zone->name, atomic_read(&zone->users));
 	mutex_lock(&buddy_sim_zones_lock);
 	mm_ext_debugfs_remove_zone(zone);
 	list_del(&zone->node);
@@ -491,6 +496,38 @@ struct buddy_sim_owner *buddy_sim_owner(struct buddy_sim *zone, const void *addr
 	unsigned long pfn = buddy_sim_pfn(zone, addr);
 
 	return pfn == ULONG_MAX ? NULL : &zone->pages[pfn].owner;
+}
+
+/* The zone named @name, or NULL. */
+struct buddy_sim *buddy_sim_find(const char *name)
+{
+	struct buddy_sim *zone, *found = NULL;
+
+	mutex_lock(&buddy_sim_zones_lock);
+	list_for_each_entry(zone, &buddy_sim_zones, node) {
+		if (!strcmp(zone->name, name)) {
+			found = zone;
+			break;
+		}
+	}
+	mutex_unlock(&buddy_sim_zones_lock);
+	return found;
+}
+
+/* Users keep a zone from being destroyed from the shell (-EBUSY). */
+void buddy_sim_get(struct buddy_sim *zone)
+{
+	atomic_inc(&zone->users);
+}
+
+void buddy_sim_put(struct buddy_sim *zone)
+{
+	atomic_dec(&zone->users);
+}
+
+int buddy_sim_users(struct buddy_sim *zone)
+{
+	return atomic_read(&zone->users);
 }
 
 const char *buddy_sim_name(struct buddy_sim *zone)

@@ -61,6 +61,7 @@ struct mempool_ext {
 	void **elements;
 	u64 allocs, reserve_allocs, frees, refills, waits, failures, errors;
 	wait_queue_head_t wait;		/* allocators sleeping for an element */
+	atomic_t users;			/* workloads driving it */
 };
 
 /* Protects mempool_ext_pools: the list of pools, and so the unique names. */
@@ -191,6 +192,10 @@ static struct mempool_ext *pool_create(const char *name, int min_nr,
 		}
 	}
 	list_add_tail(&pool->node, &mempool_ext_pools);
+	if (kind == POOL_SLAB)
+		slab_ext_get(pool_data);
+	else if (kind == POOL_PAGE)
+		buddy_sim_get(pool_data);
 	mm_ext_debugfs_add_pool(pool);
 	mutex_unlock(&mempool_ext_pools_lock);
 	return pool;
@@ -599,6 +604,10 @@ void mempool_ext_destroy(struct mempool_ext *pool)
 	mm_ext_debugfs_remove_pool(pool);
 	list_del(&pool->node);
 	mutex_unlock(&mempool_ext_pools_lock);
+	if (pool->kind == POOL_SLAB)
+		slab_ext_put(pool->pool_data);
+	else if (pool->kind == POOL_PAGE)
+		buddy_sim_put(pool->page.zone);
 
 	out = pool->allocs - pool->frees;
 	if (out)
@@ -622,6 +631,42 @@ void mempool_ext_exit(void)
 		mm_ext_report("pool %s: still present at unload, destroying it\n", pool->name);
 		mempool_ext_destroy(pool);
 	}
+}
+
+/* The pool named @name, or NULL. */
+struct mempool_ext *mempool_ext_find(const char *name)
+{
+	struct mempool_ext *pool, *found = NULL;
+
+	mutex_lock(&mempool_ext_pools_lock);
+	list_for_each_entry(pool, &mempool_ext_pools, node) {
+		if (!strcmp(pool->name, name)) {
+			found = pool;
+			break;
+		}
+	}
+	mutex_unlock(&mempool_ext_pools_lock);
+	return found;
+}
+
+void mempool_ext_get(struct mempool_ext *pool)
+{
+	atomic_inc(&pool->users);
+}
+
+void mempool_ext_put(struct mempool_ext *pool)
+{
+	atomic_dec(&pool->users);
+}
+
+int mempool_ext_users(struct mempool_ext *pool)
+{
+	return atomic_read(&pool->users);
+}
+
+int mempool_ext_min_nr(struct mempool_ext *pool)
+{
+	return READ_ONCE(pool->min_nr);
 }
 
 const char *mempool_ext_name(struct mempool_ext *pool)

@@ -25,6 +25,7 @@ static struct dentry *mm_ext_root;
 static struct dentry *mm_ext_buddy_dir;
 static struct dentry *mm_ext_slab_dir;
 static struct dentry *mm_ext_pool_dir;
+static struct dentry *mm_ext_workload_dir;
 
 /*
  * Copy a short command from user space into @buf as a trimmed string.
@@ -428,6 +429,43 @@ static int pool_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(pool_stats);
 
+/* workload/<name>/stats: what it runs on, and how far it has got. */
+static int workload_stats_show(struct seq_file *m, void *v)
+{
+	struct mm_ext_workload *wl = m->private;
+
+	seq_printf(m, "type %s\n", mm_ext_workload_type_name(wl->type));
+	seq_printf(m, "target %s\n", wl->target);
+	seq_printf(m, "state %s\n", mm_ext_workload_state_name(READ_ONCE(wl->state)));
+	seq_printf(m, "seed %llu\n", wl->seed);
+	seq_printf(m, "ops %lu\n", wl->ops);
+	seq_printf(m, "slots %lu\n", wl->slots);
+	seq_printf(m, "done %lu\n", READ_ONCE(wl->done));
+	seq_printf(m, "allocs %lu\n", READ_ONCE(wl->allocs));
+	seq_printf(m, "frees %lu\n", READ_ONCE(wl->frees));
+	seq_printf(m, "failures %lu\n", READ_ONCE(wl->failures));
+	seq_printf(m, "held %lu\n", READ_ONCE(wl->held));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(workload_stats);
+
+/* Called with the control lock held. */
+void mm_ext_debugfs_add_workload(struct mm_ext_workload *wl)
+{
+	struct dentry *dir;
+
+	if (!mm_ext_workload_dir)
+		return;
+	dir = debugfs_create_dir(wl->name, mm_ext_workload_dir);
+	debugfs_create_file("stats", 0400, dir, wl, &workload_stats_fops);
+}
+
+void mm_ext_debugfs_remove_workload(struct mm_ext_workload *wl)
+{
+	if (mm_ext_workload_dir)
+		debugfs_lookup_and_remove(wl->name, mm_ext_workload_dir);
+}
+
 /* Called with the pool list lock held, so names cannot race. */
 void mm_ext_debugfs_add_pool(struct mempool_ext *pool)
 {
@@ -487,6 +525,8 @@ int mm_ext_debugfs_init(void)
 	mm_ext_buddy_dir = debugfs_create_dir("buddy", mm_ext_root);
 	mm_ext_slab_dir = debugfs_create_dir("slab", mm_ext_root);
 	mm_ext_pool_dir = debugfs_create_dir("mempool", mm_ext_root);
+	mm_ext_workload_dir = debugfs_create_dir("workload", mm_ext_root);
+	debugfs_create_file("control", 0600, mm_ext_root, NULL, &mm_ext_control_fops);
 	debugfs_create_file("slabinfo", 0400, mm_ext_root, NULL, &slabinfo_fops);
 	return 0;
 }
@@ -498,4 +538,5 @@ void mm_ext_debugfs_exit(void)
 	mm_ext_buddy_dir = NULL;
 	mm_ext_slab_dir = NULL;
 	mm_ext_pool_dir = NULL;
+	mm_ext_workload_dir = NULL;
 }

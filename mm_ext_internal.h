@@ -69,6 +69,10 @@ unsigned long buddy_sim_pfn(struct buddy_sim *zone, const void *addr);
 
 /* buddy_sim.c: views used by the debugfs glue. */
 const char *buddy_sim_name(struct buddy_sim *zone);
+struct buddy_sim *buddy_sim_find(const char *name);
+void buddy_sim_get(struct buddy_sim *zone);
+void buddy_sim_put(struct buddy_sim *zone);
+int buddy_sim_users(struct buddy_sim *zone);
 void buddy_sim_count_error(struct buddy_sim *zone);
 bool buddy_sim_block_allocated(struct buddy_sim *zone, const void *addr,
 			       unsigned int order);
@@ -80,6 +84,12 @@ struct slab_ext_cache;
 int slab_ext_init(void);
 void slab_ext_exit(void);
 const char *slab_ext_cache_name(struct slab_ext_cache *cache);
+struct slab_ext_cache *slab_ext_find(const char *name);
+void slab_ext_get(struct slab_ext_cache *cache);
+void slab_ext_put(struct slab_ext_cache *cache);
+int slab_ext_users(struct slab_ext_cache *cache);
+bool slab_ext_is_kmalloc(struct slab_ext_cache *cache);
+struct buddy_sim *slab_ext_zone(struct slab_ext_cache *cache);
 typedef void (*slab_ext_cache_fn)(struct slab_ext_cache *cache, void *arg);
 void slab_ext_walk_caches(slab_ext_cache_fn fn, void *arg);
 struct slab_ext_extra {
@@ -105,8 +115,47 @@ struct mempool_ext_extra {
 
 void mempool_ext_exit(void);
 const char *mempool_ext_name(struct mempool_ext *pool);
+struct mempool_ext *mempool_ext_find(const char *name);
+void mempool_ext_get(struct mempool_ext *pool);
+void mempool_ext_put(struct mempool_ext *pool);
+int mempool_ext_users(struct mempool_ext *pool);
+int mempool_ext_min_nr(struct mempool_ext *pool);
 void mempool_ext_get_extra(struct mempool_ext *pool, struct mempool_ext_extra *extra);
 int slab_ext_set_min_empty(struct slab_ext_cache *cache, unsigned int min_empty);
+
+/* mm_ext_workload.c: allocation patterns run by a kthread. */
+enum mm_ext_wl_type { WL_ZONE, WL_CACHE, WL_POOL, WL_FRAGMENT };
+enum mm_ext_wl_state { WL_RUNNING, WL_HOLDING, WL_DONE, WL_STOPPED };
+struct mm_ext_wl_held;
+
+struct mm_ext_workload {
+	char name[MM_EXT_NAME_MAX + 1];
+	struct list_head node;		/* on the control file's list */
+	enum mm_ext_wl_type type;
+	char target[MM_EXT_NAME_MAX + 1];
+	struct buddy_sim *zone;		/* WL_ZONE, WL_FRAGMENT */
+	struct slab_ext_cache *cache;	/* WL_CACHE */
+	struct mempool_ext *pool;	/* WL_POOL */
+	u64 seed;
+	unsigned long ops;		/* operations to run (random kinds) */
+	unsigned long slots;		/* most objects held at once */
+	unsigned int max_order;		/* WL_ZONE */
+	unsigned int delay_us;		/* pause every 64 operations */
+	struct task_struct *task;
+	struct mm_ext_wl_held *slot;
+	/* Progress: written by the thread only, read by the stats file. */
+	unsigned long done, allocs, frees, failures, held;
+	enum mm_ext_wl_state state;
+};
+
+int mm_ext_workload_start(struct mm_ext_workload *wl);
+void mm_ext_workload_stop(struct mm_ext_workload *wl);
+const char *mm_ext_workload_type_name(enum mm_ext_wl_type type);
+const char *mm_ext_workload_state_name(enum mm_ext_wl_state state);
+
+/* mm_ext_control.c: the control file, and what was made through it. */
+void mm_ext_control_exit(void);
+extern const struct file_operations mm_ext_control_fops;
 
 /* mm_ext_debugfs.c: every object is shown while it exists. */
 int mm_ext_debugfs_init(void);
@@ -117,5 +166,7 @@ void mm_ext_debugfs_add_cache(struct slab_ext_cache *cache);
 void mm_ext_debugfs_remove_cache(struct slab_ext_cache *cache);
 void mm_ext_debugfs_add_pool(struct mempool_ext *pool);
 void mm_ext_debugfs_remove_pool(struct mempool_ext *pool);
+void mm_ext_debugfs_add_workload(struct mm_ext_workload *wl);
+void mm_ext_debugfs_remove_workload(struct mm_ext_workload *wl);
 
 #endif /* _MM_EXT_INTERNAL_H */

@@ -98,6 +98,7 @@ static int __init mm_ext_init(void)
 /* Top layer first: pools live on caches and zones, caches on zones. */
 static void __exit mm_ext_exit(void)
 {
+	mm_ext_control_exit();
 	mempool_ext_exit();
 	slab_ext_exit();
 	buddy_sim_destroy_all();

@@ -86,6 +86,8 @@ struct slab_ext_cache {
 	unsigned long quarantined;	/* kept out of use after corruption */
 	unsigned int min_empty;		/* empty slabs kept before giving back */
 	u64 allocs, frees, errors, failures;
+
+	atomic_t users;			/* pools and workloads built on it */
 };
 
 /* Protects slab_ext_caches: the list of caches, and so the unique names. */
@@ -772,6 +774,7 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 		}
 	}
 	list_add_tail(&c->node, &slab_ext_caches);
+	buddy_sim_get(zone);
 	mm_ext_debugfs_add_cache(c);
 	mutex_unlock(&slab_ext_caches_lock);
 	return c;
@@ -837,10 +840,14 @@ void slab_ext_cache_destroy(struct slab_ext_cache *cache)
 
 	if (IS_ERR_OR_NULL(cache))
 		return;
+	if (atomic_read(&cache->users))
+		mm_ext_report("cache %s: destroyed while %d pools or workloads use it\n",
+			      cache->name, atomic_read(&cache->users));
 	mutex_lock(&slab_ext_caches_lock);
 	mm_ext_debugfs_remove_cache(cache);
 	list_del(&cache->node);
 	mutex_unlock(&slab_ext_caches_lock);
+	buddy_sim_put(cache->zone);
 
 	/* No user may touch the cache now: no lock is needed to walk it. */
 	report_leaks(cache);
@@ -1068,6 +1075,54 @@ void slab_ext_exit(void)
 		mm_ext_report("cache %s: still present at unload, destroying it\n", c->name);
 		slab_ext_cache_destroy(c);
 	}
+}
+
+/* The cache named @name, or NULL. */
+struct slab_ext_cache *slab_ext_find(const char *name)
+{
+	struct slab_ext_cache *c, *found = NULL;
+
+	mutex_lock(&slab_ext_caches_lock);
+	list_for_each_entry(c, &slab_ext_caches, node) {
+		if (!strcmp(c->name, name)) {
+			found = c;
+			break;
+		}
+	}
+	mutex_unlock(&slab_ext_caches_lock);
+	return found;
+}
+
+/* Users keep a cache from being destroyed from the shell (-EBUSY). */
+void slab_ext_get(struct slab_ext_cache *cache)
+{
+	atomic_inc(&cache->users);
+}
+
+void slab_ext_put(struct slab_ext_cache *cache)
+{
+	atomic_dec(&cache->users);
+}
+
+int slab_ext_users(struct slab_ext_cache *cache)
+{
+	return atomic_read(&cache->users);
+}
+
+/* kmalloc caches belong to the module: never destroyed from the shell. */
+bool slab_ext_is_kmalloc(struct slab_ext_cache *cache)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sx_kmalloc_caches); i++)
+		if (sx_kmalloc_caches[i] == cache)
+			return true;
+	return false;
+}
+
+struct buddy_sim *slab_ext_zone(struct slab_ext_cache *cache)
+{
+	return cache->zone;
 }
 
 const char *slab_ext_cache_name(struct slab_ext_cache *cache)

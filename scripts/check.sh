@@ -36,6 +36,18 @@ log="$MM_EXT_TOP/results/kunit.log"
 step "QEMU: KUnit suites, unload, kmemleak, clean console" \
 	"$MM_EXT_TOP/scripts/qemu-run.sh" -q -k "$kdir" -s "$SUITES" -l "$log" kunit
 
+# The shell's view: control files driven as README.md documents them.
+clog="$MM_EXT_TOP/results/control.log"
+step "QEMU: control files from the shell, rmmod with objects alive, kmemleak" \
+	"$MM_EXT_TOP/scripts/qemu-run.sh" -q -k "$kdir" -l "$clog" control
+if [ -f "$clog" ]; then
+	cp=$(grep -c '^MM_EXT_CHECK ok' "$clog" || true)
+	cf=$(grep -c '^MM_EXT_CHECK FAILED' "$clog" || true)
+	log "shell checks: $cp passed, $cf failed"
+	grep '^MM_EXT_CHECK FAILED' "$clog" >&2 || true
+	passed=$((passed + cp)); failed=$((failed + cf))
+fi
+
 # KUnit's own parser summarises the KTAP; its counts join ours.
 if [ -f "$log" ]; then
 	sed -n '/^MM_EXT_KTAP_BEGIN/,$p' "$log" > "$log.ktap"

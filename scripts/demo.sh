@@ -9,8 +9,11 @@ kdir=$("$MM_EXT_TOP/scripts/build-kernel.sh" debug)
 log="$MM_EXT_TOP/results/demo.log"
 status=0
 "$MM_EXT_TOP/scripts/qemu-run.sh" -q -k "$kdir" -t 300 -l "$log" demo || status=$?
-# What the guest printed, without the boot chatter and the run's markers.
+# What the guest printed, without the boot chatter, the run's markers and data.
 sed -n '/^MM_EXT_BOOTED/,/^MM_EXT_END/p' "$log" |
-	grep -vE '^MM_EXT_(BOOTED|END|TAINT|UNLOADED)' | sed 's/^MM_EXT_SAY: /==> /'
+	grep -vE '^MM_EXT_(BOOTED|END|TAINT|UNLOADED|CPUS|DATA)' | sed 's/^MM_EXT_SAY: /==> /'
 log "the whole console log is in $log"
+[ $status -ne 0 ] || "$MM_EXT_TOP/scripts/plot-demo.sh" "$log" "$MM_EXT_TOP/results/demo" ||
+	status=$?
+[ $status -ne 0 ] || log "pictures of this run: $MM_EXT_TOP/results/demo/"
 exit $status

@@ -1,28 +1,87 @@
 # SPDX-License-Identifier: GPL-2.0
-# Scenario "demo": load mm_ext and show what it exposes.
-show() {
-	echo
-	echo "### $1"
+# Scenario "demo": a newcomer's walk through the three layers. Each step
+# prints one "==>" line saying what to look at. Lines marked MM_EXT_DATA
+# feed scripts/plot-demo.sh, which draws the pictures.
+C=$D/control
+
+show() {	# TITLE FILE
 	echo "\$ cat $2"
 	cat "$2"
 }
 
+# data TAG FILE: the file's lines, marked for the plotting script.
+data() {
+	sed "s/^/MM_EXT_DATA $1 /" "$2"
+}
+
+# sample SECONDS ZONE: the unusable index every 0.1 s, timestamped in ms.
+sample() {
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	n=0
+	while [ $n -lt $(($1 * 10)) ]; do
+		now=$(cut -d' ' -f1 /proc/uptime)
+		ms=$(awk "BEGIN { printf \"%d\", ($now - $t0) * 1000 }")
+		echo "MM_EXT_DATA sample $ms $(awk '{ for (i = 5; i <= NF; i++) printf "%s ", $i }' \
+			$D/buddy/$2/unusable_index)"
+		usleep 100000
+		n=$((n + 1))
+	done
+}
+
 load_mm_ext
-say "mm_ext is loaded; everything it shows lives under $D"
-echo "\$ find $D"
-find $D
-Z=$D/buddy/default
-show "The default zone's free blocks per order 0..10, as /proc/buddyinfo prints them" $Z/buddyinfo
-show "Its counters" $Z/stats
-echo
-echo "### The page map, one character a page ('k' = head of a free order-10 block, '.' = free)"
-echo "\$ head -n 3 $Z/pagemap"
-head -n 3 $Z/pagemap
-say "Watermarks derived from the zone size, as mm/page_alloc.c derives them from min_free_kbytes"
-echo auto > $Z/watermarks
-show "Watermarks" $Z/watermarks
-show "Fragmentation: unusable free space index per order (0 = all free memory usable)" $Z/unusable_index
-show "External fragmentation index per order (-1.000 = the allocation would succeed)" $Z/extfrag_index
-show "The kmalloc size classes, in /proc/slabinfo's format" $D/slabinfo
-show "One cache's counters" $D/slab/kmalloc-64/stats
+say "1. The buddy allocator. mm_ext is loaded: everything lives under $D"
+ls $D
+echo "zone create demo 1024" > $C
+say "A new zone of 1024 pages is one free order-10 block: the last column of buddyinfo"
+show "buddyinfo" $D/buddy/demo/buddyinfo
+data before $D/buddy/demo/pagemap
+data buddy_before $D/buddy/demo/buddyinfo
+
+say "2. Random allocs and frees (orders 0..5) churn it: the unusable index rises (plotted over time)"
+echo "workload start churn zone=demo ops=200000 max_order=5 seed=1 delay_us=200" > $C
+sample 3 demo
+show "unusable_index" $D/buddy/demo/unusable_index
+echo "workload destroy churn" > $C
+say "Everything the workload held is back: one order-10 block again"
+show "buddyinfo" $D/buddy/demo/buddyinfo
+
+say "3. Fragmentation: allocate every page, free every other one"
+echo "workload start frag fragment=demo" > $C
+while [ "$(sed -n 's/^state //p' $D/workload/frag/stats)" != holding ]; do usleep 50000; done
+say "512 free pages, all single: 512 free order-0 blocks and nothing larger"
+show "buddyinfo" $D/buddy/demo/buddyinfo
+say "Half the memory is free, yet unusable for any order >= 1 (1.000)"
+show "unusable_index" $D/buddy/demo/unusable_index
+say "And an order >= 1 request would fail for fragmentation, not lack of memory (towards 1)"
+show "extfrag_index" $D/buddy/demo/extfrag_index
+say "The page map: 'a' a free single page, 'A' an allocated one"
+head -n 2 $D/buddy/demo/pagemap
+data after $D/buddy/demo/pagemap
+data buddy_after $D/buddy/demo/buddyinfo
+echo "workload destroy frag" > $C
+
+say "4. Slab caches: objects carved from the zone's pages, in /proc/slabinfo's format"
+echo "cache create demo_obj 200 zone=demo flags=poison,red_zone,store_user" > $C
+echo "cache create demo_small 24 zone=demo flags=hwcache_align" > $C
+echo "workload start objs cache=demo_obj ops=3000 slots=100" > $C
+echo "workload start small cache=demo_small ops=3000 slots=300" > $C
+while [ "$(sed -n 's/^state //p' $D/workload/small/stats)" != done ]; do usleep 50000; done
+echo "workload stop objs" > $C
+grep -E '^(# name|demo_|kmalloc-64 )' $D/slabinfo
+say "demo_obj's 200 bytes take 272 with red zones, free pointer and two caller records"
+
+say "5. A mempool riding out 100% injected failure: every element comes from its reserve"
+echo "zone create pz 64" > $C
+echo "pool create demo_pool 8 page=pz" > $C
+echo 100 > $D/buddy/pz/fail/probability
+echo "workload start pool pool=demo_pool ops=20000 slots=8" > $C
+while [ "$(sed -n 's/^state //p' $D/workload/pool/stats)" != done ]; do usleep 50000; done
+say "failures 0, and reserve_allocs = allocs: the reserve carried every allocation"
+show "stats" $D/mempool/demo_pool/stats
+grep injected_failures $D/buddy/pz/stats
+
+say "6. Misuse is reported, counted and survived: a double free on demo_obj"
+echo "cache misuse demo_obj double_free" > $C
+grep '^errors' $D/slab/demo_obj/stats
+say "rmmod cleans up every zone, cache, pool and workload made from the shell"
 unload_all

@@ -45,3 +45,46 @@ unload_all() {
 	[ ! -d $D ] || fail "$D still present after rmmod"
 	echo "MM_EXT_UNLOADED"
 }
+
+# ---- assertions for shell-level scenarios: each prints one counted line ----
+ok() { echo "MM_EXT_CHECK ok: $*"; }
+bad() { echo "MM_EXT_CHECK FAILED: $*"; fail "$*"; }
+
+# ctl CMD: the control file must accept CMD.
+ctl() {
+	if echo "$1" > $D/control 2>/tmp/err; then
+		ok "accepted: $1"
+	else
+		bad "refused: $1: $(cat /tmp/err)"
+	fi
+}
+
+# refuse ERRNO-TEXT FILE VALUE: writing VALUE to FILE must fail with that error.
+refuse() {
+	# busybox's echo says why a write failed; its printf does not.
+	if echo -n "$3" > "$2" 2>/tmp/err; then
+		bad "$2 accepted \"$3\", wanted: $1"
+	elif grep -q "$1" /tmp/err; then
+		ok "$2 refused \"$3\": $1"
+	else
+		bad "$2 refused \"$3\" with \"$(cat /tmp/err)\", wanted: $1"
+	fi
+}
+
+# val FILE KEY: the value of a "key value" line.
+val() { sed -n "s/^$2 //p" "$1"; }
+
+# expect WHAT GOT WANT
+expect() {
+	if [ "$2" = "$3" ]; then ok "$1 = $3"; else bad "$1 = $2, wanted $3"; fi
+}
+
+# wait_state WORKLOAD STATE: poll its stats until it gets there (30 s at most).
+wait_state() {
+	i=0
+	while [ "$(val $D/workload/$1/stats state)" != "$2" ] && [ $i -lt 300 ]; do
+		usleep 100000
+		i=$((i + 1))
+	done
+	expect "workload $1 state" "$(val $D/workload/$1/stats state)" "$2"
+}

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Workloads: in-kernel allocation patterns run by a kthread against a zone,
+ * a cache or a pool, reproducible from a seed. A workload reports progress
+ * in its stats file, can be stopped at any time, and gives back everything
+ * it holds when it ends or is stopped.
+ *
+ *   zone      random allocs and frees of blocks, orders drawn so that each
+ *             order is half as likely as the one below it (0..max_order)
+ *   cache     random allocs and frees of objects
+ *   pool      random allocs and frees through a pool (GFP_KERNEL while it
+ *             holds fewer than min_nr, so it never waits on itself)
+ *   fragment  allocate order-0 blocks until the zone (or the slots, by
+ *             default one a page) runs out, free every other one, then
+ *             hold the rest until stopped
+ */
+
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/prandom.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include <mm_ext/buddy_sim.h>
+#include <mm_ext/mempool_ext.h>
+#include <mm_ext/slab_ext.h>
+#include "mm_ext_internal.h"
+
+struct mm_ext_wl_held {
+	void *p;
+	unsigned int order;
+};
+
+static const char *const wl_type_names[] = {
+	[WL_ZONE] = "zone", [WL_CACHE] = "cache", [WL_POOL] = "pool",
+	[WL_FRAGMENT] = "fragment",
+};
+
+static const char *const wl_state_names[] = {
+	[WL_RUNNING] = "running", [WL_HOLDING] = "holding", [WL_DONE] = "done",
+	[WL_STOPPED] = "stopped",
+};
+
+const char *mm_ext_workload_type_name(enum mm_ext_wl_type type)
+{
+	return wl_type_names[type];
+}
+
+const char *mm_ext_workload_state_name(enum mm_ext_wl_state state)
+{
+	return wl_state_names[state];
+}
+
+/* Orders 0..max, each half as likely as the one below. */
+static unsigned int draw_order(struct rnd_state *rnd, unsigned int max_order)
+{
+	u32 r = prandom_u32_state(rnd);
+	unsigned int order = 0;
+
+	while (order < max_order && (r & 1)) {
+		order++;
+		r >>= 1;
+	}
+	return order;
+}
+
+static void *wl_alloc(struct mm_ext_workload *wl, struct rnd_state *rnd,
+		      unsigned int *order, unsigned long held)
+{
+	switch (wl->type) {
+	case WL_ZONE:
+		*order = draw_order(rnd, wl->max_order);
+		return buddy_sim_alloc(wl->zone, GFP_KERNEL, *order);
+	case WL_CACHE:
+		return slab_ext_alloc(wl->cache, GFP_KERNEL);
+	case WL_POOL:
+		return mempool_ext_alloc(wl->pool, held < mempool_ext_min_nr(wl->pool) ?
+					 GFP_KERNEL : GFP_NOWAIT);
+	default:
+		*order = 0;
+		return buddy_sim_alloc(wl->zone, GFP_KERNEL, 0);
+	}
+}
+
+static void wl_free(struct mm_ext_workload *wl, struct mm_ext_wl_held *h)
+{
+	switch (wl->type) {
+	case WL_CACHE:
+		slab_ext_free(wl->cache, h->p);
+		break;
+	case WL_POOL:
+		mempool_ext_free(h->p, wl->pool);
+		break;
+	default:
+		buddy_sim_free(wl->zone, h->p, h->order);
+		break;
+	}
+	h->p = NULL;
+}
+
+/* Pace the run when asked, and let the scheduler and kthread_stop() in. */
+static bool wl_pause(struct mm_ext_workload *wl, unsigned long i)
+{
+	if (wl->delay_us && !(i % 64))
+		usleep_range(wl->delay_us, wl->delay_us + 10);
+	else if (!(i % 256))
+		cond_resched();
+	return kthread_should_stop();
+}
+
+static void wl_random(struct mm_ext_workload *wl, struct mm_ext_wl_held *slot,
+		      struct rnd_state *rnd)
+{
+	unsigned long i;
+
+	for (i = 0; i < wl->ops; i++) {
+		unsigned int s = prandom_u32_state(rnd) % wl->slots;
+		struct mm_ext_wl_held *h = &slot[s];
+
+		if (h->p) {
+			wl_free(wl, h);
+			WRITE_ONCE(wl->held, wl->held - 1);
+			WRITE_ONCE(wl->frees, wl->frees + 1);
+		} else {
+			h->p = wl_alloc(wl, rnd, &h->order, wl->held);
+			if (h->p) {
+				WRITE_ONCE(wl->held, wl->held + 1);
+				WRITE_ONCE(wl->allocs, wl->allocs + 1);
+			} else {
+				WRITE_ONCE(wl->failures, wl->failures + 1);
+			}
+		}
+		WRITE_ONCE(wl->done, i + 1);
+		if (wl_pause(wl, i))
+			return;
+	}
+}
+
+static void wl_fragment(struct mm_ext_workload *wl, struct mm_ext_wl_held *slot)
+{
+	unsigned long i, n = 0;
+
+	/* Phase 1: order-0 blocks until the zone or the slots run out. */
+	for (i = 0; i < wl->slots; i++) {
+		slot[i].p = buddy_sim_alloc(wl->zone, GFP_KERNEL, 0);
+		slot[i].order = 0;
+		if (!slot[i].p)
+			break;
+		n++;
+		WRITE_ONCE(wl->held, n);
+		WRITE_ONCE(wl->allocs, n);
+		WRITE_ONCE(wl->done, i + 1);
+		if (wl_pause(wl, i))
+			return;
+	}
+	/* Phase 2: every other block back: no two free pages are buddies. */
+	for (i = 0; i < n; i += 2) {
+		wl_free(wl, &slot[i]);
+		WRITE_ONCE(wl->held, wl->held - 1);
+		WRITE_ONCE(wl->frees, wl->frees + 1);
+		if (wl_pause(wl, i))
+			return;
+	}
+	/* Phase 3: hold the fragmented zone for the user to look at. */
+	WRITE_ONCE(wl->state, WL_HOLDING);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ / 10);
+}
+
+static int wl_thread(void *data)
+{
+	struct mm_ext_workload *wl = data;
+	struct rnd_state rnd;
+	unsigned long i;
+
+	prandom_seed_state(&rnd, wl->seed);
+	if (wl->type == WL_FRAGMENT)
+		wl_fragment(wl, wl->slot);
+	else
+		wl_random(wl, wl->slot, &rnd);
+
+	/* Ended or stopped: give back everything held. */
+	for (i = 0; i < wl->slots; i++) {
+		if (wl->slot[i].p) {
+			wl_free(wl, &wl->slot[i]);
+			WRITE_ONCE(wl->held, wl->held - 1);
+			WRITE_ONCE(wl->frees, wl->frees + 1);
+		}
+	}
+	WRITE_ONCE(wl->state, kthread_should_stop() ? WL_STOPPED : WL_DONE);
+	/* Stay until kthread_stop(), so stopping a finished workload is the same. */
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ);
+	return 0;
+}
+
+/* Start @wl, whose target the caller has validated and taken a use of. */
+int mm_ext_workload_start(struct mm_ext_workload *wl)
+{
+	wl->slot = kvcalloc(wl->slots, sizeof(*wl->slot), GFP_KERNEL);
+	if (!wl->slot)
+		return -ENOMEM;
+	wl->state = WL_RUNNING;
+	wl->task = kthread_create(wl_thread, wl, "mm_ext_wl/%s", wl->name);
+	if (IS_ERR(wl->task)) {
+		int ret = PTR_ERR(wl->task);
+
+		kvfree(wl->slot);
+		wl->slot = NULL;
+		wl->task = NULL;
+		return ret;
+	}
+	get_task_struct(wl->task);
+	wake_up_process(wl->task);
+	return 0;
+}
+
+/* Stop @wl if it runs; it has given everything back when this returns. */
+void mm_ext_workload_stop(struct mm_ext_workload *wl)
+{
+	if (!wl->task)
+		return;
+	kthread_stop(wl->task);
+	put_task_struct(wl->task);
+	wl->task = NULL;
+	kvfree(wl->slot);
+	wl->slot = NULL;
+}
