@@ -99,6 +99,8 @@ struct slab_ext_extra {
 	unsigned int align;
 	slab_flags_t flags;
 	bool has_ctor;
+	unsigned int cpu_max;		/* bound of the CPU arrays; 0: none */
+	unsigned long cpu_cached;	/* free objects in the CPU arrays now */
 };
 
 void slab_ext_get_extra(struct slab_ext_cache *cache, struct slab_ext_extra *extra);

@@ -19,10 +19,20 @@
  * The free pointer sits inside the object unless a ctor or debugging needs
  * the object's bytes kept while it is free. A cache with any debug flag
  * checks every allocation and free against its object's state.
+ *
+ * In front of the lists, each CPU keeps an array of free objects (the first
+ * tier of tcmalloc's design, the role of SLUB's per-CPU slab): allocations
+ * and frees on that CPU use it without the cache lock, and objects move
+ * between it and the slabs in batches. Its capacity starts small and doubles
+ * at each refill (slow start) up to a bound set by the object size. Debug
+ * caches go without it, as SLUB's debug caches leave the fast path, so every
+ * free can be checked against the slab.
  */
 
 #include <linux/bitmap.h>
 #include <linux/cache.h>
+#include <linux/cpuhotplug.h>
+#include <linux/percpu.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
@@ -46,6 +56,23 @@
 #define SLAB_EXT_DEBUG_FLAGS	(SLAB_POISON | SLAB_RED_ZONE | SLAB_STORE_USER)
 #define SLAB_EXT_FLAGS		(SLAB_HWCACHE_ALIGN | SLAB_EXT_DEBUG_FLAGS)
 #define SLAB_EXT_LEAKS_SHOWN	4	/* leaked objects listed by address */
+#define SLAB_EXT_CPU_MAX	128	/* most objects a CPU array holds */
+#define SLAB_EXT_CPU_START	4	/* its capacity before slow start */
+
+/* A CPU's array of free objects, in front of the cache's slab lists. */
+struct slab_ext_cpu {
+	/*
+	 * Protects this array. Its CPU takes it with interrupts off, so it
+	 * is uncontended but for drains, which may come from any CPU (shrink,
+	 * destroy, a CPU going offline) without an IPI, as mm/page_alloc.c's
+	 * per-CPU page lists do. Nests outside the cache lock.
+	 */
+	spinlock_t lock;
+	unsigned int count;		/* objects in objs[] */
+	unsigned int limit;		/* capacity now: slow start up to cpu_max */
+	u64 allocs, frees;		/* served from here */
+	void *objs[SLAB_EXT_CPU_MAX];
+};
 
 /* Who allocated or freed an object last (SLAB_STORE_USER). */
 struct slab_ext_track {
@@ -72,6 +99,8 @@ struct slab_ext_cache {
 	unsigned int red_left_pad;
 	unsigned int objs_per_slab;
 	unsigned int order;
+	unsigned int cpu_max;		/* bound of the CPU arrays; 0: none */
+	struct slab_ext_cpu __percpu *cpu;
 
 	/*
 	 * Protects the three lists, every slab's free list and in-use count,
@@ -531,6 +560,204 @@ bad:
 	print_report(c, why, &rep);
 }
 
+static bool on_object_boundary(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
+			       const void *obj)
+{
+	unsigned long off = obj - slab->addr;
+
+	return off >= c->red_left_pad && !((off - c->red_left_pad) % c->size) &&
+	       (off - c->red_left_pad) / c->size < c->objs_per_slab;
+}
+
+/*
+ * Up to @n objects from the slab lists into @objs, making slabs as needed;
+ * the number taken. Interrupts are off; the cache lock is taken here.
+ */
+static unsigned int take_objects(struct slab_ext_cache *c, gfp_t gfp, void **objs,
+				 unsigned int n)
+{
+	struct buddy_sim_owner *slab;
+	unsigned int got = 0, old;
+
+	spin_lock(&c->lock);
+	while (got < n) {
+		slab = list_first_entry_or_null(&c->partial, struct buddy_sim_owner, slab_list);
+		if (!slab)
+			slab = list_first_entry_or_null(&c->empty, struct buddy_sim_owner,
+							slab_list);
+		if (!slab) {
+			spin_unlock(&c->lock);
+			slab = new_slab(c, gfp);
+			spin_lock(&c->lock);
+			if (!slab) {
+				if (!got)
+					c->failures++;
+				break;
+			}
+			list_add(&slab->slab_list, &c->empty);
+			c->nr_empty++;
+		}
+		old = slab->inuse;
+		while (got < n && slab->freelist) {
+			objs[got++] = slab->freelist;
+			slab->freelist = get_fp(c, slab->freelist);
+			slab->inuse++;
+		}
+		c->active_objs += slab->inuse - old;
+		slab_relist(c, slab, old);
+	}
+	spin_unlock(&c->lock);
+	return got;
+}
+
+/*
+ * Give @n objects, checked when they were freed, back to their slabs;
+ * empty slabs beyond min_empty go back to the zone. Interrupts are off.
+ */
+static void put_objects(struct slab_ext_cache *c, void **objs, unsigned int n)
+{
+	struct buddy_sim_owner *slab;
+	LIST_HEAD(released);
+	unsigned int i, bad = 0;
+	void *obj;
+
+	spin_lock(&c->lock);
+	for (i = 0; i < n; i++) {
+		obj = objs[i];
+		slab = READ_ONCE(buddy_sim_owner(c->zone, obj)->head);
+		/* Freed twice, both copies cached: the second finds it free. */
+		if (obj == slab->freelist || !slab->inuse) {
+			bad++;
+			continue;
+		}
+		set_fp(c, obj, slab->freelist);
+		slab->freelist = obj;
+		slab->inuse--;
+		slab_relist(c, slab, slab->inuse + 1);
+		c->active_objs--;
+	}
+	c->errors += bad;
+	take_empty_slabs(c, c->min_empty, &released);
+	spin_unlock(&c->lock);
+	discard_slabs(c, &released);
+	if (bad)
+		mm_ext_report("cache %s: %u double frees found returning objects to slabs\n",
+			      c->name, bad);
+}
+
+static void *cpu_alloc(struct slab_ext_cache *c, gfp_t gfp)
+{
+	struct slab_ext_cpu *pc;
+	unsigned long flags;
+	void *obj = NULL;
+
+	local_irq_save(flags);
+	pc = this_cpu_ptr(c->cpu);
+	spin_lock(&pc->lock);
+	if (unlikely(!pc->count)) {
+		/* Slow start: each refill doubles the array, up to cpu_max. */
+		pc->limit = min(pc->limit * 2, c->cpu_max);
+		pc->count = take_objects(c, gfp, pc->objs, max(pc->limit / 2, 1U));
+	}
+	if (likely(pc->count)) {
+		obj = pc->objs[--pc->count];
+		pc->allocs++;
+	}
+	spin_unlock(&pc->lock);
+	local_irq_restore(flags);
+	if (obj && (gfp & __GFP_ZERO))
+		memset(obj, 0, c->object_size);
+	return obj;
+}
+
+/* A free refused on the CPU-array path: counted and reported. */
+static void bad_free(struct slab_ext_cache *c, void *obj, const char *why)
+{
+	struct obj_report rep = { .obj = obj };
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	c->errors++;
+	spin_unlock_irqrestore(&c->lock, flags);
+	print_report(c, why, &rep);
+}
+
+static void cpu_free(struct slab_ext_cache *c, void *obj, unsigned long caller)
+{
+	struct buddy_sim_owner *slab;
+	struct slab_ext_cpu *pc;
+	unsigned int batch;
+	unsigned long flags;
+	const char *why;
+
+	/* What the slab path always checks; it reports what fails. */
+	slab = obj_to_slab(c, obj, &why);
+	if (unlikely(!slab || !on_object_boundary(c, slab, obj))) {
+		cache_free(c, obj, caller);
+		return;
+	}
+
+	local_irq_save(flags);
+	pc = this_cpu_ptr(c->cpu);
+	spin_lock(&pc->lock);
+	if (unlikely(pc->count && pc->objs[pc->count - 1] == obj)) {
+		/* The naive double free, caught here as on the slab path. */
+		spin_unlock(&pc->lock);
+		local_irq_restore(flags);
+		bad_free(c, obj, "double free");
+		return;
+	}
+	if (unlikely(pc->count >= pc->limit)) {
+		/* Full: the oldest half goes back to the slabs. */
+		batch = max(pc->limit / 2, 1U);
+		put_objects(c, pc->objs, batch);
+		pc->count -= batch;
+		memmove(pc->objs, pc->objs + batch, pc->count * sizeof(void *));
+	}
+	pc->objs[pc->count++] = obj;
+	pc->frees++;
+	spin_unlock(&pc->lock);
+	local_irq_restore(flags);
+}
+
+/* Empty one CPU's array into the slabs; from any CPU, or for a dead one. */
+static void drain_cpu(struct slab_ext_cache *c, int cpu)
+{
+	struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
+	unsigned long flags;
+
+	spin_lock_irqsave(&pc->lock, flags);
+	put_objects(c, pc->objs, pc->count);
+	pc->count = 0;
+	spin_unlock_irqrestore(&pc->lock, flags);
+}
+
+static void drain_all(struct slab_ext_cache *c)
+{
+	int cpu;
+
+	if (!c->cpu)
+		return;
+	for_each_possible_cpu(cpu)
+		drain_cpu(c, cpu);
+}
+
+/* Through the CPU array when the cache has one. */
+static void *sx_alloc(struct slab_ext_cache *c, gfp_t gfp, unsigned long caller)
+{
+	if (READ_ONCE(c->cpu_max))
+		return cpu_alloc(c, gfp);
+	return cache_alloc(c, gfp, caller);
+}
+
+static void sx_free(struct slab_ext_cache *c, void *obj, unsigned long caller)
+{
+	if (READ_ONCE(c->cpu_max))
+		cpu_free(c, obj, caller);
+	else
+		cache_free(c, obj, caller);
+}
+
 /**
  * slab_ext_alloc() - allocate an object from a cache
  * @cache: the cache
@@ -543,7 +770,7 @@ bad:
  */
 void *slab_ext_alloc(struct slab_ext_cache *cache, gfp_t gfp)
 {
-	return cache_alloc(cache, gfp, _RET_IP_);
+	return sx_alloc(cache, gfp, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(slab_ext_alloc);
 
@@ -560,13 +787,16 @@ EXPORT_SYMBOL_GPL(slab_ext_alloc);
 void slab_ext_free(struct slab_ext_cache *cache, void *obj)
 {
 	if (obj)
-		cache_free(cache, obj, _RET_IP_);
+		sx_free(cache, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(slab_ext_free);
 
 /**
  * slab_ext_shrink() - give every empty slab back to the zone
  * @cache: the cache
+ *
+ * The CPU arrays are emptied into the slabs first, so every slab left
+ * holds objects in use.
  *
  * Return: 0.
  */
@@ -575,6 +805,7 @@ int slab_ext_shrink(struct slab_ext_cache *cache)
 	LIST_HEAD(released);
 	unsigned long flags;
 
+	drain_all(cache);
 	spin_lock_irqsave(&cache->lock, flags);
 	take_empty_slabs(cache, 0, &released);
 	spin_unlock_irqrestore(&cache->lock, flags);
@@ -592,20 +823,34 @@ void slab_ext_cache_info(struct slab_ext_cache *cache, struct slab_ext_info *inf
 {
 	unsigned long flags;
 
+	unsigned long cached = 0;
+	u64 allocs = 0, frees = 0;
+	int cpu;
+
 	memset(info, 0, sizeof(*info));
 	info->object_size = cache->object_size;
 	info->size = cache->size;
 	info->objs_per_slab = cache->objs_per_slab;
 	info->order = cache->order;
+	/* The CPU arrays hold free objects the slabs count as in use. */
+	if (cache->cpu) {
+		for_each_possible_cpu(cpu) {
+			struct slab_ext_cpu *pc = per_cpu_ptr(cache->cpu, cpu);
+
+			cached += READ_ONCE(pc->count);
+			allocs += READ_ONCE(pc->allocs);
+			frees += READ_ONCE(pc->frees);
+		}
+	}
 	spin_lock_irqsave(&cache->lock, flags);
 	info->nr_full = cache->nr_full;
 	info->nr_partial = cache->nr_partial;
 	info->nr_empty = cache->nr_empty;
-	info->active_objs = cache->active_objs;
+	info->active_objs = cache->active_objs - min(cached, cache->active_objs);
 	info->total_objs = (cache->nr_full + cache->nr_partial + cache->nr_empty) *
 			   cache->objs_per_slab;
-	info->allocs = cache->allocs;
-	info->frees = cache->frees;
+	info->allocs = cache->allocs + allocs;
+	info->frees = cache->frees + frees;
 	info->errors = cache->errors;
 	spin_unlock_irqrestore(&cache->lock, flags);
 }
@@ -730,7 +975,7 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 					     void (*ctor)(void *))
 {
 	struct slab_ext_cache *c, *other;
-	int ret;
+	int ret, cpu;
 
 	if (!zone)
 		zone = buddy_sim_default();
@@ -760,6 +1005,21 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 		kfree(c);
 		return ERR_PTR(ret);
 	}
+	if (!c->debug) {
+		c->cpu = alloc_percpu(struct slab_ext_cpu);
+		if (!c->cpu) {
+			kfree(c);
+			return ERR_PTR(-ENOMEM);
+		}
+		/* A few KiB of objects a CPU, between 8 and 128 of them. */
+		c->cpu_max = clamp(32768U / c->size, 8U, (unsigned int)SLAB_EXT_CPU_MAX);
+		for_each_possible_cpu(cpu) {
+			struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
+
+			spin_lock_init(&pc->lock);
+			pc->limit = min(SLAB_EXT_CPU_START, c->cpu_max);
+		}
+	}
 	spin_lock_init(&c->lock);
 	INIT_LIST_HEAD(&c->full);
 	INIT_LIST_HEAD(&c->partial);
@@ -769,6 +1029,7 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 	list_for_each_entry(other, &slab_ext_caches, node) {
 		if (!strcmp(other->name, name)) {
 			mutex_unlock(&slab_ext_caches_lock);
+			free_percpu(c->cpu);
 			kfree(c);
 			return ERR_PTR(-EEXIST);
 		}
@@ -850,14 +1111,48 @@ void slab_ext_cache_destroy(struct slab_ext_cache *cache)
 	buddy_sim_put(cache->zone);
 
 	/* No user may touch the cache now: no lock is needed to walk it. */
+	drain_all(cache);
 	report_leaks(cache);
 	list_splice_init(&cache->full, &all);
 	list_splice_init(&cache->partial, &all);
 	list_splice_init(&cache->empty, &all);
 	discard_slabs(cache, &all);
+	free_percpu(cache->cpu);
 	kfree(cache);
 }
 EXPORT_SYMBOL_GPL(slab_ext_cache_destroy);
+
+/**
+ * slab_ext_set_cpu_cache() - bound, or turn off, a cache's CPU arrays
+ * @cache: the cache
+ * @max: most objects each CPU's array may hold, 1..128; 0 turns them off
+ *	 (every allocation and free then goes to the slab lists, as in a
+ *	 debug cache)
+ *
+ * The arrays are drained first, so their objects return to the slabs.
+ *
+ * Return: 0, or -EINVAL for @max over 128 or a debug cache (which has none).
+ */
+int slab_ext_set_cpu_cache(struct slab_ext_cache *cache, unsigned int max)
+{
+	int cpu;
+
+	if (max > SLAB_EXT_CPU_MAX || !cache->cpu)
+		return -EINVAL;
+	WRITE_ONCE(cache->cpu_max, 0);
+	drain_all(cache);
+	for_each_possible_cpu(cpu) {
+		struct slab_ext_cpu *pc = per_cpu_ptr(cache->cpu, cpu);
+		unsigned long flags;
+
+		spin_lock_irqsave(&pc->lock, flags);
+		pc->limit = min(SLAB_EXT_CPU_START, max);
+		spin_unlock_irqrestore(&pc->lock, flags);
+	}
+	WRITE_ONCE(cache->cpu_max, max);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(slab_ext_set_cpu_cache);
 
 /* ---- kmalloc ---- */
 
@@ -895,7 +1190,7 @@ void *slab_ext_kmalloc(size_t size, gfp_t gfp)
 	if (!size)
 		return NULL;
 	if (size <= SLAB_EXT_KMALLOC_MAX)
-		return cache_alloc(sx_kmalloc_caches[sx_kmalloc_index(size)], gfp, _RET_IP_);
+		return sx_alloc(sx_kmalloc_caches[sx_kmalloc_index(size)], gfp, _RET_IP_);
 	order = get_order(size);
 	if (order > BUDDY_SIM_MAX_ORDER)
 		return NULL;
@@ -962,7 +1257,7 @@ void slab_ext_kfree(const void *obj)
 	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_kfree", &cache, &large))
 		return;
 	if (cache) {
-		cache_free(cache, (void *)obj, _RET_IP_);
+		sx_free(cache, (void *)obj, _RET_IP_);
 		return;
 	}
 	large->large_size = 0;
@@ -1036,10 +1331,32 @@ bool slab_ext_kmalloc_allocated(const void *obj, size_t size)
 
 /* ---- module setup and the glue's views ---- */
 
+static int slab_ext_cpuhp_state;
+
+/* A CPU is gone: its arrays go back to the slabs, from the CPU that saw it. */
+static int slab_ext_cpu_dead(unsigned int cpu)
+{
+	struct slab_ext_cache *c;
+
+	mutex_lock(&slab_ext_caches_lock);
+	list_for_each_entry(c, &slab_ext_caches, node)
+		if (c->cpu)
+			drain_cpu(c, cpu);
+	mutex_unlock(&slab_ext_caches_lock);
+	return 0;
+}
+
 int slab_ext_init(void)
 {
 	char name[MM_EXT_NAME_MAX + 1];
 	unsigned int i;
+	int ret;
+
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "mm_ext/slab:dead",
+					NULL, slab_ext_cpu_dead);
+	if (ret < 0)
+		return ret;
+	slab_ext_cpuhp_state = ret;
 
 	for (i = 0; i < ARRAY_SIZE(sx_kmalloc_sizes); i++) {
 		snprintf(name, sizeof(name), "kmalloc-%u", sx_kmalloc_sizes[i]);
@@ -1061,6 +1378,10 @@ void slab_ext_exit(void)
 {
 	struct slab_ext_cache *c;
 	unsigned int i;
+
+	if (slab_ext_cpuhp_state > 0)
+		cpuhp_remove_state_nocalls(slab_ext_cpuhp_state);
+	slab_ext_cpuhp_state = 0;
 
 	for (i = 0; i < ARRAY_SIZE(sx_kmalloc_caches); i++) {
 		slab_ext_cache_destroy(sx_kmalloc_caches[i]);
@@ -1152,6 +1473,14 @@ void slab_ext_get_extra(struct slab_ext_cache *cache, struct slab_ext_extra *ext
 	spin_unlock_irqrestore(&cache->lock, flags);
 	extra->align = cache->align;
 	extra->flags = cache->flags;
+	extra->cpu_max = READ_ONCE(cache->cpu_max);
+	extra->cpu_cached = 0;
+	if (cache->cpu) {
+		int cpu;
+
+		for_each_possible_cpu(cpu)
+			extra->cpu_cached += READ_ONCE(per_cpu_ptr(cache->cpu, cpu)->count);
+	}
 	extra->has_ctor = !!cache->ctor;
 }
 

@@ -7,6 +7,7 @@
 
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
@@ -138,6 +139,8 @@ static void slab_ext_test_lists(struct kunit *test)
 	void *a[16], *b;
 	int i;
 
+	/* Every step straight to the slab lists, to see each transition. */
+	KUNIT_ASSERT_EQ(test, slab_ext_set_cpu_cache(c, 0), 0);
 	slab_ext_cache_info(c, &info);
 	KUNIT_ASSERT_EQ(test, info.objs_per_slab, 16U);	/* order 2: 4 pages */
 	expect_lists(test, c, 0, 0, 0, 0);
@@ -191,6 +194,7 @@ static void slab_ext_test_zone_exhausted(struct kunit *test)
 	void *objs[17];
 	int i;
 
+	KUNIT_ASSERT_EQ(test, slab_ext_set_cpu_cache(c, 0), 0);
 	for (i = 0; i < 16; i++) {
 		objs[i] = slab_ext_alloc(c, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
@@ -594,10 +598,152 @@ static void slab_ext_test_two_cpus(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
 	KUNIT_EXPECT_EQ(test, info.allocs, info.frees);
 	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
-	KUNIT_EXPECT_EQ(test, info.nr_full + info.nr_partial, 0UL);
+	/* Objects may rest in the CPU arrays; shrink drains them first. */
 	slab_ext_shrink(c);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.nr_full + info.nr_partial + info.nr_empty, 0UL);
 	buddy_sim_info(zone, &zi);
 	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 256UL);
+}
+
+/* The CPU arrays hold freed objects until a shrink drains them to the slabs. */
+static void slab_ext_test_cpu_drain(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "sx_cpu_zone", 64);
+	struct slab_ext_cache *c = test_cache(test, zone, "sx_cpu", 256, 0, 0, NULL);
+	struct slab_ext_info info;
+	struct buddy_sim_info zi;
+	void *objs[40];
+	int i;
+
+	for (i = 0; i < 40; i++) {
+		objs[i] = slab_ext_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 40UL);
+	for (i = 0; i < 40; i++)
+		slab_ext_free(c, objs[i]);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.allocs, 40ULL);
+	KUNIT_EXPECT_EQ(test, info.frees, 40ULL);
+	/* Some objects rest in this CPU's array: their slab is not empty yet. */
+	KUNIT_EXPECT_GT(test, info.nr_partial + info.nr_full, 0UL);
+	slab_ext_shrink(c);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.nr_full + info.nr_partial + info.nr_empty, 0UL);
+	buddy_sim_info(zone, &zi);
+	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 64UL);
+	/* Turning the arrays off drains them too; bad bounds are refused. */
+	KUNIT_EXPECT_EQ(test, slab_ext_set_cpu_cache(c, 129), -EINVAL);
+	KUNIT_EXPECT_EQ(test, slab_ext_set_cpu_cache(c, 16), 0);
+	objs[0] = slab_ext_alloc(c, GFP_KERNEL);
+	slab_ext_free(c, objs[0]);
+	KUNIT_EXPECT_EQ(test, slab_ext_set_cpu_cache(c, 0), 0);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.nr_full + info.nr_partial, 0UL);
+	c = test_cache(test, zone, "sx_cpu_dbg", 64, 0, SLAB_RED_ZONE, NULL);
+	KUNIT_EXPECT_EQ(test, slab_ext_set_cpu_cache(c, 8), -EINVAL);
+}
+
+struct handoff {
+	struct slab_ext_cache *cache;
+	void **objs;
+	int n;
+	bool produce;
+	struct completion done;
+};
+
+static int handoff_fn(void *data)
+{
+	struct handoff *h = data;
+	int i;
+
+	for (i = 0; i < h->n; i++) {
+		if (h->produce)
+			h->objs[i] = slab_ext_alloc(h->cache, GFP_KERNEL);
+		else
+			slab_ext_free(h->cache, h->objs[i]);
+	}
+	complete(&h->done);
+	return 0;
+}
+
+/* Run one handoff step in a kthread bound to @cpu, and wait for it. */
+static void run_on(struct kunit *test, struct handoff *h, int cpu)
+{
+	struct task_struct *t;
+
+	init_completion(&h->done);
+	t = kthread_create(handoff_fn, h, "sx_handoff");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	kthread_bind(t, cpu);
+	wake_up_process(t);
+	wait_for_completion(&h->done);
+}
+
+/* Objects allocated on one CPU and freed on the other come home whole. */
+static void slab_ext_test_cross_cpu_free(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "sx_xcpu_zone", 128);
+	struct slab_ext_cache *c = test_cache(test, zone, "sx_xcpu", 128, 0, 0, NULL);
+	int cpu0 = cpumask_first(cpu_online_mask), cpu1 = cpumask_next(cpu0, cpu_online_mask);
+	struct handoff h = { .cache = c, .n = 300 };
+	struct slab_ext_info info;
+	struct buddy_sim_info zi;
+	int round, i;
+
+	if (cpu1 >= nr_cpu_ids)
+		kunit_skip(test, "needs two online CPUs");
+	h.objs = kunit_kcalloc(test, h.n, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, h.objs);
+	for (round = 0; round < 4; round++) {
+		h.produce = true;
+		run_on(test, &h, round % 2 ? cpu1 : cpu0);
+		for (i = 0; i < h.n; i++)
+			KUNIT_ASSERT_NOT_NULL(test, h.objs[i]);
+		h.produce = false;
+		run_on(test, &h, round % 2 ? cpu0 : cpu1);
+	}
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.allocs, 1200ULL);
+	KUNIT_EXPECT_EQ(test, info.frees, 1200ULL);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+	slab_ext_shrink(c);
+	buddy_sim_info(zone, &zi);
+	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 128UL);
+}
+
+/* A CPU going offline gives its arrays back to the slabs. */
+static void slab_ext_test_cpu_offline(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "sx_off_zone", 64);
+	struct slab_ext_cache *c = test_cache(test, zone, "sx_off", 512, 0, 0, NULL);
+	int cpu = cpumask_last(cpu_online_mask);
+	void *objs[4] = { };
+	struct handoff h = { .cache = c, .objs = objs, .n = 4 };
+	struct slab_ext_info info;
+	int ret;
+
+	if (cpu == cpumask_first(cpu_online_mask))
+		kunit_skip(test, "needs two online CPUs");
+	h.produce = true;
+	run_on(test, &h, cpu);
+	h.produce = false;
+	run_on(test, &h, cpu);
+	/* The four rest in that CPU's array: their slab counts them in use. */
+	slab_ext_cache_info(c, &info);
+	KUNIT_ASSERT_EQ(test, info.active_objs, 0UL);
+	KUNIT_ASSERT_EQ(test, info.nr_partial + info.nr_full, 1UL);
+	ret = remove_cpu(cpu);
+	if (ret)
+		kunit_skip(test, "CPU %d cannot go offline: %d", cpu, ret);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.nr_partial + info.nr_full, 0UL);
+	KUNIT_EXPECT_EQ(test, info.nr_empty, 1UL);
+	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
 }
 
 static struct kunit_case slab_ext_test_cases[] = {
@@ -614,6 +760,9 @@ static struct kunit_case slab_ext_test_cases[] = {
 	KUNIT_CASE(slab_ext_test_destroy_leak),
 	KUNIT_CASE(slab_ext_test_kmalloc),
 	KUNIT_CASE_SLOW(slab_ext_test_two_cpus),
+	KUNIT_CASE(slab_ext_test_cpu_drain),
+	KUNIT_CASE(slab_ext_test_cross_cpu_free),
+	KUNIT_CASE(slab_ext_test_cpu_offline),
 	{}
 };
 

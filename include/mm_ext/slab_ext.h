@@ -37,4 +37,7 @@ void *slab_ext_kmalloc(size_t size, gfp_t gfp);
 void slab_ext_kfree(const void *obj);
 size_t slab_ext_ksize(const void *obj);
 
+/* Beyond the core contract: bound (1..128) or turn off (0) the CPU arrays. */
+int slab_ext_set_cpu_cache(struct slab_ext_cache *cache, unsigned int max);
+
 #endif /* _MM_EXT_SLAB_EXT_H */
