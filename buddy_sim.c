@@ -12,14 +12,24 @@
  * As with struct page, only the first page of a block (its head) carries the
  * block's state and order: splitting and merging touch two heads per order,
  * so every operation is O(BUDDY_SIM_MAX_ORDER) and never scans the zone.
+ *
+ * Zones of 1024 pages or more also keep per-CPU lists of free order-0 pages,
+ * as the kernel's pcp lists: order-0 allocations and frees on a CPU use its
+ * list without the zone lock, and pages move to and from the free lists in
+ * batches. Pages on a list are free but outside the free lists: they count
+ * in nr_free_pages and nr_pcp, not in nr_free[], and do not merge until
+ * drained. While watermarks or failure injection are set, every allocation
+ * takes the free lists, so both see every request and every page.
  */
 
+#include <linux/cpuhotplug.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/math.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/prandom.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -33,6 +43,22 @@ enum buddy_sim_page_state {
 	BSP_TAIL = 0,		/* inside a block, not its head */
 	BSP_FREE,		/* head of a free block, on free_list[order] */
 	BSP_ALLOC,		/* head of an allocated block */
+	BSP_PCP,		/* free order-0 page on a per-CPU list */
+};
+
+#define BUDDY_SIM_PCP_MAX	64	/* most pages a per-CPU list holds */
+
+/* A CPU's list of free order-0 pages (struct per_cpu_pages). */
+struct buddy_sim_pcp {
+	/*
+	 * Protects this list. Its CPU takes it with interrupts off; drains
+	 * take it from any CPU, as pcp_spin_lock() allows in mm/page_alloc.c.
+	 * Nests outside zone->lock.
+	 */
+	spinlock_t lock;
+	unsigned int count;
+	u64 allocs, frees;		/* served from here */
+	unsigned long pfns[BUDDY_SIM_PCP_MAX];
 };
 
 /* The descriptor of one page of the zone, the simulator's struct page. */
@@ -65,6 +91,11 @@ struct buddy_sim {
 	struct buddy_sim_fail fail;
 	u64 fail_attempts;		/* eligible allocations seen by injection */
 	struct rnd_state fail_rnd;	/* seeded per zone: runs are reproducible */
+
+	struct buddy_sim_pcp __percpu *pcp;
+	unsigned int pcp_high;		/* pages a list holds before a flush; 0: off */
+	unsigned int pcp_batch;		/* pages moved per refill or flush */
+	bool slow_only;			/* watermarks or injection set: no pcp */
 
 	atomic_t users;			/* caches, pools and workloads built on it */
 };
@@ -175,6 +206,122 @@ static void count_crossings(struct buddy_sim *zone, unsigned long before)
 		zone->extra.min_crossed++;
 }
 
+/*
+ * Take the smallest free block of at least @order off the free lists and
+ * split it down, putting each upper half back as expand() does. Returns the
+ * pfn, or ULONG_MAX when nothing fits. Caller holds zone->lock.
+ */
+static unsigned long rmqueue(struct buddy_sim *zone, unsigned int order)
+{
+	unsigned long pfn;
+	unsigned int o;
+
+	for (o = order; o <= BUDDY_SIM_MAX_ORDER; o++)
+		if (!list_empty(&zone->free_list[o]))
+			break;
+	if (o > BUDDY_SIM_MAX_ORDER)
+		return ULONG_MAX;
+	pfn = list_first_entry(&zone->free_list[o], struct buddy_sim_page, lru) - zone->pages;
+	del_free_block(zone, pfn, o);
+	while (o > order) {
+		o--;
+		add_free_block(zone, pfn + (1UL << o), o);
+		zone->splits++;
+	}
+	return pfn;
+}
+
+static bool pcp_usable(struct buddy_sim *zone)
+{
+	return READ_ONCE(zone->pcp_high) && !READ_ONCE(zone->slow_only);
+}
+
+/* An order-0 page from this CPU's list, refilled in a batch if empty. */
+static unsigned long pcp_alloc(struct buddy_sim *zone)
+{
+	unsigned long flags, pfn = ULONG_MAX;
+	struct buddy_sim_pcp *pcp;
+
+	local_irq_save(flags);
+	pcp = this_cpu_ptr(zone->pcp);
+	spin_lock(&pcp->lock);
+	if (!pcp->count) {
+		unsigned int batch = READ_ONCE(zone->pcp_batch);
+
+		spin_lock(&zone->lock);
+		while (pcp->count < batch) {
+			pfn = rmqueue(zone, 0);
+			if (pfn == ULONG_MAX)
+				break;
+			zone->pages[pfn].state = BSP_PCP;
+			zone->pages[pfn].order = 0;
+			pcp->pfns[pcp->count++] = pfn;
+		}
+		spin_unlock(&zone->lock);
+		pfn = ULONG_MAX;
+	}
+	if (pcp->count) {
+		pfn = pcp->pfns[--pcp->count];
+		WRITE_ONCE(zone->pages[pfn].state, BSP_ALLOC);
+		pcp->allocs++;
+	}
+	spin_unlock(&pcp->lock);
+	local_irq_restore(flags);
+	return pfn;
+}
+
+/* Give @n pages of a per-CPU list back to the free lists. Locks held. */
+static void pcp_flush(struct buddy_sim *zone, struct buddy_sim_pcp *pcp,
+		      unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		free_one_block(zone, pcp->pfns[i], 0);
+	pcp->count -= n;
+	memmove(pcp->pfns, pcp->pfns + n, pcp->count * sizeof(pcp->pfns[0]));
+}
+
+/*
+ * Put a freed order-0 page on this CPU's list. The page's state moves from
+ * allocated to per-CPU by cmpxchg, so a double or bogus free fails here and
+ * takes the checked path, which reports it. False when it did.
+ */
+static bool pcp_free(struct buddy_sim *zone, unsigned long pfn)
+{
+	struct buddy_sim_page *page = &zone->pages[pfn];
+	struct buddy_sim_pcp *pcp;
+	unsigned long flags;
+
+	if (READ_ONCE(page->order) || cmpxchg(&page->state, BSP_ALLOC, BSP_PCP) != BSP_ALLOC)
+		return false;
+	local_irq_save(flags);
+	pcp = this_cpu_ptr(zone->pcp);
+	spin_lock(&pcp->lock);
+	if (pcp->count >= READ_ONCE(zone->pcp_high)) {
+		spin_lock(&zone->lock);
+		pcp_flush(zone, pcp, min(pcp->count, READ_ONCE(zone->pcp_batch)));
+		spin_unlock(&zone->lock);
+	}
+	pcp->pfns[pcp->count++] = pfn;
+	pcp->frees++;
+	spin_unlock(&pcp->lock);
+	local_irq_restore(flags);
+	return true;
+}
+
+static void pcp_drain_cpu(struct buddy_sim *zone, int cpu)
+{
+	struct buddy_sim_pcp *pcp = per_cpu_ptr(zone->pcp, cpu);
+	unsigned long flags;
+
+	spin_lock_irqsave(&pcp->lock, flags);
+	spin_lock(&zone->lock);
+	pcp_flush(zone, pcp, pcp->count);
+	spin_unlock(&zone->lock);
+	spin_unlock_irqrestore(&pcp->lock, flags);
+}
+
 /**
  * buddy_sim_alloc() - allocate a block of 1 << @order pages from a zone
  * @zone: the zone
@@ -193,11 +340,16 @@ static void count_crossings(struct buddy_sim *zone, unsigned long before)
 void *buddy_sim_alloc(struct buddy_sim *zone, gfp_t gfp, unsigned int order)
 {
 	unsigned long flags, pfn, before;
-	unsigned int o;
+	bool drained = false;
 	void *addr = NULL;
 
 	if (!zone)
 		return NULL;
+	if (order == 0 && pcp_usable(zone)) {
+		pfn = pcp_alloc(zone);
+		if (pfn != ULONG_MAX)
+			goto found;
+	}
 	spin_lock_irqsave(&zone->lock, flags);
 	if (order > BUDDY_SIM_MAX_ORDER)
 		goto fail;
@@ -209,20 +361,22 @@ void *buddy_sim_alloc(struct buddy_sim *zone, gfp_t gfp, unsigned int order)
 		zone->extra.wmark_failures++;
 		goto fail;
 	}
-	for (o = order; o <= BUDDY_SIM_MAX_ORDER; o++)
-		if (!list_empty(&zone->free_list[o]))
-			break;
-	if (o > BUDDY_SIM_MAX_ORDER)
-		goto fail;
-
+retry:
 	before = zone->nr_free_pages;
-	pfn = list_first_entry(&zone->free_list[o], struct buddy_sim_page, lru) -
-	      zone->pages;
-	del_free_block(zone, pfn, o);
-	while (o > order) {
-		o--;
-		add_free_block(zone, pfn + (1UL << o), o);
-		zone->splits++;
+	pfn = rmqueue(zone, order);
+	if (pfn == ULONG_MAX) {
+		/* As the slow path does: other CPUs' lists may hold what we need. */
+		if (!drained && READ_ONCE(zone->pcp_high)) {
+			int cpu;
+
+			spin_unlock_irqrestore(&zone->lock, flags);
+			for_each_possible_cpu(cpu)
+				pcp_drain_cpu(zone, cpu);
+			drained = true;
+			spin_lock_irqsave(&zone->lock, flags);
+			goto retry;
+		}
+		goto fail;
 	}
 	zone->pages[pfn].state = BSP_ALLOC;
 	zone->pages[pfn].order = order;
@@ -230,6 +384,7 @@ void *buddy_sim_alloc(struct buddy_sim *zone, gfp_t gfp, unsigned int order)
 	count_crossings(zone, before);
 	spin_unlock_irqrestore(&zone->lock, flags);
 
+found:
 	addr = zone_addr(zone, pfn);
 	if (gfp & __GFP_ZERO)
 		memset(addr, 0, PAGE_SIZE << order);
@@ -264,8 +419,9 @@ static const char *bad_free_reason(struct buddy_sim *zone, const void *addr,
 		return "address not aligned to a block of this order";
 	page = &zone->pages[pfn];
 	if (page->state != BSP_ALLOC)
-		return page->state == BSP_FREE ? "block already free (double free)" :
-						 "not the start of an allocated block";
+		return page->state == BSP_FREE || page->state == BSP_PCP ?
+		       "block already free (double free)" :
+		       "not the start of an allocated block";
 	if (page->order != order)
 		return bad_free_wrong_order;
 	return NULL;
@@ -289,6 +445,12 @@ void buddy_sim_free(struct buddy_sim *zone, void *addr, unsigned int order)
 
 	if (!zone || !addr)
 		return;
+	if (order == 0 && pcp_usable(zone) && !offset_in_page(addr)) {
+		pfn = buddy_sim_pfn(zone, addr);
+		if (pfn != ULONG_MAX && pcp_free(zone, pfn))
+			return;
+		pfn = ULONG_MAX;
+	}
 	spin_lock_irqsave(&zone->lock, flags);
 	why = bad_free_reason(zone, addr, order, &pfn);
 	if (why) {
@@ -324,14 +486,25 @@ void buddy_sim_info(struct buddy_sim *zone, struct buddy_sim_info *info)
 {
 	unsigned long flags;
 
+	unsigned long pcp_pages = 0;
+	u64 allocs = 0, frees = 0;
+	int cpu;
+
 	memset(info, 0, sizeof(*info));
+	for_each_possible_cpu(cpu) {
+		struct buddy_sim_pcp *pcp = per_cpu_ptr(zone->pcp, cpu);
+
+		pcp_pages += READ_ONCE(pcp->count);
+		allocs += READ_ONCE(pcp->allocs);
+		frees += READ_ONCE(pcp->frees);
+	}
 	spin_lock_irqsave(&zone->lock, flags);
 	info->nr_pages = zone->nr_pages;
-	info->nr_free_pages = zone->nr_free_pages;
+	info->nr_free_pages = zone->nr_free_pages + pcp_pages;
 	memcpy(info->nr_free, zone->nr_free, sizeof(info->nr_free));
-	info->nr_pcp = 0;
-	info->allocs = zone->allocs;
-	info->frees = zone->frees;
+	info->nr_pcp = pcp_pages;
+	info->allocs = zone->allocs + allocs;
+	info->frees = zone->frees + frees;
 	info->failures = zone->failures;
 	info->splits = zone->splits;
 	info->merges = zone->merges;
@@ -344,16 +517,47 @@ EXPORT_SYMBOL_GPL(buddy_sim_info);
  * buddy_sim_drain() - return pages held in per-CPU lists to the free lists
  * @zone: the zone
  *
- * Zones hold no per-CPU page lists yet, so every free page is already on
- * the free lists and there is nothing to return.
+ * Every CPU's list is emptied, from this CPU, and its pages merge with
+ * their buddies: afterwards nr_free[] counts every free page.
  */
 void buddy_sim_drain(struct buddy_sim *zone)
 {
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		pcp_drain_cpu(zone, cpu);
 }
 EXPORT_SYMBOL_GPL(buddy_sim_drain);
 
+/**
+ * buddy_sim_set_pcp() - size, or turn off, a zone's per-CPU page lists
+ * @zone: the zone
+ * @high: pages a CPU's list may hold, 1..64 (batches move a quarter of
+ *	  that); 0 turns the lists off, after draining them
+ *
+ * Return: 0, or -EINVAL for @high over 64.
+ */
+int buddy_sim_set_pcp(struct buddy_sim *zone, unsigned int high)
+{
+	if (high > BUDDY_SIM_PCP_MAX)
+		return -EINVAL;
+	WRITE_ONCE(zone->pcp_high, 0);
+	buddy_sim_drain(zone);
+	WRITE_ONCE(zone->pcp_batch, max(high / 4, 1U));
+	WRITE_ONCE(zone->pcp_high, high);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(buddy_sim_set_pcp);
+
+/* The current list size; 0 when the zone has none. */
+unsigned int buddy_sim_get_pcp(struct buddy_sim *zone)
+{
+	return READ_ONCE(zone->pcp_high);
+}
+
 static void zone_free_memory(struct buddy_sim *zone)
 {
+	free_percpu(zone->pcp);
 	vfree(zone->base);
 	kvfree(zone->pages);
 	kfree(zone);
@@ -379,6 +583,7 @@ struct buddy_sim *buddy_sim_create(const char *name, unsigned long nr_pages)
 	struct buddy_sim *zone, *z;
 	unsigned long pfn;
 	unsigned int o;
+	int cpu;
 
 	if (!mm_ext_name_valid(name) || nr_pages == 0)
 		return ERR_PTR(-EINVAL);
@@ -394,7 +599,8 @@ struct buddy_sim *buddy_sim_create(const char *name, unsigned long nr_pages)
 	zone->pages = kvcalloc(nr_pages, sizeof(*zone->pages),
 			       GFP_KERNEL | __GFP_NOWARN);
 	zone->base = __vmalloc(nr_pages << PAGE_SHIFT, GFP_KERNEL | __GFP_NOWARN);
-	if (!zone->pages || !zone->base) {
+	zone->pcp = alloc_percpu(struct buddy_sim_pcp);
+	if (!zone->pages || !zone->base || !zone->pcp) {
 		zone_free_memory(zone);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -403,6 +609,13 @@ struct buddy_sim *buddy_sim_create(const char *name, unsigned long nr_pages)
 		INIT_LIST_HEAD(&zone->free_list[o]);
 	prandom_seed_state(&zone->fail_rnd, 42);
 	zone->fail.times = -1;
+	for_each_possible_cpu(cpu)
+		spin_lock_init(&per_cpu_ptr(zone->pcp, cpu)->lock);
+	/* As zone_highsize() scales pcp->high: a sixty-fourth of the zone, at most 64. */
+	if (nr_pages >= 1024) {
+		zone->pcp_high = min(nr_pages / 64, (unsigned long)BUDDY_SIM_PCP_MAX);
+		zone->pcp_batch = max(zone->pcp_high / 4, 1U);
+	}
 
 	/* Largest naturally aligned blocks first, as memblock_free_pages() does. */
 	for (pfn = 0; pfn < nr_pages; pfn += 1UL << o) {
@@ -449,6 +662,7 @@ void buddy_sim_destroy(struct buddy_sim *zone)
 	list_del(&zone->node);
 	mutex_unlock(&buddy_sim_zones_lock);
 
+	buddy_sim_drain(zone);
 	used = zone->nr_pages - zone->nr_free_pages;
 	if (used)
 		mm_ext_report("zone %s: destroyed with %lu of %lu pages still allocated (leak)\n",
@@ -456,6 +670,31 @@ void buddy_sim_destroy(struct buddy_sim *zone)
 	zone_free_memory(zone);
 }
 EXPORT_SYMBOL_GPL(buddy_sim_destroy);
+
+static int buddy_sim_cpuhp_state;
+
+/* A CPU is gone: its lists go back to the free lists, from the CPU that saw it. */
+static int buddy_sim_cpu_dead(unsigned int cpu)
+{
+	struct buddy_sim *zone;
+
+	mutex_lock(&buddy_sim_zones_lock);
+	list_for_each_entry(zone, &buddy_sim_zones, node)
+		pcp_drain_cpu(zone, cpu);
+	mutex_unlock(&buddy_sim_zones_lock);
+	return 0;
+}
+
+int buddy_sim_init(void)
+{
+	int ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "mm_ext/buddy:dead",
+					    NULL, buddy_sim_cpu_dead);
+
+	if (ret < 0)
+		return ret;
+	buddy_sim_cpuhp_state = ret;
+	return 0;
+}
 
 /* At module unload: every zone a user left behind goes, reported as a leak. */
 void buddy_sim_destroy_all(void)
@@ -473,6 +712,9 @@ void buddy_sim_destroy_all(void)
 				      zone->name);
 		buddy_sim_destroy(zone);
 	}
+	if (buddy_sim_cpuhp_state > 0)
+		cpuhp_remove_state_nocalls(buddy_sim_cpuhp_state);
+	buddy_sim_cpuhp_state = 0;
 }
 
 /* The page number of @addr in the zone, or ULONG_MAX outside it. */
@@ -558,6 +800,13 @@ void buddy_sim_count_error(struct buddy_sim *zone)
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
+/* Watermarks and injection must see every allocation: no pcp while set. */
+static void update_slow_only(struct buddy_sim *zone)
+{
+	WRITE_ONCE(zone->slow_only, zone->wmark.min || zone->fail.interval ||
+		   zone->fail.probability);
+}
+
 /**
  * buddy_sim_get_wmark() - read a zone's watermarks
  * @zone: the zone
@@ -591,7 +840,10 @@ int buddy_sim_set_wmark(struct buddy_sim *zone, const struct buddy_sim_wmark *wm
 		return -EINVAL;
 	spin_lock_irqsave(&zone->lock, flags);
 	zone->wmark = *wm;
+	update_slow_only(zone);
 	spin_unlock_irqrestore(&zone->lock, flags);
+	/* From now on the watermark must see every free page. */
+	buddy_sim_drain(zone);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(buddy_sim_set_wmark);
@@ -660,7 +912,9 @@ int buddy_sim_set_fail(struct buddy_sim *zone, const struct buddy_sim_fail *fail
 	zone->fail = *fail;
 	zone->fail_attempts = 0;
 	prandom_seed_state(&zone->fail_rnd, 42);
+	update_slow_only(zone);
 	spin_unlock_irqrestore(&zone->lock, flags);
+	buddy_sim_drain(zone);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(buddy_sim_set_fail);
@@ -683,7 +937,7 @@ EXPORT_SYMBOL_GPL(buddy_sim_get_extra);
 /*
  * One character per page, walking the zone block by block: a free block's
  * head is 'a' + order and its other pages '.', an allocated block's head is
- * 'A' + order and its other pages '#'. Returns a kvmalloc'd buffer of
+ * 'A' + order and its other pages '#', a page on a per-CPU list 'p'. Returns a kvmalloc'd buffer of
  * *nr_pages characters, or NULL.
  */
 char *buddy_sim_pagemap(struct buddy_sim *zone, unsigned long *nr_pages)
@@ -700,7 +954,7 @@ char *buddy_sim_pagemap(struct buddy_sim *zone, unsigned long *nr_pages)
 		bool is_free = page->state == BSP_FREE;
 
 		n = 1UL << page->order;
-		map[pfn] = (is_free ? 'a' : 'A') + page->order;
+		map[pfn] = page->state == BSP_PCP ? 'p' : (is_free ? 'a' : 'A') + page->order;
 		memset(map + pfn + 1, is_free ? '.' : '#', n - 1);
 	}
 	spin_unlock_irqrestore(&zone->lock, flags);

@@ -4,6 +4,7 @@
  * command per write (reading the file lists them):
  *
  *   zone create NAME PAGES            zone destroy NAME
+ *   zone drain NAME                   (per-CPU page lists -> free lists)
  *   cache create NAME SIZE [zone=Z] [align=N] [flags=F,F...]
  *   cache destroy NAME                cache shrink NAME
  *   cache misuse NAME KIND            (double_free, interior, foreign,
@@ -57,6 +58,7 @@ static LIST_HEAD(workloads);
 static const char ctl_usage[] =
 	"zone create NAME PAGES\n"
 	"zone destroy NAME\n"
+	"zone drain NAME\n"
 	"cache create NAME SIZE [zone=ZONE] [align=N] [flags=poison,red_zone,store_user,hwcache_align]\n"
 	"cache destroy NAME\n"
 	"cache shrink NAME\n"
@@ -214,11 +216,15 @@ static int zone_cmd(int argc, char **argv)
 			buddy_sim_destroy(zone);
 		return ret;
 	}
-	if (argc == 3 && !strcmp(argv[1], "destroy")) {
+	if (argc == 3 && (!strcmp(argv[1], "destroy") || !strcmp(argv[1], "drain"))) {
 		zone = buddy_sim_find(argv[2]);
 		if (!zone) {
 			pr_err("mm_ext: control: no zone %s\n", argv[2]);
 			return -ENOENT;
+		}
+		if (!strcmp(argv[1], "drain")) {
+			buddy_sim_drain(zone);
+			return 0;
 		}
 		o = shell_find(SHELL_ZONE, zone);
 		if (!o) {

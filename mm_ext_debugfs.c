@@ -127,6 +127,7 @@ static int zone_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "splits %llu\n", info.splits);
 	seq_printf(m, "merges %llu\n", info.merges);
 	seq_printf(m, "errors %llu\n", info.errors);
+	seq_printf(m, "pcp_high %u\n", buddy_sim_get_pcp(zone));
 	seq_printf(m, "wmark_min %lu\n", wm.min);
 	seq_printf(m, "wmark_low %lu\n", wm.low);
 	seq_printf(m, "wmark_high %lu\n", wm.high);
@@ -340,30 +341,62 @@ static int cache_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "align %u\n", extra.align);
 	seq_printf(m, "flags 0x%lx\n", (__force unsigned long)extra.flags);
 	seq_printf(m, "min_empty %u\n", extra.min_empty);
+	seq_printf(m, "cpu_cache %u\n", extra.cpu_max);
+	seq_printf(m, "cpu_cached %lu\n", extra.cpu_cached);
 	seq_printf(m, "quarantined %lu\n", extra.quarantined);
 	seq_printf(m, "failures %llu\n", extra.failures);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cache_stats);
 
-/* slab/<cache>/min_empty: empty slabs a cache keeps before giving them back. */
-static ssize_t min_empty_read(struct file *file, char __user *ubuf, size_t count,
-			      loff_t *ppos)
+/*
+ * One-number knobs: slab/<cache>/min_empty (empty slabs kept, 0..1024),
+ * slab/<cache>/cpu_cache (CPU array bound, 0..128) and buddy/<zone>/pcp_high
+ * (per-CPU list size, 0..64). The file's name says which; the setter checks
+ * the range.
+ */
+static int knob_get(struct file *file, unsigned int *val)
 {
-	struct slab_ext_cache *cache = file_inode(file)->i_private;
+	const char *knob = file->f_path.dentry->d_name.name;
+	void *obj = file_inode(file)->i_private;
 	struct slab_ext_extra extra;
+
+	if (!strcmp(knob, "pcp_high")) {
+		*val = buddy_sim_get_pcp(obj);
+		return 0;
+	}
+	slab_ext_get_extra(obj, &extra);
+	*val = !strcmp(knob, "min_empty") ? extra.min_empty : extra.cpu_max;
+	return 0;
+}
+
+static int knob_set(struct file *file, unsigned int val)
+{
+	const char *knob = file->f_path.dentry->d_name.name;
+	void *obj = file_inode(file)->i_private;
+
+	if (!strcmp(knob, "pcp_high"))
+		return buddy_sim_set_pcp(obj, val);
+	if (!strcmp(knob, "min_empty"))
+		return slab_ext_set_min_empty(obj, val);
+	return slab_ext_set_cpu_cache(obj, val);
+}
+
+static ssize_t knob_read(struct file *file, char __user *ubuf, size_t count,
+			 loff_t *ppos)
+{
+	unsigned int val;
 	char buf[16];
 	int len;
 
-	slab_ext_get_extra(cache, &extra);
-	len = scnprintf(buf, sizeof(buf), "%u\n", extra.min_empty);
+	knob_get(file, &val);
+	len = scnprintf(buf, sizeof(buf), "%u\n", val);
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
-static ssize_t min_empty_write(struct file *file, const char __user *ubuf,
-			       size_t count, loff_t *ppos)
+static ssize_t knob_write(struct file *file, const char __user *ubuf,
+			  size_t count, loff_t *ppos)
 {
-	struct slab_ext_cache *cache = file_inode(file)->i_private;
 	char buf[MM_EXT_WRITE_MAX], *cmd;
 	unsigned int val;
 	int ret;
@@ -371,19 +404,19 @@ static ssize_t min_empty_write(struct file *file, const char __user *ubuf,
 	ret = read_user_cmd(ubuf, count, buf, sizeof(buf), &cmd);
 	if (ret)
 		return ret;
-	if (kstrtouint(cmd, 0, &val) || slab_ext_set_min_empty(cache, val)) {
-		pr_err("mm_ext: cache %s: min_empty takes a number 0..1024, not \"%s\"\n",
-		       slab_ext_cache_name(cache), cmd);
+	if (kstrtouint(cmd, 0, &val) || knob_set(file, val)) {
+		pr_err("mm_ext: %s: \"%s\" refused (min_empty 0..1024, cpu_cache 0..128 and not on a debug cache, pcp_high 0..64)\n",
+		       file->f_path.dentry->d_name.name, cmd);
 		return -EINVAL;
 	}
 	return count;
 }
 
-static const struct file_operations min_empty_fops = {
+static const struct file_operations knob_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
-	.read = min_empty_read,
-	.write = min_empty_write,
+	.read = knob_read,
+	.write = knob_write,
 	.llseek = default_llseek,
 };
 
@@ -396,7 +429,8 @@ void mm_ext_debugfs_add_cache(struct slab_ext_cache *cache)
 		return;
 	dir = debugfs_create_dir(slab_ext_cache_name(cache), mm_ext_slab_dir);
 	debugfs_create_file("stats", 0400, dir, cache, &cache_stats_fops);
-	debugfs_create_file("min_empty", 0600, dir, cache, &min_empty_fops);
+	debugfs_create_file("min_empty", 0600, dir, cache, &knob_fops);
+	debugfs_create_file("cpu_cache", 0600, dir, cache, &knob_fops);
 }
 
 void mm_ext_debugfs_remove_cache(struct slab_ext_cache *cache)
@@ -497,6 +531,7 @@ void mm_ext_debugfs_add_zone(struct buddy_sim *zone)
 	debugfs_create_file("stats", 0400, dir, zone, &zone_stats_fops);
 	debugfs_create_file("pagemap", 0400, dir, zone, &pagemap_fops);
 	debugfs_create_file("watermarks", 0600, dir, zone, &watermarks_fops);
+	debugfs_create_file("pcp_high", 0600, dir, zone, &knob_fops);
 	fail = debugfs_create_dir("fail", dir);
 	debugfs_create_file("interval", 0600, fail, zone, &fail_fops);
 	debugfs_create_file("probability", 0600, fail, zone, &fail_fops);

@@ -77,7 +77,9 @@ void buddy_sim_count_error(struct buddy_sim *zone);
 bool buddy_sim_block_allocated(struct buddy_sim *zone, const void *addr,
 			       unsigned int order);
 char *buddy_sim_pagemap(struct buddy_sim *zone, unsigned long *nr_pages);
+int buddy_sim_init(void);
 void buddy_sim_destroy_all(void);
+unsigned int buddy_sim_get_pcp(struct buddy_sim *zone);
 
 /* slab_ext.c: module-wide setup and the debugfs glue's views. */
 struct slab_ext_cache;

@@ -76,11 +76,17 @@ static int __init mm_ext_init(void)
 	ret = mm_ext_debugfs_init();
 	if (ret)
 		return ret;
+	ret = buddy_sim_init();
+	if (ret) {
+		mm_ext_debugfs_exit();
+		return ret;
+	}
 	default_zone = buddy_sim_create("default", default_pages);
 	if (IS_ERR(default_zone)) {
 		ret = PTR_ERR(default_zone);
 		pr_err("mm_ext: cannot create the default zone of %lu pages: %d\n",
 		       default_pages, ret);
+		buddy_sim_destroy_all();
 		mm_ext_debugfs_exit();
 		return ret;
 	}

@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 #include <linux/bitmap.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
@@ -51,13 +52,16 @@ static void expected_carving(unsigned long n, unsigned long *nr_free)
 	nr_free[BUDDY_SIM_MAX_ORDER] = n >> BUDDY_SIM_MAX_ORDER;
 }
 
+/* The free lists after a drain: per-CPU pages merged back in. */
 static void expect_nr_free(struct kunit *test, struct buddy_sim *zone,
 			   const unsigned long *want)
 {
 	struct buddy_sim_info info;
 	unsigned int o;
 
+	buddy_sim_drain(zone);
 	buddy_sim_info(zone, &info);
+	KUNIT_EXPECT_EQ(test, info.nr_pcp, 0UL);
 	for (o = 0; o <= BUDDY_SIM_MAX_ORDER; o++)
 		KUNIT_EXPECT_EQ_MSG(test, info.nr_free[o], want[o], "order %u", o);
 }
@@ -205,7 +209,7 @@ static void buddy_sim_test_split_coalesce(struct kunit *test)
 	expect_nr_free(test, zone, want);
 	buddy_sim_info(zone, &info);
 	KUNIT_EXPECT_EQ(test, info.nr_free_pages, nr);
-	/* Same start and end state: every split was undone by a merge. */
+	/* Same start and end state (after the drain): every split undone by a merge. */
 	KUNIT_EXPECT_EQ(test, info.splits, info.merges);
 	KUNIT_EXPECT_EQ(test, info.allocs, info.frees);
 	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
@@ -218,6 +222,8 @@ static void buddy_sim_test_exhaustion(struct kunit *test)
 	struct buddy_sim_info info;
 	int i;
 
+	/* Counting splits and merges one by one: no per-CPU lists. */
+	KUNIT_ASSERT_EQ(test, buddy_sim_set_pcp(zone, 0), 0);
 	for (i = 0; i < 4; i++) {
 		blocks[i] = buddy_sim_alloc(zone, GFP_KERNEL, BUDDY_SIM_MAX_ORDER);
 		KUNIT_ASSERT_NOT_NULL(test, blocks[i]);
@@ -622,7 +628,7 @@ static int hammer_fn(void *data)
 
 static void buddy_sim_test_two_cpus(struct kunit *test)
 {
-	const unsigned long nr = 600;
+	const unsigned long nr = 1200;	/* large enough for per-CPU lists */
 	struct buddy_sim *zone = test_zone(test, "bs_hammer", nr);
 	unsigned long want[BUDDY_SIM_MAX_ORDER + 1];
 	struct hammer h[2];
@@ -656,6 +662,127 @@ static void buddy_sim_test_two_cpus(struct kunit *test)
 	expect_nr_free(test, zone, want);
 }
 
+/* Per-CPU lists: batches, counts, drain, and double frees still caught. */
+static void buddy_sim_test_pcp(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "bs_pcp", 1024);	/* high 16, batch 4 */
+	atomic_t *reports = test_count_reports(test);
+	unsigned long want[BUDDY_SIM_MAX_ORDER + 1];
+	struct buddy_sim_info info;
+	void *p;
+
+	p = buddy_sim_alloc(zone, GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	buddy_sim_info(zone, &info);
+	KUNIT_EXPECT_EQ(test, info.nr_pcp, 3UL);		/* a batch of 4, one out */
+	KUNIT_EXPECT_EQ(test, info.nr_free_pages, 1023UL);
+	buddy_sim_free(zone, p, 0);
+	buddy_sim_info(zone, &info);
+	KUNIT_EXPECT_EQ(test, info.nr_pcp, 4UL);
+	KUNIT_EXPECT_EQ(test, info.nr_free_pages, 1024UL);
+	/* Freed pages on a list are not in nr_free[] until drained. */
+	KUNIT_EXPECT_EQ(test, info.nr_free[BUDDY_SIM_MAX_ORDER], 0UL);
+	buddy_sim_free(zone, p, 0);				/* double free */
+	buddy_sim_info(zone, &info);
+	KUNIT_EXPECT_EQ(test, info.errors, 1ULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	KUNIT_EXPECT_EQ(test, info.nr_pcp, 4UL);
+	expected_carving(1024, want);
+	expect_nr_free(test, zone, want);
+	KUNIT_EXPECT_EQ(test, buddy_sim_set_pcp(zone, BUDDY_SIM_MAX_ORDER + 100), -EINVAL);
+}
+
+struct pcp_job {
+	struct buddy_sim *zone;
+	int n;			/* pages to allocate, and free unless keep */
+	bool keep;
+	unsigned long got;
+	void **pages;
+	struct completion done;
+};
+
+static int pcp_job_fn(void *data)
+{
+	struct pcp_job *j = data;
+	int i;
+
+	for (i = 0; i < j->n; i++) {
+		j->pages[i] = buddy_sim_alloc(j->zone, GFP_KERNEL, 0);
+		if (!j->pages[i])
+			break;
+		j->got++;
+	}
+	if (!j->keep)
+		for (i = 0; i < j->got; i++)
+			buddy_sim_free(j->zone, j->pages[i], 0);
+	complete(&j->done);
+	return 0;
+}
+
+static void run_pcp_job(struct kunit *test, struct pcp_job *j, int cpu)
+{
+	struct task_struct *t;
+
+	j->pages = kunit_kcalloc(test, j->n, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, j->pages);
+	init_completion(&j->done);
+	t = kthread_create(pcp_job_fn, j, "bs_pcp_job");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	kthread_bind(t, cpu);
+	wake_up_process(t);
+	wait_for_completion(&j->done);
+}
+
+/*
+ * Pages on another CPU's list are not lost to an allocation that finds the
+ * free lists empty: it drains every list and tries again.
+ */
+static void buddy_sim_test_pcp_drain_on_empty(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "bs_pcp_empty", 1024);
+	int cpu0 = cpumask_first(cpu_online_mask), cpu1 = cpumask_last(cpu_online_mask);
+	struct pcp_job park = { .zone = zone, .n = 12 };
+	struct pcp_job all = { .zone = zone, .n = 1025, .keep = true };
+	struct buddy_sim_info info;
+	int i;
+
+	if (cpu0 == cpu1)
+		kunit_skip(test, "needs two online CPUs");
+	run_pcp_job(test, &park, cpu1);
+	buddy_sim_info(zone, &info);
+	KUNIT_ASSERT_EQ(test, info.nr_pcp, 12UL);
+	run_pcp_job(test, &all, cpu0);
+	KUNIT_EXPECT_EQ(test, all.got, 1024UL);
+	for (i = 0; i < all.got; i++)
+		buddy_sim_free(zone, all.pages[i], 0);
+	buddy_sim_drain(zone);
+	buddy_sim_info(zone, &info);
+	KUNIT_EXPECT_EQ(test, info.nr_free[BUDDY_SIM_MAX_ORDER], 1UL);
+}
+
+/* A CPU going offline gives its list back to the free lists. */
+static void buddy_sim_test_pcp_offline(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "bs_pcp_off", 1024);
+	int cpu = cpumask_last(cpu_online_mask);
+	struct pcp_job park = { .zone = zone, .n = 8 };
+	struct buddy_sim_info info;
+	int ret;
+
+	if (cpu == cpumask_first(cpu_online_mask))
+		kunit_skip(test, "needs two online CPUs");
+	run_pcp_job(test, &park, cpu);
+	buddy_sim_info(zone, &info);
+	KUNIT_ASSERT_EQ(test, info.nr_pcp, 8UL);
+	ret = remove_cpu(cpu);
+	if (ret)
+		kunit_skip(test, "CPU %d cannot go offline: %d", cpu, ret);
+	buddy_sim_info(zone, &info);
+	KUNIT_EXPECT_EQ(test, info.nr_pcp, 0UL);
+	KUNIT_EXPECT_EQ(test, info.nr_free[BUDDY_SIM_MAX_ORDER], 1UL);
+	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+}
+
 static struct kunit_case buddy_sim_test_cases[] = {
 	KUNIT_CASE(buddy_sim_test_bad_create),
 	KUNIT_CASE_PARAM(buddy_sim_test_every_block, orders_gen_params),
@@ -668,6 +795,9 @@ static struct kunit_case buddy_sim_test_cases[] = {
 	KUNIT_CASE(buddy_sim_test_frag_indices),
 	KUNIT_CASE(buddy_sim_test_random_model),
 	KUNIT_CASE_SLOW(buddy_sim_test_two_cpus),
+	KUNIT_CASE(buddy_sim_test_pcp),
+	KUNIT_CASE(buddy_sim_test_pcp_drain_on_empty),
+	KUNIT_CASE(buddy_sim_test_pcp_offline),
 	{}
 };
 

@@ -67,5 +67,6 @@ void buddy_sim_auto_wmark(unsigned long nr_pages, struct buddy_sim_wmark *wm);
 void buddy_sim_get_fail(struct buddy_sim *zone, struct buddy_sim_fail *fail);
 int buddy_sim_set_fail(struct buddy_sim *zone, const struct buddy_sim_fail *fail);
 void buddy_sim_get_extra(struct buddy_sim *zone, struct buddy_sim_extra *extra);
+int buddy_sim_set_pcp(struct buddy_sim *zone, unsigned int high);
 
 #endif /* _MM_EXT_BUDDY_SIM_H */

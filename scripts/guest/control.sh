@@ -132,6 +132,16 @@ ctl "pool destroy p2"
 ctl "cache destroy c1"
 ctl "zone destroy z1"
 expect "z1 gone" "$(ls $D/buddy | grep -c '^z1$')" 0
+
+# Per-CPU tiers: knobs, drain, and the counts they show.
+expect "default has per-CPU page lists" "$(cat $D/buddy/default/pcp_high)" 64
+ctl "zone drain default"
+expect "default nr_pcp after drain" "$(val $D/buddy/default/stats nr_pcp)" 0
+refuse "$EINVAL" $D/buddy/default/pcp_high 65
+echo 0 > $D/slab/kmalloc-64/cpu_cache && ok "cpu_cache takes 0"
+expect "kmalloc-64 cpu_cache" "$(val $D/slab/kmalloc-64/stats cpu_cache)" 0
+refuse "$EINVAL" $D/slab/kmalloc-64/cpu_cache 129
+refuse "$ENOENT" $C "zone drain nope"
 ctl "workload start w3 zone=z3 ops=1000000000 delay_us=100"
 unload_all
 kmemleak_check

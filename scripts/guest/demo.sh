@@ -42,12 +42,14 @@ echo "workload start churn zone=demo ops=200000 max_order=5 seed=1 delay_us=200"
 sample 3 demo
 show "unusable_index" $D/buddy/demo/unusable_index
 echo "workload destroy churn" > $C
-say "Everything the workload held is back: one order-10 block again"
+say "Everything the workload held is back; once the per-CPU page lists are drained, one order-10 block again"
+echo "zone drain demo" > $C
 show "buddyinfo" $D/buddy/demo/buddyinfo
 
 say "3. Fragmentation: allocate every page, free every other one"
 echo "workload start frag fragment=demo" > $C
 while [ "$(sed -n 's/^state //p' $D/workload/frag/stats)" != holding ]; do usleep 50000; done
+echo "zone drain demo" > $C
 say "512 free pages, all single: 512 free order-0 blocks and nothing larger"
 show "buddyinfo" $D/buddy/demo/buddyinfo
 say "Half the memory is free, yet unusable for any order >= 1 (1.000)"
