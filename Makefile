@@ -9,6 +9,7 @@
 #   make lint     checkpatch --strict, kernel-doc, W=1 and sparse
 #   make compat   build against Debian's stock 6.1 headers (linux-headers-amd64)
 #   make kernel   build (once) and cache the debug test kernel
+#   make bench    time mm_ext against the kernel's allocators (perf kernel, QEMU)
 #   make clean
 #
 # KDIR=<kernel build tree> builds against another kernel, e.g.
@@ -41,6 +42,9 @@ lint:
 compat:
 	@$(SCRIPTS)/build-compat.sh
 
+bench:
+	@$(SCRIPTS)/bench.sh
+
 clean:
 	@find . -path ./results -prune -o \( -name '*.o' -o -name '*.ko' \
 		-o -name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' \
@@ -51,10 +55,10 @@ clean:
 help:
 	@sed -n 's/^#   //p' Makefile
 
-.PHONY: all modules kernel demo check shell lint compat clean help
+.PHONY: all modules kernel demo check shell lint compat bench clean help
 
 # Anything else is a mistake: say what there is.
 Makefile: ;
 %:
-	@echo "mm_ext: no target '$@'. Targets: all demo check shell lint compat kernel clean help" >&2
+	@echo "mm_ext: no target '$@'. Targets: all demo check shell lint compat bench kernel clean help" >&2
 	@exit 2
