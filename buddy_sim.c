@@ -599,7 +599,7 @@ struct buddy_sim *buddy_sim_create(const char *name, unsigned long nr_pages)
 	zone->pages = kvcalloc(nr_pages, sizeof(*zone->pages),
 			       GFP_KERNEL | __GFP_NOWARN);
 	zone->base = __vmalloc(nr_pages << PAGE_SHIFT, GFP_KERNEL | __GFP_NOWARN);
-	zone->pcp = alloc_percpu(struct buddy_sim_pcp);
+	zone->pcp = mm_ext_percpu_new(struct buddy_sim_pcp);
 	if (!zone->pages || !zone->base || !zone->pcp) {
 		zone_free_memory(zone);
 		return ERR_PTR(-ENOMEM);
@@ -937,15 +937,15 @@ EXPORT_SYMBOL_GPL(buddy_sim_get_extra);
 /*
  * One character per page, walking the zone block by block: a free block's
  * head is 'a' + order and its other pages '.', an allocated block's head is
- * 'A' + order and its other pages '#', a page on a per-CPU list 'p'. Returns a kvmalloc'd buffer of
- * *nr_pages characters, or NULL.
+ * 'A' + order and its other pages '#', a page on a per-CPU list 'p'.
+ * Returns a kvmalloc'd buffer of *nr_pages characters, or NULL.
  */
 char *buddy_sim_pagemap(struct buddy_sim *zone, unsigned long *nr_pages)
 {
 	unsigned long flags, pfn, n;
 	char *map;
 
-	map = kvmalloc(zone->nr_pages, GFP_KERNEL);
+	map = kvmalloc(zone->nr_pages, GFP_KERNEL | __GFP_NOWARN);
 	if (!map)
 		return NULL;
 	spin_lock_irqsave(&zone->lock, flags);

@@ -164,7 +164,8 @@ static struct mempool_ext *pool_create(const char *name, int min_nr,
 	pool->min_nr = min_nr;
 	spin_lock_init(&pool->lock);
 	init_waitqueue_head(&pool->wait);
-	pool->elements = kvmalloc_array(max(min_nr, 1), sizeof(void *), GFP_KERNEL);
+	pool->elements = kvmalloc_array(max(min_nr, 1), sizeof(void *),
+					GFP_KERNEL | __GFP_NOWARN);
 	if (!pool->elements) {
 		kfree(pool);
 		return ERR_PTR(-ENOMEM);
@@ -528,7 +529,8 @@ int mempool_ext_resize(struct mempool_ext *pool, int new_min_nr)
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 
-	new_elements = kvmalloc_array(new_min_nr, sizeof(*new_elements), GFP_KERNEL);
+	new_elements = kvmalloc_array(new_min_nr, sizeof(*new_elements),
+				      GFP_KERNEL | __GFP_NOWARN);
 	if (!new_elements)
 		return -ENOMEM;
 	spin_lock_irqsave(&pool->lock, flags);

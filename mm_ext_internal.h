@@ -25,6 +25,11 @@ void mm_ext_count_report(void);
 		mm_ext_count_report();				\
 	} while (0)
 
+/* alloc_percpu() with a fault-injection site of its own (mm_ext_main.c). */
+void __percpu *mm_ext_alloc_percpu(size_t size, size_t align);
+#define mm_ext_percpu_new(type) \
+	((type __percpu *)mm_ext_alloc_percpu(sizeof(type), __alignof__(type)))
+
 /* Module parameter slab_debug: poison, red zones and user tracking everywhere. */
 extern bool mm_ext_slab_debug;
 

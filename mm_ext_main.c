@@ -8,8 +8,10 @@
 
 #define pr_fmt(fmt) fmt
 
+#include <linux/fault-inject.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <kunit/test-bug.h>
@@ -42,6 +44,25 @@ struct buddy_sim *buddy_sim_default(void)
 }
 EXPORT_SYMBOL_GPL(buddy_sim_default);
 
+#ifdef CONFIG_FAULT_INJECTION
+/*
+ * The per-CPU allocations' own fault-injection site: failslab and
+ * fail_page_alloc do not reach the per-CPU allocator. Like theirs, it
+ * answers /proc/<pid>/fail-nth, so one sweep fails every allocation mm_ext
+ * makes in turn. Quiet (verbose 0): the failures are the point.
+ */
+static struct fault_attr mm_ext_fail_percpu = FAULT_ATTR_INITIALIZER;
+#endif
+
+void __percpu *mm_ext_alloc_percpu(size_t size, size_t align)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	if (should_fail(&mm_ext_fail_percpu, size))
+		return NULL;
+#endif
+	return __alloc_percpu(size, align);
+}
+
 /*
  * Count a report in the running KUnit test when it added a resource named
  * "mm_ext_reports", as lib/slub_kunit.c counts SLUB's reports: a test of
@@ -68,6 +89,9 @@ static int __init mm_ext_init(void)
 	unsigned long max_pages = totalram_pages() / 2;
 	int ret;
 
+#ifdef CONFIG_FAULT_INJECTION
+	mm_ext_fail_percpu.verbose = 0;
+#endif
 	if (default_pages < 1 || default_pages > max_pages) {
 		pr_err("mm_ext: default_pages=%lu is out of range 1..%lu (half of RAM)\n",
 		       default_pages, max_pages);

@@ -199,7 +199,7 @@ static int wl_thread(void *data)
 /* Start @wl, whose target the caller has validated and taken a use of. */
 int mm_ext_workload_start(struct mm_ext_workload *wl)
 {
-	wl->slot = kvcalloc(wl->slots, sizeof(*wl->slot), GFP_KERNEL);
+	wl->slot = kvcalloc(wl->slots, sizeof(*wl->slot), GFP_KERNEL | __GFP_NOWARN);
 	if (!wl->slot)
 		return -ENOMEM;
 	wl->state = WL_RUNNING;

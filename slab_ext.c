@@ -1006,7 +1006,7 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 		return ERR_PTR(ret);
 	}
 	if (!c->debug) {
-		c->cpu = alloc_percpu(struct slab_ext_cpu);
+		c->cpu = mm_ext_percpu_new(struct slab_ext_cpu);
 		if (!c->cpu) {
 			kfree(c);
 			return ERR_PTR(-ENOMEM);

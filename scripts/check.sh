@@ -36,6 +36,11 @@ log="$MM_EXT_TOP/results/kunit.log"
 step "QEMU: KUnit suites, unload, kmemleak, clean console" \
 	"$MM_EXT_TOP/scripts/qemu-run.sh" -q -k "$kdir" -s "$SUITES" -l "$log" kunit
 
+# Checks the KUnit scenario makes beside the suites (rmmod refused while held).
+if [ -f "$log" ]; then
+	passed=$((passed + $(grep -c '^MM_EXT_CHECK ok' "$log" || true)))
+fi
+
 # The shell's view: control files driven as README.md documents them.
 clog="$MM_EXT_TOP/results/control.log"
 step "QEMU: control files from the shell, rmmod with objects alive, kmemleak" \

@@ -142,6 +142,13 @@ echo 0 > $D/slab/kmalloc-64/cpu_cache && ok "cpu_cache takes 0"
 expect "kmalloc-64 cpu_cache" "$(val $D/slab/kmalloc-64/stats cpu_cache)" 0
 refuse "$EINVAL" $D/slab/kmalloc-64/cpu_cache 129
 refuse "$ENOENT" $C "zone drain nope"
+# Every file is root-only: no bits for group or others, and no one else may write.
+ctl "cache create perm 32"
+ctl "pool create perm 1 kmalloc=16"
+ctl "workload start perm cache=perm ops=10"
+bad_modes=$(find $D -type f -exec stat -c '%a %n' {} + | grep -vE '^(400|600|200) ')
+expect "files with other modes than 0400/0600/0200" "$bad_modes" ""
+expect "files checked" "$(find $D -type f | wc -l | awk '$1 > 60 { print "many" }')" many
 ctl "workload start w3 zone=z3 ops=1000000000 delay_us=100"
 unload_all
 kmemleak_check
