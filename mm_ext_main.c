@@ -8,7 +8,6 @@
 
 #define pr_fmt(fmt) fmt
 
-#include <linux/fault-inject.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
@@ -16,6 +15,10 @@
 #include <linux/moduleparam.h>
 #include <kunit/test-bug.h>
 #include <kunit/resource.h>
+#ifdef CONFIG_FAULT_INJECTION
+/* Not self-contained on 6.1 without fault injection: only where it is used. */
+#include <linux/fault-inject.h>
+#endif
 
 #include <mm_ext/buddy_sim.h>
 #include "mm_ext_internal.h"
