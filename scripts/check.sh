@@ -53,6 +53,15 @@ if [ -f "$clog" ]; then
 	passed=$((passed + cp)); failed=$((failed + cf))
 fi
 
+# Every allocation a shell command makes, failed in turn (/proc/self/fail-nth).
+flog="$MM_EXT_TOP/results/faults.log"
+step "QEMU: fault injection into every allocation, nothing leaked" \
+	"$MM_EXT_TOP/scripts/qemu-run.sh" -q -k "$kdir" -l "$flog" faults
+if [ -f "$flog" ]; then
+	passed=$((passed + $(grep -c '^MM_EXT_CHECK ok' "$flog" || true)))
+	failed=$((failed + $(grep -c '^MM_EXT_CHECK FAILED' "$flog" || true)))
+fi
+
 # KUnit's own parser summarises the KTAP; its counts join ours.
 if [ -f "$log" ]; then
 	sed -n '/^MM_EXT_KTAP_BEGIN/,$p' "$log" > "$log.ktap"
