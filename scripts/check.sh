@@ -62,6 +62,15 @@ if [ -f "$flog" ]; then
 	failed=$((failed + $(grep -c '^MM_EXT_CHECK FAILED' "$flog" || true)))
 fi
 
+# Seeded bad input to every writable file (MM_EXT_FUZZ_SEED reproduces one).
+zlog="$MM_EXT_TOP/results/fuzz.log"
+step "QEMU: 3000 fuzzed writes to every writable file, state consistent after" \
+	"$MM_EXT_TOP/scripts/qemu-run.sh" -q -k "$kdir" -l "$zlog" fuzz
+if [ -f "$zlog" ]; then
+	passed=$((passed + $(grep -c '^MM_EXT_CHECK ok' "$zlog" || true)))
+	failed=$((failed + $(grep -c '^MM_EXT_CHECK FAILED' "$zlog" || true)))
+fi
+
 # KUnit's own parser summarises the KTAP; its counts join ours.
 if [ -f "$log" ]; then
 	sed -n '/^MM_EXT_KTAP_BEGIN/,$p' "$log" > "$log.ktap"
