@@ -7,7 +7,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # Every KUnit suite that must report; a missing one fails the run.
-SUITES="buddy_sim slab_ext mempool_ext"
+SUITES="buddy_sim slab_ext mempool_ext mm_ext_stress"
 
 passed=0 failed=0
 step() { # NAME COMMAND...

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite "mm_ext_stress": every layer at once, from a kthread on each
+ * online CPU, for a bounded time, while this thread switches failure
+ * injection on and off, resizes the pools, shrinks the caches, and creates
+ * and destroys a cache and a pool in the middle. Afterwards every object
+ * is back: counters balance and the zone is exactly as created.
+ */
+
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
+
+#include <mm_ext/buddy_sim.h>
+#include <mm_ext/mempool_ext.h>
+#include <mm_ext/slab_ext.h>
+#include "mm_ext_test.h"
+
+#define STRESS_SECONDS	3
+#define STRESS_SLOTS	48
+#define STRESS_ZONE	4096
+
+enum { K_PAGE, K_SMALL, K_BIG, K_DEBUG, K_POOL_SLAB, K_POOL_PAGE, K_KMALLOC, K_KINDS };
+
+struct stress {
+	struct buddy_sim *zone;
+	struct slab_ext_cache *cache[K_KINDS];	/* K_SMALL, K_BIG, K_DEBUG */
+	struct mempool_ext *pool_slab, *pool_page;
+	unsigned long deadline;
+};
+
+struct worker {
+	struct stress *st;
+	struct completion done;
+	unsigned int seed;
+	unsigned long ops, nulls, corrupt;
+};
+
+struct held {
+	u64 *p;
+	int kind;
+	unsigned int order;
+};
+
+static void *stress_alloc(struct stress *st, int kind, struct rnd_state *rnd,
+			  unsigned int *order)
+{
+	switch (kind) {
+	case K_PAGE:
+		*order = prandom_u32_state(rnd) % 4;
+		return buddy_sim_alloc(st->zone, GFP_KERNEL, *order);
+	case K_POOL_SLAB:
+		return mempool_ext_alloc(st->pool_slab, GFP_NOWAIT);
+	case K_POOL_PAGE:
+		return mempool_ext_alloc(st->pool_page, GFP_NOWAIT);
+	case K_KMALLOC:
+		return slab_ext_kmalloc(8 + prandom_u32_state(rnd) % 12000, GFP_KERNEL);
+	default:
+		return slab_ext_alloc(st->cache[kind], GFP_KERNEL);
+	}
+}
+
+static void stress_free(struct stress *st, struct held *h)
+{
+	switch (h->kind) {
+	case K_PAGE:
+		buddy_sim_free(st->zone, h->p, h->order);
+		break;
+	case K_POOL_SLAB:
+		mempool_ext_free(h->p, st->pool_slab);
+		break;
+	case K_POOL_PAGE:
+		mempool_ext_free(h->p, st->pool_page);
+		break;
+	case K_KMALLOC:
+		slab_ext_kfree(h->p);
+		break;
+	default:
+		slab_ext_free(st->cache[h->kind], h->p);
+	}
+	h->p = NULL;
+}
+
+/* Random allocs and frees of every kind; each object stamped and checked. */
+static int worker_fn(void *data)
+{
+	struct worker *w = data;
+	struct held slot[STRESS_SLOTS] = { };
+	struct rnd_state rnd;
+	int s;
+
+	prandom_seed_state(&rnd, w->seed);
+	while (time_before(jiffies, w->st->deadline)) {
+		struct held *h = &slot[prandom_u32_state(&rnd) % STRESS_SLOTS];
+		u64 stamp = ((u64)w->seed << 32) | (unsigned long)(h - slot);
+
+		if (h->p) {
+			if (*h->p != stamp)
+				w->corrupt++;
+			stress_free(w->st, h);
+		} else {
+			h->kind = prandom_u32_state(&rnd) % K_KINDS;
+			h->p = stress_alloc(w->st, h->kind, &rnd, &h->order);
+			if (h->p)
+				*h->p = stamp;
+			else
+				w->nulls++;
+		}
+		if (!(++w->ops % 128))
+			cond_resched();
+	}
+	for (s = 0; s < STRESS_SLOTS; s++)
+		if (slot[s].p)
+			stress_free(w->st, &slot[s]);
+	complete(&w->done);
+	return 0;
+}
+
+/* What the test thread does while the workers run. */
+static void disturb(struct kunit *test, struct stress *st, unsigned int round)
+{
+	struct buddy_sim_fail f = { .probability = round % 2 ? 30 : 0, .times = -1 };
+	struct slab_ext_cache *tmp;
+	struct mempool_ext *pool;
+	void *objs[10];
+	int i;
+
+	KUNIT_EXPECT_EQ(test, buddy_sim_set_fail(st->zone, &f), 0);
+	KUNIT_EXPECT_EQ(test, mempool_ext_resize(st->pool_slab, 4 + round % 29), 0);
+	KUNIT_EXPECT_EQ(test, mempool_ext_resize(st->pool_page, 2 + round % 7), 0);
+	slab_ext_shrink(st->cache[K_SMALL + round % 3]);
+	tmp = slab_ext_cache_create(st->zone, "stress_tmp", 96 + round % 200, 0, 0, NULL);
+	if (IS_ERR(tmp))
+		return;
+	pool = mempool_ext_create_slab_pool("stress_tmp_pool", 2, tmp);
+	for (i = 0; i < 10; i++)
+		objs[i] = slab_ext_alloc(tmp, GFP_KERNEL);
+	for (i = 0; i < 10; i++)
+		slab_ext_free(tmp, objs[i]);
+	if (!IS_ERR(pool))
+		mempool_ext_destroy(pool);
+	slab_ext_cache_destroy(tmp);
+}
+
+static void mm_ext_stress_all_layers(struct kunit *test)
+{
+	struct buddy_sim_fail off = { .times = -1 };
+	struct stress st = { };
+	struct slab_ext_info ci;
+	struct mempool_ext_info pi;
+	struct buddy_sim_info zi;
+	struct worker *w;
+	unsigned int round = 0;
+	int cpu, n = 0, i, k;
+	u64 default_errors;
+
+	/* Earlier suites misuse the default zone on purpose: count from here. */
+	buddy_sim_info(buddy_sim_default(), &zi);
+	default_errors = zi.errors;
+	st.zone = test_zone(test, "stress_zone", STRESS_ZONE);
+	st.cache[K_SMALL] = test_cache(test, st.zone, "stress_small", 64, 0, 0, NULL);
+	st.cache[K_BIG] = test_cache(test, st.zone, "stress_big", 1024, 0, 0, NULL);
+	st.cache[K_DEBUG] = test_cache(test, st.zone, "stress_debug", 200, 0,
+				       SLAB_POISON | SLAB_RED_ZONE | SLAB_STORE_USER, NULL);
+	st.pool_slab = mempool_ext_create_slab_pool("stress_pool_slab", 16, st.cache[K_SMALL]);
+	st.pool_page = mempool_ext_create_page_pool("stress_pool_page", 8, st.zone, 1);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, st.pool_slab);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, st.pool_page);
+
+	w = kunit_kcalloc(test, num_online_cpus(), sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	st.deadline = jiffies + STRESS_SECONDS * HZ;
+	for_each_online_cpu(cpu) {
+		struct task_struct *t;
+
+		w[n] = (struct worker){ .st = &st, .seed = 100 + n };
+		init_completion(&w[n].done);
+		t = kthread_create(worker_fn, &w[n], "mm_ext_stress/%d", cpu);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		kthread_bind(t, cpu);
+		wake_up_process(t);
+		n++;
+	}
+	while (time_before(jiffies, st.deadline)) {
+		disturb(test, &st, round++);
+		msleep(50);
+	}
+	for (i = 0; i < n; i++) {
+		wait_for_completion(&w[i].done);
+		KUNIT_EXPECT_EQ(test, w[i].corrupt, 0UL);
+		kunit_info(test, "worker %d: %lu operations, %lu allocations refused",
+			   i, w[i].ops, w[i].nulls);
+	}
+	kunit_info(test, "%u rounds of injection, resizes, shrinks, create/destroy", round);
+
+	/* Everything came back. */
+	KUNIT_EXPECT_EQ(test, buddy_sim_set_fail(st.zone, &off), 0);
+	/* With memory back, the slab pool's reserve fills to exactly 16. */
+	KUNIT_EXPECT_EQ(test, mempool_ext_resize(st.pool_slab, 16), 0);
+	for (k = K_SMALL; k <= K_DEBUG; k++) {
+		slab_ext_cache_info(st.cache[k], &ci);
+		/* The small cache's only live objects rest in that reserve. */
+		KUNIT_EXPECT_EQ_MSG(test, ci.active_objs, k == K_SMALL ? 16UL : 0UL,
+				    "cache %d", k);
+		KUNIT_EXPECT_EQ(test, ci.errors, 0ULL);
+	}
+	mempool_ext_info(st.pool_slab, &pi);
+	KUNIT_EXPECT_EQ(test, pi.allocs, pi.frees);
+	KUNIT_EXPECT_EQ(test, pi.curr_nr, 16);
+	mempool_ext_info(st.pool_page, &pi);
+	KUNIT_EXPECT_EQ(test, pi.allocs, pi.frees);
+	mempool_ext_destroy(st.pool_slab);
+	mempool_ext_destroy(st.pool_page);
+	for (k = K_SMALL; k <= K_DEBUG; k++) {
+		slab_ext_cache_info(st.cache[k], &ci);
+		KUNIT_EXPECT_EQ(test, ci.allocs, ci.frees);
+		KUNIT_EXPECT_EQ(test, ci.active_objs, 0UL);
+		slab_ext_shrink(st.cache[k]);
+	}
+	buddy_sim_drain(st.zone);
+	buddy_sim_info(st.zone, &zi);
+	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, (unsigned long)STRESS_ZONE);
+	KUNIT_EXPECT_EQ(test, zi.nr_free[BUDDY_SIM_MAX_ORDER], STRESS_ZONE >> BUDDY_SIM_MAX_ORDER);
+	KUNIT_EXPECT_EQ(test, zi.errors, 0ULL);
+	buddy_sim_info(buddy_sim_default(), &zi);
+	KUNIT_EXPECT_EQ(test, zi.errors, default_errors);
+}
+
+static struct kunit_case mm_ext_stress_cases[] = {
+	KUNIT_CASE_SLOW(mm_ext_stress_all_layers),
+	{}
+};
+
+static struct kunit_suite mm_ext_stress_suite = {
+	.name = "mm_ext_stress",
+	.test_cases = mm_ext_stress_cases,
+};
+
+kunit_test_suites(&mm_ext_stress_suite);
