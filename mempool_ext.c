@@ -20,6 +20,7 @@
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/poison.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -33,6 +34,15 @@
 #include "mm_ext_internal.h"
 
 enum mempool_ext_kind { POOL_CUSTOM, POOL_SLAB, POOL_PAGE, POOL_KMALLOC };
+
+/*
+ * The fast paths' counters: allocations the underlying allocator served,
+ * frees that went back to it. Per CPU, so those paths take no lock, as
+ * mm/mempool.c takes none; mempool_ext_info() adds them up.
+ */
+struct mempool_ext_pcpu {
+	u64 allocs, frees;
+};
 
 /* What a page pool's allocator functions need: the pool keeps it. */
 struct mempool_ext_page {
@@ -51,15 +61,18 @@ struct mempool_ext {
 	size_t elem_size;		/* bytes poisoned in the reserve; 0: unknown */
 
 	/*
-	 * Protects the reserve (elements, curr_nr), min_nr and the counters.
-	 * min_nr is also read without it in mempool_ext_free(), as mempool.c
-	 * reads it; the barriers there say why that is enough.
+	 * Protects the reserve (elements, curr_nr), min_nr and the counters
+	 * below; allocs and frees here count only what went through the
+	 * reserve, the rest is in pcpu. min_nr and curr_nr are also read
+	 * without it in mempool_ext_free(), as mempool.c reads them; the
+	 * barriers there say why that is enough.
 	 */
 	spinlock_t lock;
 	int min_nr, curr_nr;
 	int lowest_nr;			/* the lowest curr_nr has fallen to */
 	void **elements;
 	u64 allocs, reserve_allocs, frees, refills, waits, failures, errors;
+	struct mempool_ext_pcpu __percpu *pcpu;	/* the fast paths' counts */
 	wait_queue_head_t wait;		/* allocators sleeping for an element */
 	atomic_t users;			/* workloads driving it */
 };
@@ -134,7 +147,23 @@ static void free_pool(struct mempool_ext *pool)
 		pool->free(element, pool->pool_data);
 	}
 	kvfree(pool->elements);
+	free_percpu(pool->pcpu);
 	kfree(pool);
+}
+
+/* Counts of the fast paths and the reserve together: exact when quiet. */
+static void pool_counts(struct mempool_ext *pool, u64 *allocs, u64 *frees)
+{
+	int cpu;
+
+	*allocs = pool->allocs;
+	*frees = pool->frees;
+	for_each_possible_cpu(cpu) {
+		struct mempool_ext_pcpu *pc = per_cpu_ptr(pool->pcpu, cpu);
+
+		*allocs += READ_ONCE(pc->allocs);
+		*frees += READ_ONCE(pc->frees);
+	}
 }
 
 static struct mempool_ext *pool_create(const char *name, int min_nr,
@@ -164,9 +193,12 @@ static struct mempool_ext *pool_create(const char *name, int min_nr,
 	pool->min_nr = min_nr;
 	spin_lock_init(&pool->lock);
 	init_waitqueue_head(&pool->wait);
+	pool->pcpu = mm_ext_percpu_new(struct mempool_ext_pcpu);
 	pool->elements = kvmalloc_array(max(min_nr, 1), sizeof(void *),
 					GFP_KERNEL | __GFP_NOWARN);
-	if (!pool->elements) {
+	if (!pool->elements || !pool->pcpu) {
+		kvfree(pool->elements);
+		free_percpu(pool->pcpu);
 		kfree(pool);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -371,9 +403,8 @@ void *mempool_ext_alloc(struct mempool_ext *pool, gfp_t gfp)
 repeat_alloc:
 	element = pool->alloc(gfp_temp, pool->pool_data);
 	if (likely(element)) {
-		spin_lock_irqsave(&pool->lock, flags);
-		pool->allocs++;
-		spin_unlock_irqrestore(&pool->lock, flags);
+		/* One instruction on x86, safe in any context: no lock. */
+		this_cpu_inc(pool->pcpu->allocs);
 		return element;
 	}
 
@@ -483,9 +514,7 @@ void mempool_ext_free(void *element, struct mempool_ext *pool)
 		}
 		spin_unlock_irqrestore(&pool->lock, flags);
 	}
-	spin_lock_irqsave(&pool->lock, flags);
-	pool->frees++;
-	spin_unlock_irqrestore(&pool->lock, flags);
+	this_cpu_inc(pool->pcpu->frees);
 	pool->free(element, pool->pool_data);
 }
 EXPORT_SYMBOL_GPL(mempool_ext_free);
@@ -568,9 +597,13 @@ int mempool_ext_resize(struct mempool_ext *pool, int new_min_nr)
 EXPORT_SYMBOL_GPL(mempool_ext_resize);
 
 /**
- * mempool_ext_info() - take a consistent snapshot of a pool's counters
+ * mempool_ext_info() - take a snapshot of a pool's counters
  * @pool: the pool
  * @info: filled in
+ *
+ * The reserve's state and counters are read together under the pool's
+ * lock; allocs and frees add up per-CPU counts too, so while the pool is
+ * in use they may lag by the calls in flight. Exact when the pool is quiet.
  */
 void mempool_ext_info(struct mempool_ext *pool, struct mempool_ext_info *info)
 {
@@ -579,9 +612,8 @@ void mempool_ext_info(struct mempool_ext *pool, struct mempool_ext_info *info)
 	spin_lock_irqsave(&pool->lock, flags);
 	info->min_nr = pool->min_nr;
 	info->curr_nr = pool->curr_nr;
-	info->allocs = pool->allocs;
+	pool_counts(pool, &info->allocs, &info->frees);
 	info->reserve_allocs = pool->reserve_allocs;
-	info->frees = pool->frees;
 	info->refills = pool->refills;
 	info->waits = pool->waits;
 	info->failures = pool->failures;
@@ -598,7 +630,7 @@ EXPORT_SYMBOL_GPL(mempool_ext_info);
  */
 void mempool_ext_destroy(struct mempool_ext *pool)
 {
-	u64 out;
+	u64 allocs, frees;
 
 	if (IS_ERR_OR_NULL(pool))
 		return;
@@ -611,10 +643,10 @@ void mempool_ext_destroy(struct mempool_ext *pool)
 	else if (pool->kind == POOL_PAGE)
 		buddy_sim_put(pool->page.zone);
 
-	out = pool->allocs - pool->frees;
-	if (out)
+	pool_counts(pool, &allocs, &frees);
+	if (allocs != frees)
 		mm_ext_report("pool %s: destroyed with %llu elements still allocated (leak)\n",
-			      pool->name, out);
+			      pool->name, allocs - frees);
 	free_pool(pool);
 }
 EXPORT_SYMBOL_GPL(mempool_ext_destroy);

@@ -66,6 +66,7 @@ struct buddy_sim_owner {
 	struct list_head slab_list;	/* on the cache's full, partial or empty list */
 	unsigned int inuse;		/* objects handed out (quarantined ones included) */
 	unsigned int order;		/* block order */
+	unsigned int nr_fresh;		/* slab: last objects, never handed out nor listed */
 	size_t large_size;		/* large kmalloc: the size asked for */
 };
 

@@ -8,7 +8,9 @@
  * slab first, then an empty one, then makes a new slab. The slab's metadata
  * (its free list, in-use count and owning cache) lives in the zone's page
  * descriptors, as SLUB keeps it in struct slab, so a freed pointer finds its
- * slab in O(1) from its address.
+ * slab in O(1) from its address. A new slab's objects are handed out in
+ * address order before its free list is used, so the free list holds only
+ * objects freed since, and making a slab writes none of its objects.
  *
  * The layout of an object follows SLUB's calculate_sizes(), as is its debug
  * support (SLAB_POISON, SLAB_RED_ZONE, SLAB_STORE_USER):
@@ -27,10 +29,19 @@
  * at each refill (slow start) up to a bound set by the object size. Debug
  * caches go without it, as SLUB's debug caches leave the fast path, so every
  * free can be checked against the slab.
+ *
+ * Only its own CPU touches an array, with preemption off and a per-CPU
+ * busy flag set (a local trylock: an interrupt that finds the array busy
+ * goes to the slab lists instead), so the fast paths take no shared lock,
+ * no atomic and do not turn interrupts off. Draining them all (shrink,
+ * destroy, a new bound) therefore runs a work item on each online CPU, as
+ * SLUB's flush_all() does; the array of an offline CPU, which runs
+ * nothing, is emptied by its CPU-dead callback.
  */
 
 #include <linux/bitmap.h>
 #include <linux/cache.h>
+#include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/percpu.h>
 #include <linux/jiffies.h>
@@ -41,11 +52,14 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/poison.h>
+#include <linux/preempt.h>
+#include <linux/reciprocal_div.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include <mm_ext/buddy_sim.h>
 #include <mm_ext/slab_ext.h>
@@ -58,16 +72,20 @@
 #define SLAB_EXT_LEAKS_SHOWN	4	/* leaked objects listed by address */
 #define SLAB_EXT_CPU_MAX	128	/* most objects a CPU array holds */
 #define SLAB_EXT_CPU_START	4	/* its capacity before slow start */
+#define SLAB_EXT_KEEP_LIMIT	UINT_MAX /* a drain leaves the capacity as it is */
 
 /* A CPU's array of free objects, in front of the cache's slab lists. */
 struct slab_ext_cpu {
 	/*
-	 * Protects this array. Its CPU takes it with interrupts off, so it
-	 * is uncontended but for drains, which may come from any CPU (shrink,
-	 * destroy, a CPU going offline) without an IPI, as mm/page_alloc.c's
-	 * per-CPU page lists do. Nests outside the cache lock.
+	 * Protects this array (every field below): set while code on its CPU,
+	 * with preemption off, works on it (cpu_array_get()). Only that CPU
+	 * touches the array, so a task never finds it set; an interrupt that
+	 * does goes to the slab lists. Callers in any context are so safe
+	 * without interrupts ever turned off, and no other CPU is waited for:
+	 * a drain runs on the array's CPU (drain_all()), a dead CPU's array
+	 * is emptied by slab_ext_cpu_dead(). Nests outside the cache lock.
 	 */
-	spinlock_t lock;
+	bool busy;
 	unsigned int count;		/* objects in objs[] */
 	unsigned int limit;		/* capacity now: slow start up to cpu_max */
 	u64 allocs, frees;		/* served from here */
@@ -99,14 +117,16 @@ struct slab_ext_cache {
 	unsigned int red_left_pad;
 	unsigned int objs_per_slab;
 	unsigned int order;
+	struct reciprocal_value reciprocal_size; /* of size: no divide at free */
 	unsigned int cpu_max;		/* bound of the CPU arrays; 0: none */
 	struct slab_ext_cpu __percpu *cpu;
 
 	/*
-	 * Protects the three lists, every slab's free list and in-use count,
-	 * the slab fields of the zone's page descriptors for this cache's
-	 * slabs, and the counters below. Taken with interrupts off so caches
-	 * work from any context, as kmem_cache_node->list_lock is.
+	 * Protects the three lists, every slab's free list, fresh objects and
+	 * in-use count, the slab fields of the zone's page descriptors for
+	 * this cache's slabs, and the counters below. Taken with interrupts
+	 * off so caches work from any context, as kmem_cache_node->list_lock
+	 * is.
 	 */
 	spinlock_t lock;
 	struct list_head full, partial, empty;
@@ -134,6 +154,8 @@ static const unsigned int sx_kmalloc_sizes[] = {
 
 #define SLAB_EXT_KMALLOC_MAX	8192
 static struct slab_ext_cache *sx_kmalloc_caches[ARRAY_SIZE(sx_kmalloc_sizes)];
+/* buddy_sim_default(), kept at init: set before and read-only after. */
+static struct buddy_sim *sx_kmalloc_zone;
 
 static inline void *get_fp(struct slab_ext_cache *c, void *obj)
 {
@@ -310,11 +332,20 @@ static void quarantine(struct slab_ext_cache *c, void *obj)
 	c->quarantined++;
 }
 
+/* The first of @slab's fresh objects: they run from here to its end. */
+static inline void *first_fresh(struct slab_ext_cache *c, struct buddy_sim_owner *slab)
+{
+	return slab_obj(c, slab, c->objs_per_slab - slab->nr_fresh);
+}
+
+/* Whether @obj, an object of @slab, is free: on its free list, or fresh. */
 static bool on_freelist(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
 			void *obj)
 {
 	void *p;
 
+	if (slab->nr_fresh && obj >= first_fresh(c, slab))
+		return true;
 	for (p = slab->freelist; p; p = get_fp(c, p))
 		if (p == obj)
 			return true;
@@ -332,12 +363,16 @@ static void slab_set_owner(struct slab_ext_cache *c, void *addr,
 		WRITE_ONCE(buddy_sim_owner(c->zone, addr + i * PAGE_SIZE)->head, head);
 }
 
-/* A new slab, objects built and chained; not yet on any list. */
+/*
+ * A new slab, objects built; not yet on any list. Its objects are all
+ * fresh: handed out in address order, they join the free list only once
+ * freed, so a slab's memory is not written just to chain it.
+ */
 static struct buddy_sim_owner *new_slab(struct slab_ext_cache *c, gfp_t gfp)
 {
 	struct buddy_sim_owner *slab;
-	void *addr, *obj, *prev = NULL;
 	unsigned int i;
+	void *addr, *obj;
 
 	addr = buddy_sim_alloc(c->zone, gfp & ~__GFP_ZERO, c->order);
 	if (!addr)
@@ -347,21 +382,19 @@ static struct buddy_sim_owner *new_slab(struct slab_ext_cache *c, gfp_t gfp)
 	slab->order = c->order;
 	slab->inuse = 0;
 	slab->large_size = 0;
-	for (i = 0; i < c->objs_per_slab; i++) {
-		obj = slab_obj(c, slab, i);
-		set_redzones(c, obj, SLUB_RED_INACTIVE);
-		if (c->ctor)
-			c->ctor(obj);
-		poison_object(c, obj);
-		if (c->flags & SLAB_STORE_USER)
-			memset(get_track(c, obj, 0), 0, 2 * sizeof(struct slab_ext_track));
-		if (prev)
-			set_fp(c, prev, obj);
-		else
-			slab->freelist = obj;
-		prev = obj;
+	slab->freelist = NULL;
+	slab->nr_fresh = c->objs_per_slab;
+	if (c->debug || c->ctor) {
+		for (i = 0; i < c->objs_per_slab; i++) {
+			obj = slab_obj(c, slab, i);
+			set_redzones(c, obj, SLUB_RED_INACTIVE);
+			if (c->ctor)
+				c->ctor(obj);
+			poison_object(c, obj);
+			if (c->flags & SLAB_STORE_USER)
+				memset(get_track(c, obj, 0), 0, 2 * sizeof(struct slab_ext_track));
+		}
 	}
-	set_fp(c, prev, NULL);
 	/* Publish last: a lookup that sees the cache sees a whole slab. */
 	slab_set_owner(c, addr, slab);
 	WRITE_ONCE(slab->cache, c);
@@ -403,6 +436,20 @@ static void discard_slabs(struct slab_ext_cache *c, struct list_head *list)
 
 /* ---- allocation and free ---- */
 
+/* A free object of @slab, which has one: off its free list, else fresh. */
+static inline void *slab_take_one(struct slab_ext_cache *c, struct buddy_sim_owner *slab)
+{
+	void *obj = slab->freelist;
+
+	if (obj) {
+		slab->freelist = get_fp(c, obj);
+		return obj;
+	}
+	obj = first_fresh(c, slab);
+	slab->nr_fresh--;
+	return obj;
+}
+
 static void *cache_alloc(struct slab_ext_cache *c, gfp_t gfp, unsigned long caller)
 {
 	struct buddy_sim_owner *slab, *fresh = NULL;
@@ -434,8 +481,7 @@ static void *cache_alloc(struct slab_ext_cache *c, gfp_t gfp, unsigned long call
 			}
 			continue;
 		}
-		obj = slab->freelist;
-		slab->freelist = get_fp(c, obj);
+		obj = slab_take_one(c, slab);
 		slab->inuse++;
 		slab_relist(c, slab, slab->inuse - 1);
 		c->active_objs++;
@@ -473,23 +519,42 @@ static void *cache_alloc(struct slab_ext_cache *c, gfp_t gfp, unsigned long call
  * page's owner area is read without the lock; the caller checks the owning
  * cache again under it.
  */
-static struct buddy_sim_owner *obj_to_slab(struct slab_ext_cache *c,
-					   const void *obj, const char **why)
+static __always_inline struct buddy_sim_owner *
+obj_to_slab(struct slab_ext_cache *c, const void *obj, const char **why)
 {
 	struct buddy_sim_owner *page = buddy_sim_owner(c->zone, obj);
 	struct buddy_sim_owner *slab;
 
-	if (!page) {
+	if (unlikely(!page)) {
 		*why = "pointer outside the cache's zone";
 		return NULL;
 	}
 	slab = READ_ONCE(page->head);
-	if (!slab || READ_ONCE(slab->cache) != c) {
+	if (unlikely(!slab || READ_ONCE(slab->cache) != c)) {
 		*why = slab && READ_ONCE(slab->cache) ? "object of another cache (wrong cache)" :
 							"pointer not in a slab of this cache";
 		return NULL;
 	}
 	return slab;
+}
+
+/*
+ * Whether @obj, in @slab's block, is where one of its objects starts. A
+ * multiply instead of a divide, as SLUB's obj_to_index(): the offset fits
+ * in 32 bits once it is known to lie inside the block.
+ */
+static __always_inline bool on_object_boundary(struct slab_ext_cache *c,
+					       struct buddy_sim_owner *slab,
+					       const void *obj)
+{
+	unsigned long off = obj - slab->addr - c->red_left_pad;
+	u32 idx;
+
+	/* Before the first object wraps round to a huge offset, caught here too. */
+	if (unlikely(off >= (PAGE_SIZE << c->order)))
+		return false;
+	idx = reciprocal_divide(off, c->reciprocal_size);
+	return idx < c->objs_per_slab && idx * c->size == off;
 }
 
 static void cache_free(struct slab_ext_cache *c, void *obj, unsigned long caller)
@@ -498,7 +563,7 @@ static void cache_free(struct slab_ext_cache *c, void *obj, unsigned long caller
 	const char *why = NULL;
 	struct obj_report rep = { .obj = obj };
 	LIST_HEAD(released);
-	unsigned long flags, off;
+	unsigned long flags;
 
 	slab = obj_to_slab(c, obj, &why);
 	spin_lock_irqsave(&c->lock, flags);
@@ -508,9 +573,7 @@ static void cache_free(struct slab_ext_cache *c, void *obj, unsigned long caller
 	}
 	if (!slab)
 		goto bad;
-	off = obj - slab->addr;
-	if (off < c->red_left_pad || (off - c->red_left_pad) % c->size ||
-	    (off - c->red_left_pad) / c->size >= c->objs_per_slab) {
+	if (!on_object_boundary(c, slab, obj)) {
 		why = "pointer not at the start of an object (interior pointer)";
 		goto bad;
 	}
@@ -560,35 +623,29 @@ bad:
 	print_report(c, why, &rep);
 }
 
-static bool on_object_boundary(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
-			       const void *obj)
-{
-	unsigned long off = obj - slab->addr;
-
-	return off >= c->red_left_pad && !((off - c->red_left_pad) % c->size) &&
-	       (off - c->red_left_pad) / c->size < c->objs_per_slab;
-}
-
 /*
  * Up to @n objects from the slab lists into @objs, making slabs as needed;
- * the number taken. Interrupts are off; the cache lock is taken here.
+ * the number taken. A slab's free list is taken in one go, as far as it
+ * goes, and the slab moved between lists once.
  */
 static unsigned int take_objects(struct slab_ext_cache *c, gfp_t gfp, void **objs,
 				 unsigned int n)
 {
+	unsigned int got = 0, took, fresh, i, size = c->size;
 	struct buddy_sim_owner *slab;
-	unsigned int got = 0, old;
+	unsigned long flags;
+	void *fp, *obj;
 
-	spin_lock(&c->lock);
+	spin_lock_irqsave(&c->lock, flags);
 	while (got < n) {
 		slab = list_first_entry_or_null(&c->partial, struct buddy_sim_owner, slab_list);
 		if (!slab)
 			slab = list_first_entry_or_null(&c->empty, struct buddy_sim_owner,
 							slab_list);
 		if (!slab) {
-			spin_unlock(&c->lock);
+			spin_unlock_irqrestore(&c->lock, flags);
 			slab = new_slab(c, gfp);
-			spin_lock(&c->lock);
+			spin_lock_irqsave(&c->lock, flags);
 			if (!slab) {
 				if (!got)
 					c->failures++;
@@ -597,74 +654,140 @@ static unsigned int take_objects(struct slab_ext_cache *c, gfp_t gfp, void **obj
 			list_add(&slab->slab_list, &c->empty);
 			c->nr_empty++;
 		}
-		old = slab->inuse;
-		while (got < n && slab->freelist) {
-			objs[got++] = slab->freelist;
-			slab->freelist = get_fp(c, slab->freelist);
-			slab->inuse++;
+		took = got;
+		for (fp = slab->freelist; fp && got < n; fp = get_fp(c, fp))
+			objs[got++] = fp;
+		slab->freelist = fp;
+		/* Then fresh ones, stacked so that they go out in address order. */
+		fresh = min(n - got, slab->nr_fresh);
+		if (fresh) {
+			obj = first_fresh(c, slab);
+			slab->nr_fresh -= fresh;
+			got += fresh;
+			for (i = got; i > got - fresh; i--, obj += size)
+				objs[i - 1] = obj;
 		}
-		c->active_objs += slab->inuse - old;
-		slab_relist(c, slab, old);
+		took = got - took;
+		slab->inuse += took;
+		slab_relist(c, slab, slab->inuse - took);
+		c->active_objs += took;
 	}
-	spin_unlock(&c->lock);
+	spin_unlock_irqrestore(&c->lock, flags);
 	return got;
 }
 
 /*
  * Give @n objects, checked when they were freed, back to their slabs;
- * empty slabs beyond min_empty go back to the zone. Interrupts are off.
+ * empty slabs beyond min_empty go back to the zone. A run of objects of one
+ * slab, as frees in allocation order make, needs one look-up and at most one
+ * move between lists. Returns the double frees found (an object freed twice,
+ * both copies cached), counted here, for the caller to report once it has
+ * dropped its locks.
  */
-static void put_objects(struct slab_ext_cache *c, void **objs, unsigned int n)
+static unsigned int put_objects(struct slab_ext_cache *c, void **objs, unsigned int n)
 {
+	unsigned long slab_bytes = PAGE_SIZE << c->order, flags;
+	unsigned int i = 0, bad = 0, old, inuse;
 	struct buddy_sim_owner *slab;
 	LIST_HEAD(released);
-	unsigned int i, bad = 0;
-	void *obj;
+	void *obj, *fp;
 
-	spin_lock(&c->lock);
-	for (i = 0; i < n; i++) {
-		obj = objs[i];
+	if (!n)
+		return 0;
+	spin_lock_irqsave(&c->lock, flags);
+	obj = objs[0];
+	while (i < n) {
 		slab = READ_ONCE(buddy_sim_owner(c->zone, obj)->head);
-		/* Freed twice, both copies cached: the second finds it free. */
-		if (obj == slab->freelist || !slab->inuse) {
-			bad++;
-			continue;
-		}
-		set_fp(c, obj, slab->freelist);
-		slab->freelist = obj;
-		slab->inuse--;
-		slab_relist(c, slab, slab->inuse + 1);
-		c->active_objs--;
+		fp = slab->freelist;
+		old = slab->inuse;
+		inuse = old;
+		do {
+			/* Freed twice, both copies cached: the second finds it free. */
+			if (unlikely(obj == fp || !inuse)) {
+				bad++;
+			} else {
+				set_fp(c, obj, fp);
+				fp = obj;
+				inuse--;
+			}
+			if (++i == n)
+				break;
+			obj = objs[i];
+		} while ((unsigned long)(obj - slab->addr) < slab_bytes);
+		slab->freelist = fp;
+		slab->inuse = inuse;
+		slab_relist(c, slab, old);
+		c->active_objs -= old - inuse;
 	}
 	c->errors += bad;
 	take_empty_slabs(c, c->min_empty, &released);
-	spin_unlock(&c->lock);
+	spin_unlock_irqrestore(&c->lock, flags);
 	discard_slabs(c, &released);
+	return bad;
+}
+
+/* Double frees put_objects() found: reported with no lock held. */
+static void report_cached_double_frees(struct slab_ext_cache *c, unsigned int bad)
+{
 	if (bad)
 		mm_ext_report("cache %s: %u double frees found returning objects to slabs\n",
 			      c->name, bad);
 }
 
-static void *cpu_alloc(struct slab_ext_cache *c, gfp_t gfp)
+/*
+ * This CPU's array, claimed: preemption off and its busy flag set. NULL
+ * when the flag is set already, which only an interrupt can find, having
+ * interrupted work on the array: it uses the slab lists then. Everything
+ * on this CPU that gets the array runs to the end before what it
+ * interrupted resumes, so the check and the set need no atomic.
+ */
+static __always_inline struct slab_ext_cpu *cpu_array_get(struct slab_ext_cache *c)
 {
 	struct slab_ext_cpu *pc;
-	unsigned long flags;
+
+	preempt_disable();
+	pc = this_cpu_ptr(c->cpu);
+	if (unlikely(READ_ONCE(pc->busy))) {
+		preempt_enable();
+		return NULL;
+	}
+	WRITE_ONCE(pc->busy, true);
+	/* Set before the array is touched, as an interrupt here would see. */
+	barrier();
+	return pc;
+}
+
+static __always_inline void cpu_array_put(struct slab_ext_cpu *pc)
+{
+	/* Every access to the array done before an interrupt may take it. */
+	barrier();
+	WRITE_ONCE(pc->busy, false);
+	preempt_enable();
+}
+
+/*
+ * The array is empty: refill it from the slabs and hand out one object.
+ * Called with the array claimed, which it gives up.
+ */
+static noinline void *cpu_alloc_refill(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
+				       gfp_t gfp, unsigned long caller)
+{
+	unsigned int max = READ_ONCE(c->cpu_max);
 	void *obj = NULL;
 
-	local_irq_save(flags);
-	pc = this_cpu_ptr(c->cpu);
-	spin_lock(&pc->lock);
-	if (unlikely(!pc->count)) {
-		/* Slow start: each refill doubles the array, up to cpu_max. */
-		pc->limit = min(pc->limit * 2, c->cpu_max);
-		pc->count = take_objects(c, gfp, pc->objs, max(pc->limit / 2, 1U));
+	if (!max) {
+		/* Turned off: no refill, straight to the slabs. */
+		cpu_array_put(pc);
+		return cache_alloc(c, gfp, caller);
 	}
+	/* Slow start: each refill doubles the array, up to cpu_max. */
+	pc->limit = clamp(pc->limit * 2, 1U, max);
+	pc->count = take_objects(c, gfp, pc->objs, max(pc->limit / 2, 1U));
 	if (likely(pc->count)) {
 		obj = pc->objs[--pc->count];
 		pc->allocs++;
 	}
-	spin_unlock(&pc->lock);
-	local_irq_restore(flags);
+	cpu_array_put(pc);
 	if (obj && (gfp & __GFP_ZERO))
 		memset(obj, 0, c->object_size);
 	return obj;
@@ -682,80 +805,199 @@ static void bad_free(struct slab_ext_cache *c, void *obj, const char *why)
 	print_report(c, why, &rep);
 }
 
-static void cpu_free(struct slab_ext_cache *c, void *obj, unsigned long caller)
+/*
+ * A free the fast path left: the array is full or turned off, or @obj is
+ * the object freed last. Called with the array claimed, which it gives up.
+ */
+static noinline void cpu_free_slow(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
+				   void *obj, unsigned long caller)
 {
-	struct buddy_sim_owner *slab;
-	struct slab_ext_cpu *pc;
-	unsigned int batch;
-	unsigned long flags;
-	const char *why;
+	unsigned int batch, bad;
 
-	/* What the slab path always checks; it reports what fails. */
-	slab = obj_to_slab(c, obj, &why);
-	if (unlikely(!slab || !on_object_boundary(c, slab, obj))) {
-		cache_free(c, obj, caller);
-		return;
-	}
-
-	local_irq_save(flags);
-	pc = this_cpu_ptr(c->cpu);
-	spin_lock(&pc->lock);
-	if (unlikely(pc->count && pc->objs[pc->count - 1] == obj)) {
+	if (pc->count && pc->objs[pc->count - 1] == obj) {
 		/* The naive double free, caught here as on the slab path. */
-		spin_unlock(&pc->lock);
-		local_irq_restore(flags);
+		cpu_array_put(pc);
 		bad_free(c, obj, "double free");
 		return;
 	}
-	if (unlikely(pc->count >= pc->limit)) {
-		/* Full: the oldest half goes back to the slabs. */
-		batch = max(pc->limit / 2, 1U);
-		put_objects(c, pc->objs, batch);
-		pc->count -= batch;
-		memmove(pc->objs, pc->objs + batch, pc->count * sizeof(void *));
+	if (!READ_ONCE(c->cpu_max) || !pc->limit) {
+		/* Turned off: straight to the slabs. */
+		cpu_array_put(pc);
+		cache_free(c, obj, caller);
+		return;
+	}
+	/* Full: the oldest half goes back to the slabs. */
+	batch = min(max(pc->limit / 2, 1U), pc->count);
+	bad = put_objects(c, pc->objs, batch);
+	pc->count -= batch;
+	memmove(pc->objs, pc->objs + batch, pc->count * sizeof(void *));
+	pc->objs[pc->count++] = obj;
+	pc->frees++;
+	cpu_array_put(pc);
+	report_cached_double_frees(c, bad);
+}
+
+/* Empty an array into the slabs and set its capacity; the double frees found. */
+static unsigned int drain_array(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
+				unsigned int limit)
+{
+	unsigned int bad = put_objects(c, pc->objs, pc->count);
+
+	pc->count = 0;
+	if (limit != SLAB_EXT_KEEP_LIMIT)
+		pc->limit = limit;
+	return bad;
+}
+
+/* A drain of one CPU's array, run on that CPU: what to do, what it found. */
+struct slab_ext_drain {
+	struct work_struct work;
+	struct slab_ext_cache *cache;
+	unsigned int limit;		/* the array's capacity afterwards */
+	unsigned int bad;		/* double frees found */
+};
+
+/*
+ * Serialises drains: protects slab_ext_drains, and the arrays of offline
+ * CPUs, which a drain empties itself. Taken inside cpus_read_lock(), which
+ * keeps the online CPUs online and slab_ext_cpu_dead() out meanwhile.
+ */
+static DEFINE_MUTEX(slab_ext_drain_lock);
+static DEFINE_PER_CPU(struct slab_ext_drain, slab_ext_drains);
+
+static void drain_work_fn(struct work_struct *work)
+{
+	struct slab_ext_drain *d = container_of(work, struct slab_ext_drain, work);
+	struct slab_ext_cache *c = d->cache;
+	struct slab_ext_cpu *pc;
+
+	/*
+	 * A per-CPU work item runs on its CPU, in a task: no other task is
+	 * inside its array (they keep preemption off there) and interrupts
+	 * finish before returning, so the array is never found busy here.
+	 */
+	pc = cpu_array_get(c);
+	if (pc) {
+		d->bad = drain_array(c, pc, d->limit);
+		cpu_array_put(pc);
+	}
+}
+
+/*
+ * Empty every CPU's array into the slabs, leaving each with capacity
+ * @limit (or as it was, for SLAB_EXT_KEEP_LIMIT): on each online CPU by a
+ * work item, since no other CPU may touch its array, and the arrays of
+ * offline CPUs directly. Caller holds cpus_read_lock() and
+ * slab_ext_drain_lock; may sleep.
+ */
+static void drain_all_locked(struct slab_ext_cache *c, unsigned int limit)
+{
+	struct slab_ext_drain *d;
+	unsigned int bad = 0;
+	int cpu;
+
+	lockdep_assert_held(&slab_ext_drain_lock);
+	for_each_online_cpu(cpu) {
+		d = &per_cpu(slab_ext_drains, cpu);
+		INIT_WORK(&d->work, drain_work_fn);
+		d->cache = c;
+		d->limit = limit;
+		d->bad = 0;
+		queue_work_on(cpu, system_wq, &d->work);
+	}
+	for_each_online_cpu(cpu) {
+		d = &per_cpu(slab_ext_drains, cpu);
+		flush_work(&d->work);
+		bad += d->bad;
+	}
+	/* Emptied when they died, but for a cache slab_ext_cpu_dead() missed. */
+	for_each_possible_cpu(cpu)
+		if (!cpu_online(cpu))
+			bad += drain_array(c, per_cpu_ptr(c->cpu, cpu), limit);
+	report_cached_double_frees(c, bad);
+}
+
+/* Empty every CPU's array into the slabs, capacity unchanged. May sleep. */
+static void drain_all(struct slab_ext_cache *c)
+{
+	if (!c->cpu)
+		return;
+	cpus_read_lock();
+	mutex_lock(&slab_ext_drain_lock);
+	drain_all_locked(c, SLAB_EXT_KEEP_LIMIT);
+	mutex_unlock(&slab_ext_drain_lock);
+	cpus_read_unlock();
+}
+
+/*
+ * Through the CPU array when the cache has one and it is not busy (this
+ * is an interrupt that came while its CPU worked on it): no lock, no
+ * atomic, interrupts left as they are.
+ */
+static __always_inline void *sx_alloc(struct slab_ext_cache *c, gfp_t gfp,
+				      unsigned long caller)
+{
+	struct slab_ext_cpu *pc;
+	void *obj;
+
+	if (unlikely(!c->cpu))
+		return cache_alloc(c, gfp, caller);
+	pc = cpu_array_get(c);
+	if (unlikely(!pc))
+		return cache_alloc(c, gfp, caller);
+	if (unlikely(!pc->count))
+		return cpu_alloc_refill(c, pc, gfp, caller);
+	obj = pc->objs[--pc->count];
+	pc->allocs++;
+	cpu_array_put(pc);
+	if (unlikely(gfp & __GFP_ZERO))
+		memset(obj, 0, c->object_size);
+	return obj;
+}
+
+/*
+ * Free @obj, which lies in @slab's block if @slab is not NULL (looked up,
+ * not yet checked against @c's objects).
+ */
+static __always_inline void sx_free_slab(struct slab_ext_cache *c,
+					 struct buddy_sim_owner *slab, void *obj,
+					 unsigned long caller)
+{
+	struct slab_ext_cpu *pc;
+
+	/*
+	 * What the slab path always checks (it reports what fails); and the
+	 * slab path takes what an interrupt frees while the array is busy.
+	 */
+	if (unlikely(!c->cpu || !slab || !on_object_boundary(c, slab, obj))) {
+		cache_free(c, obj, caller);
+		return;
+	}
+	pc = cpu_array_get(c);
+	if (unlikely(!pc)) {
+		cache_free(c, obj, caller);
+		return;
+	}
+	if (unlikely(pc->count >= pc->limit ||
+		     (pc->count && pc->objs[pc->count - 1] == obj))) {
+		cpu_free_slow(c, pc, obj, caller);
+		return;
 	}
 	pc->objs[pc->count++] = obj;
 	pc->frees++;
-	spin_unlock(&pc->lock);
-	local_irq_restore(flags);
+	cpu_array_put(pc);
 }
 
-/* Empty one CPU's array into the slabs; from any CPU, or for a dead one. */
-static void drain_cpu(struct slab_ext_cache *c, int cpu)
+static __always_inline void sx_free(struct slab_ext_cache *c, void *obj,
+				    unsigned long caller)
 {
-	struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
-	unsigned long flags;
+	const char *why;
 
-	spin_lock_irqsave(&pc->lock, flags);
-	put_objects(c, pc->objs, pc->count);
-	pc->count = 0;
-	spin_unlock_irqrestore(&pc->lock, flags);
-}
-
-static void drain_all(struct slab_ext_cache *c)
-{
-	int cpu;
-
-	if (!c->cpu)
-		return;
-	for_each_possible_cpu(cpu)
-		drain_cpu(c, cpu);
-}
-
-/* Through the CPU array when the cache has one. */
-static void *sx_alloc(struct slab_ext_cache *c, gfp_t gfp, unsigned long caller)
-{
-	if (READ_ONCE(c->cpu_max))
-		return cpu_alloc(c, gfp);
-	return cache_alloc(c, gfp, caller);
-}
-
-static void sx_free(struct slab_ext_cache *c, void *obj, unsigned long caller)
-{
-	if (READ_ONCE(c->cpu_max))
-		cpu_free(c, obj, caller);
-	else
+	if (unlikely(!c->cpu)) {
 		cache_free(c, obj, caller);
+		return;
+	}
+	sx_free_slab(c, obj_to_slab(c, obj, &why), obj, caller);
 }
 
 /**
@@ -796,7 +1038,8 @@ EXPORT_SYMBOL_GPL(slab_ext_free);
  * @cache: the cache
  *
  * The CPU arrays are emptied into the slabs first, so every slab left
- * holds objects in use.
+ * holds objects in use. May sleep: each online CPU empties its own array,
+ * as kmem_cache_shrink() has each flush its per-CPU slab.
  *
  * Return: 0.
  */
@@ -949,6 +1192,7 @@ static int calculate_sizes(struct slab_ext_cache *c)
 	if (c->order > BUDDY_SIM_MAX_ORDER)
 		return -EINVAL;
 	c->objs_per_slab = order_objects(c->order, size);
+	c->reciprocal_size = reciprocal_value(size);
 	return 0;
 }
 
@@ -1016,7 +1260,6 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 		for_each_possible_cpu(cpu) {
 			struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
 
-			spin_lock_init(&pc->lock);
 			pc->limit = min(SLAB_EXT_CPU_START, c->cpu_max);
 		}
 	}
@@ -1069,6 +1312,7 @@ static void report_leaks(struct slab_ext_cache *c)
 			bitmap_zero(free_map, c->objs_per_slab);
 			for (p = slab->freelist; p; p = get_fp(c, p))
 				__set_bit((p - slab->addr) / c->size, free_map);
+			bitmap_set(free_map, c->objs_per_slab - slab->nr_fresh, slab->nr_fresh);
 			for (i = 0; i < c->objs_per_slab && shown < SLAB_EXT_LEAKS_SHOWN; i++) {
 				p = slab_obj(c, slab, i);
 				if (test_bit(i, free_map) ||
@@ -1130,26 +1374,26 @@ EXPORT_SYMBOL_GPL(slab_ext_cache_destroy);
  *	 debug cache)
  *
  * The arrays are drained first, so their objects return to the slabs.
+ * May sleep.
  *
  * Return: 0, or -EINVAL for @max over 128 or a debug cache (which has none).
  */
 int slab_ext_set_cpu_cache(struct slab_ext_cache *cache, unsigned int max)
 {
-	int cpu;
-
 	if (max > SLAB_EXT_CPU_MAX || !cache->cpu)
 		return -EINVAL;
+	cpus_read_lock();
+	mutex_lock(&slab_ext_drain_lock);
+	/*
+	 * Off first: a CPU that sees 0 neither refills its array nor adds to
+	 * a full one, so once drained, each stays empty until the new bound
+	 * is set (capacity 0 keeps frees off it for good when @max is 0).
+	 */
 	WRITE_ONCE(cache->cpu_max, 0);
-	drain_all(cache);
-	for_each_possible_cpu(cpu) {
-		struct slab_ext_cpu *pc = per_cpu_ptr(cache->cpu, cpu);
-		unsigned long flags;
-
-		spin_lock_irqsave(&pc->lock, flags);
-		pc->limit = min(SLAB_EXT_CPU_START, max);
-		spin_unlock_irqrestore(&pc->lock, flags);
-	}
+	drain_all_locked(cache, min(SLAB_EXT_CPU_START, max));
 	WRITE_ONCE(cache->cpu_max, max);
+	mutex_unlock(&slab_ext_drain_lock);
+	cpus_read_unlock();
 	return 0;
 }
 EXPORT_SYMBOL_GPL(slab_ext_set_cpu_cache);
@@ -1182,7 +1426,7 @@ static unsigned int sx_kmalloc_index(size_t size)
  */
 void *slab_ext_kmalloc(size_t size, gfp_t gfp)
 {
-	struct buddy_sim *zone = buddy_sim_default();
+	struct buddy_sim *zone = sx_kmalloc_zone;
 	struct buddy_sim_owner *head;
 	unsigned int order;
 	void *p;
@@ -1207,24 +1451,34 @@ void *slab_ext_kmalloc(size_t size, gfp_t gfp)
 }
 EXPORT_SYMBOL_GPL(slab_ext_kmalloc);
 
-/*
- * What slab_ext_kmalloc() memory @obj is: a kmalloc cache's slab (*cache
- * set), a large block (*large set), or neither (reported, counted in the
- * default zone's errors, since no cache or pool was named).
- */
-static bool sx_kmalloc_lookup(const void *obj, const char *fn,
-			      struct slab_ext_cache **cache,
-			      struct buddy_sim_owner **large)
+/* Counted where a zone misuse is: the call named no cache. */
+static noinline void sx_kmalloc_bad(struct buddy_sim *zone, const void *obj, const char *fn)
 {
-	struct buddy_sim *zone = buddy_sim_default();
-	struct buddy_sim_owner *page = buddy_sim_owner(zone, obj);
-	struct buddy_sim_owner *head = page ? READ_ONCE(page->head) : NULL;
-	struct slab_ext_cache *c = head ? READ_ONCE(head->cache) : NULL;
-	unsigned int i;
 	char buf[40];
 
+	buddy_sim_count_error(zone);
+	mm_ext_report("zone %s: %s of %s, which slab_ext_kmalloc() did not return\n",
+		      buddy_sim_name(zone), fn, where(zone, obj, buf, sizeof(buf)));
+}
+
+/*
+ * What slab_ext_kmalloc() memory @obj is: in a kmalloc cache's slab
+ * (*cache set, *head the slab, @obj not yet checked against its objects),
+ * a large block (*cache NULL, *head the block), or neither (reported,
+ * counted in the default zone's errors, since no cache or pool was named).
+ */
+static __always_inline bool sx_kmalloc_lookup(const void *obj, const char *fn,
+					      struct slab_ext_cache **cache,
+					      struct buddy_sim_owner **head)
+{
+	struct buddy_sim *zone = sx_kmalloc_zone;
+	struct buddy_sim_owner *page = buddy_sim_owner(zone, obj);
+	struct buddy_sim_owner *h = page ? READ_ONCE(page->head) : NULL;
+	struct slab_ext_cache *c = h ? READ_ONCE(h->cache) : NULL;
+	unsigned int i;
+
 	*cache = NULL;
-	*large = NULL;
+	*head = h;
 	if (c) {
 		for (i = 0; i < ARRAY_SIZE(sx_kmalloc_caches); i++) {
 			if (sx_kmalloc_caches[i] == c) {
@@ -1232,14 +1486,10 @@ static bool sx_kmalloc_lookup(const void *obj, const char *fn,
 				return true;
 			}
 		}
-	} else if (head && head == page && head->large_size && head->addr == obj) {
-		*large = head;
+	} else if (h && h == page && h->large_size && h->addr == obj) {
 		return true;
 	}
-	/* Counted where a zone misuse is: the call named no cache. */
-	buddy_sim_count_error(zone);
-	mm_ext_report("zone %s: %s of %s, which slab_ext_kmalloc() did not return\n",
-		      buddy_sim_name(zone), fn, where(zone, obj, buf, sizeof(buf)));
+	sx_kmalloc_bad(zone, obj, fn);
 	return false;
 }
 
@@ -1252,17 +1502,18 @@ static bool sx_kmalloc_lookup(const void *obj, const char *fn,
 void slab_ext_kfree(const void *obj)
 {
 	struct slab_ext_cache *cache;
-	struct buddy_sim_owner *large;
+	struct buddy_sim_owner *head;
 
-	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_kfree", &cache, &large))
+	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_kfree", &cache, &head))
 		return;
 	if (cache) {
-		sx_free(cache, (void *)obj, _RET_IP_);
+		/* The slab is looked up already: the free checks @obj against it. */
+		sx_free_slab(cache, head, (void *)obj, _RET_IP_);
 		return;
 	}
-	large->large_size = 0;
-	WRITE_ONCE(large->head, NULL);
-	buddy_sim_free(buddy_sim_default(), (void *)obj, large->order);
+	head->large_size = 0;
+	WRITE_ONCE(head->head, NULL);
+	buddy_sim_free(sx_kmalloc_zone, (void *)obj, head->order);
 }
 EXPORT_SYMBOL_GPL(slab_ext_kfree);
 
@@ -1295,16 +1546,13 @@ bool slab_ext_obj_allocated(struct slab_ext_cache *cache, const void *obj)
 {
 	const char *why;
 	struct buddy_sim_owner *slab = obj_to_slab(cache, obj, &why);
-	unsigned long flags, off;
+	unsigned long flags;
 	bool ok = false;
 
 	if (!slab)
 		return false;
 	spin_lock_irqsave(&cache->lock, flags);
-	off = obj - slab->addr;
-	if (slab->cache == cache && off >= cache->red_left_pad &&
-	    !((off - cache->red_left_pad) % cache->size) &&
-	    (off - cache->red_left_pad) / cache->size < cache->objs_per_slab &&
+	if (slab->cache == cache && on_object_boundary(cache, slab, obj) &&
 	    !on_freelist(cache, slab, (void *)obj) &&
 	    !(cache->debug && get_fp(cache, (void *)obj) == QUARANTINED))
 		ok = true;
@@ -1315,7 +1563,7 @@ bool slab_ext_obj_allocated(struct slab_ext_cache *cache, const void *obj)
 /* The same for slab_ext_kmalloc() memory of @size bytes. */
 bool slab_ext_kmalloc_allocated(const void *obj, size_t size)
 {
-	struct buddy_sim *zone = buddy_sim_default();
+	struct buddy_sim *zone = sx_kmalloc_zone;
 	struct buddy_sim_owner *page = buddy_sim_owner(zone, obj);
 	struct buddy_sim_owner *head = page ? READ_ONCE(page->head) : NULL;
 	struct slab_ext_cache *c;
@@ -1333,7 +1581,11 @@ bool slab_ext_kmalloc_allocated(const void *obj, size_t size)
 
 static int slab_ext_cpuhp_state;
 
-/* A CPU is gone: its arrays go back to the slabs, from the CPU that saw it. */
+/*
+ * A CPU is gone: its arrays go back to the slabs, from the CPU that saw it.
+ * The dead CPU runs nothing, and drains (which hold cpus_read_lock()) wait
+ * for the hotplug operation this runs in, so the arrays are ours alone.
+ */
 static int slab_ext_cpu_dead(unsigned int cpu)
 {
 	struct slab_ext_cache *c;
@@ -1341,7 +1593,8 @@ static int slab_ext_cpu_dead(unsigned int cpu)
 	mutex_lock(&slab_ext_caches_lock);
 	list_for_each_entry(c, &slab_ext_caches, node)
 		if (c->cpu)
-			drain_cpu(c, cpu);
+			report_cached_double_frees(c, drain_array(c, per_cpu_ptr(c->cpu, cpu),
+								  SLAB_EXT_KEEP_LIMIT));
 	mutex_unlock(&slab_ext_caches_lock);
 	return 0;
 }
@@ -1352,6 +1605,7 @@ int slab_ext_init(void)
 	unsigned int i;
 	int ret;
 
+	sx_kmalloc_zone = buddy_sim_default();
 	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "mm_ext/slab:dead",
 					NULL, slab_ext_cpu_dead);
 	if (ret < 0)
