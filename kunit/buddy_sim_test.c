@@ -636,18 +636,11 @@ static void buddy_sim_test_two_cpus(struct kunit *test)
 	int i, cpu = cpumask_first(cpu_online_mask);
 
 	for (i = 0; i < 2; i++) {
-		struct task_struct *t;
-
 		h[i] = (struct hammer){ .zone = zone, .seed = 7 + i };
 		init_completion(&h[i].done);
-		t = kthread_create(hammer_fn, &h[i], "bs_hammer/%d", i);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-		kthread_bind(t, cpu);
-		wake_up_process(t);
+		test_run_on_cpu(test, hammer_fn, &h[i], cpu, "bs_hammer");
 		/* The second thread on another CPU where there is one. */
-		cpu = cpumask_next(cpu, cpu_online_mask);
-		if (cpu >= nr_cpu_ids)
-			cpu = cpumask_first(cpu_online_mask);
+		cpu = test_next_cpu(cpu);
 	}
 	for (i = 0; i < 2; i++) {
 		wait_for_completion(&h[i].done);
@@ -721,15 +714,10 @@ static int pcp_job_fn(void *data)
 
 static void run_pcp_job(struct kunit *test, struct pcp_job *j, int cpu)
 {
-	struct task_struct *t;
-
 	j->pages = kunit_kcalloc(test, j->n, sizeof(void *), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, j->pages);
 	init_completion(&j->done);
-	t = kthread_create(pcp_job_fn, j, "bs_pcp_job");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	kthread_bind(t, cpu);
-	wake_up_process(t);
+	test_run_on_cpu(test, pcp_job_fn, j, cpu, "bs_pcp_job");
 	wait_for_completion(&j->done);
 }
 

@@ -372,19 +372,8 @@ static int churn_fn(void *data)
 
 static void start_churn(struct kunit *test, struct churn *c, int cpu)
 {
-	struct task_struct *t;
-
 	init_completion(&c->done);
-	t = kthread_create(churn_fn, c, "mp_churn/%u", c->seed);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	kthread_bind(t, cpu);
-	wake_up_process(t);
-}
-
-static int next_cpu(int cpu)
-{
-	cpu = cpumask_next(cpu, cpu_online_mask);
-	return cpu < nr_cpu_ids ? cpu : cpumask_first(cpu_online_mask);
+	test_run_on_cpu(test, churn_fn, c, cpu, "mp_churn");
 }
 
 /*
@@ -407,7 +396,7 @@ static void mempool_ext_test_two_cpus_failing(struct kunit *test)
 	for (i = 0; i < 2; i++) {
 		c[i] = (struct churn){ .pool = pool, .seed = 11 + i, .iters = 20000, .hold = 3 };
 		start_churn(test, &c[i], cpu);
-		cpu = next_cpu(cpu);
+		cpu = test_next_cpu(cpu);
 	}
 	for (i = 0; i < 2; i++) {
 		wait_for_completion(&c[i].done);
@@ -439,7 +428,7 @@ static void mempool_ext_test_resize_busy(struct kunit *test)
 	for (i = 0; i < 2; i++) {
 		c[i] = (struct churn){ .pool = pool, .seed = 21 + i, .iters = 20000, .hold = 4 };
 		start_churn(test, &c[i], cpu);
-		cpu = next_cpu(cpu);
+		cpu = test_next_cpu(cpu);
 	}
 	for (i = 0; i < 200; i++)
 		KUNIT_EXPECT_EQ(test, mempool_ext_resize(pool, (i * 7) % 17 + 8), 0);

@@ -8,6 +8,8 @@
 
 #include <kunit/resource.h>
 #include <kunit/test.h>
+#include <linux/cpumask.h>
+#include <linux/kthread.h>
 #include <mm_ext/buddy_sim.h>
 #include <mm_ext/slab_ext.h>
 
@@ -44,6 +46,24 @@ static inline struct slab_ext_cache *test_cache(struct kunit *test, struct buddy
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, mm_ext_test_destroy_cache, c));
 	return c;
+}
+
+/* Run @fn(@data) in a new kthread bound to @cpu, named "@name/@cpu". */
+static inline void test_run_on_cpu(struct kunit *test, int (*fn)(void *), void *data,
+				   int cpu, const char *name)
+{
+	struct task_struct *t = kthread_create(fn, data, "%s/%d", name, cpu);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	kthread_bind(t, cpu);
+	wake_up_process(t);
+}
+
+/* The online CPU after @cpu, wrapping around: spreads threads over CPUs. */
+static inline int test_next_cpu(int cpu)
+{
+	cpu = cpumask_next(cpu, cpu_online_mask);
+	return cpu < nr_cpu_ids ? cpu : cpumask_first(cpu_online_mask);
 }
 
 /*

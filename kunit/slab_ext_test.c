@@ -576,17 +576,10 @@ static void slab_ext_test_two_cpus(struct kunit *test)
 	struct hammer h[2];
 
 	for (i = 0; i < 2; i++) {
-		struct task_struct *t;
-
 		h[i] = (struct hammer){ .cache = c, .seed = 1 + i };
 		init_completion(&h[i].done);
-		t = kthread_create(hammer_fn, &h[i], "sx_hammer/%d", i);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-		kthread_bind(t, cpu);
-		wake_up_process(t);
-		cpu = cpumask_next(cpu, cpu_online_mask);
-		if (cpu >= nr_cpu_ids)
-			cpu = cpumask_first(cpu_online_mask);
+		test_run_on_cpu(test, hammer_fn, &h[i], cpu, "sx_hammer");
+		cpu = test_next_cpu(cpu);
 	}
 	for (i = 0; i < 2; i++) {
 		wait_for_completion(&h[i].done);
@@ -673,13 +666,8 @@ static int handoff_fn(void *data)
 /* Run one handoff step in a kthread bound to @cpu, and wait for it. */
 static void run_on(struct kunit *test, struct handoff *h, int cpu)
 {
-	struct task_struct *t;
-
 	init_completion(&h->done);
-	t = kthread_create(handoff_fn, h, "sx_handoff");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	kthread_bind(t, cpu);
-	wake_up_process(t);
+	test_run_on_cpu(test, handoff_fn, h, cpu, "sx_handoff");
 	wait_for_completion(&h->done);
 }
 

@@ -176,14 +176,9 @@ static void mm_ext_stress_all_layers(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, w);
 	st.deadline = jiffies + STRESS_SECONDS * HZ;
 	for_each_online_cpu(cpu) {
-		struct task_struct *t;
-
 		w[n] = (struct worker){ .st = &st, .seed = 100 + n };
 		init_completion(&w[n].done);
-		t = kthread_create(worker_fn, &w[n], "mm_ext_stress/%d", cpu);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-		kthread_bind(t, cpu);
-		wake_up_process(t);
+		test_run_on_cpu(test, worker_fn, &w[n], cpu, "mm_ext_stress");
 		n++;
 	}
 	while (time_before(jiffies, st.deadline)) {
