@@ -30,9 +30,7 @@ kdir=$("$MM_EXT_TOP/scripts/build-kernel.sh" perf)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$MM_EXT_TOP"
-find . -path ./results -prune -o -path ./.git -prune -o \
-	\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) -not -name '*.mod.c' -print |
-	cpio -pdm --quiet "$work"
+copy_sources "$work"
 cp -r scripts "$work/"
 log "building the modules for the perf kernel"
 "$work/scripts/build-modules.sh" "$kdir" > "$work/build.log" 2>&1 ||

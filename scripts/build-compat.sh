@@ -12,10 +12,7 @@ kdir=/usr/src/$hdr
 [ -d "$kdir" ] || die "no $kdir (from linux-headers-amd64)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cd "$MM_EXT_TOP"
-find . -path ./results -prune -o -path ./.git -prune -o \
-	\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) -not -name '*.mod.c' -print |
-	cpio -pdm --quiet "$work"
+copy_sources "$work"
 log "building against $hdr"
 out=$(make -C "$kdir" M="$work" W=1 modules 2>&1 || echo "error: build failed")
 if grep -qiE 'warning:|error:' <<< "$out" || [ ! -f "$work/mm_ext.ko" ]; then

@@ -48,6 +48,15 @@ kernel_dir() {
 	echo "$MM_EXT_CACHE/build-$1-$ver-$hash"
 }
 
+# copy_sources DEST: the module's sources (C, headers, Kbuild, Makefile),
+# to build in a scratch tree without touching the build products here.
+copy_sources() {
+	(cd "$MM_EXT_TOP" &&
+	 find . -path ./results -prune -o -path ./.git -prune -o \
+		\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) -not -name '*.mod.c' -print |
+	 cpio -pdm --quiet "$1")
+}
+
 ksrc_dir() {
 	echo "$MM_EXT_CACHE/src-$(ksrc_version | tr -c 'A-Za-z0-9.\n' '_')"
 }
