@@ -367,11 +367,8 @@ retry:
 	if (pfn == ULONG_MAX) {
 		/* As the slow path does: other CPUs' lists may hold what we need. */
 		if (!drained && READ_ONCE(zone->pcp_high)) {
-			int cpu;
-
 			spin_unlock_irqrestore(&zone->lock, flags);
-			for_each_possible_cpu(cpu)
-				pcp_drain_cpu(zone, cpu);
+			buddy_sim_drain(zone);
 			drained = true;
 			spin_lock_irqsave(&zone->lock, flags);
 			goto retry;

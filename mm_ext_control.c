@@ -104,6 +104,31 @@ static void shell_destroy(struct shell_obj *o)
 	kfree(o);
 }
 
+/*
+ * Destroy an object the shell made and nothing uses: -EPERM when the shell
+ * did not make it, -EBUSY while @users (@used_by) still use it.
+ */
+static int shell_destroy_unused(enum shell_kind kind, void *ptr, const char *name,
+				int users, const char *used_by)
+{
+	static const char *const kinds[] = {
+		[SHELL_ZONE] = "zone", [SHELL_CACHE] = "cache", [SHELL_POOL] = "pool",
+	};
+	struct shell_obj *o = shell_find(kind, ptr);
+
+	if (!o) {
+		pr_err("mm_ext: control: %s %s was not made from the shell\n", kinds[kind], name);
+		return -EPERM;
+	}
+	if (users) {
+		pr_err("mm_ext: control: %s %s is used by %d %s\n", kinds[kind], name, users,
+		       used_by);
+		return -EBUSY;
+	}
+	shell_destroy(o);
+	return 0;
+}
+
 static struct mm_ext_workload *workload_find(const char *name)
 {
 	struct mm_ext_workload *wl;
@@ -194,11 +219,19 @@ static int parse_flags(const char *s, slab_flags_t *flags)
 	return 0;
 }
 
+static struct buddy_sim *zone_lookup(const char *name)
+{
+	struct buddy_sim *zone = buddy_sim_find(name);
+
+	if (!zone)
+		pr_err("mm_ext: control: no zone %s\n", name);
+	return zone;
+}
+
 static int zone_cmd(int argc, char **argv)
 {
 	struct buddy_sim *zone;
 	unsigned long pages;
-	struct shell_obj *o;
 	int ret;
 
 	if (argc == 4 && !strcmp(argv[1], "create")) {
@@ -217,27 +250,15 @@ static int zone_cmd(int argc, char **argv)
 		return ret;
 	}
 	if (argc == 3 && (!strcmp(argv[1], "destroy") || !strcmp(argv[1], "drain"))) {
-		zone = buddy_sim_find(argv[2]);
-		if (!zone) {
-			pr_err("mm_ext: control: no zone %s\n", argv[2]);
+		zone = zone_lookup(argv[2]);
+		if (!zone)
 			return -ENOENT;
-		}
 		if (!strcmp(argv[1], "drain")) {
 			buddy_sim_drain(zone);
 			return 0;
 		}
-		o = shell_find(SHELL_ZONE, zone);
-		if (!o) {
-			pr_err("mm_ext: control: zone %s was not made from the shell\n", argv[2]);
-			return -EPERM;
-		}
-		if (buddy_sim_users(zone)) {
-			pr_err("mm_ext: control: zone %s is used by %d caches, pools or workloads\n",
-			       argv[2], buddy_sim_users(zone));
-			return -EBUSY;
-		}
-		shell_destroy(o);
-		return 0;
+		return shell_destroy_unused(SHELL_ZONE, zone, argv[2], buddy_sim_users(zone),
+					    "caches, pools or workloads");
 	}
 	return BAD_USAGE;
 }
@@ -311,7 +332,6 @@ static int cache_cmd(int argc, char **argv)
 	struct buddy_sim *zone = NULL;
 	unsigned long size, align = 0;
 	slab_flags_t flags = 0;
-	struct shell_obj *o;
 	const char *s;
 	int ret;
 
@@ -328,11 +348,9 @@ static int cache_cmd(int argc, char **argv)
 			return -EINVAL;
 		s = opt(argc, argv, "zone");
 		if (s) {
-			zone = buddy_sim_find(s);
-			if (!zone) {
-				pr_err("mm_ext: control: no zone %s\n", s);
+			zone = zone_lookup(s);
+			if (!zone)
 				return -ENOENT;
-			}
 		}
 		if (size > UINT_MAX || align > UINT_MAX) {
 			pr_err("mm_ext: control: cache create %s: size or align too large\n",
@@ -359,20 +377,9 @@ static int cache_cmd(int argc, char **argv)
 		return slab_ext_shrink(cache);
 	if (!strcmp(argv[1], "misuse"))
 		return cache_misuse(cache, argv[3]);
-	if (!strcmp(argv[1], "destroy")) {
-		o = shell_find(SHELL_CACHE, cache);
-		if (!o) {
-			pr_err("mm_ext: control: cache %s was not made from the shell\n", argv[2]);
-			return -EPERM;
-		}
-		if (slab_ext_users(cache)) {
-			pr_err("mm_ext: control: cache %s is used by %d pools or workloads\n",
-			       argv[2], slab_ext_users(cache));
-			return -EBUSY;
-		}
-		shell_destroy(o);
-		return 0;
-	}
+	if (!strcmp(argv[1], "destroy"))
+		return shell_destroy_unused(SHELL_CACHE, cache, argv[2], slab_ext_users(cache),
+					    "pools or workloads");
 	return BAD_USAGE;
 }
 
@@ -407,12 +414,10 @@ static int pool_create_cmd(int argc, char **argv)
 			return -ENOENT;
 		pool = mempool_ext_create_slab_pool(argv[2], min_nr, cache);
 	} else if (page) {
-		struct buddy_sim *zone = buddy_sim_find(page);
+		struct buddy_sim *zone = zone_lookup(page);
 
-		if (!zone) {
-			pr_err("mm_ext: control: no zone %s\n", page);
+		if (!zone)
 			return -ENOENT;
-		}
 		if (order > BUDDY_SIM_MAX_ORDER) {
 			pr_err("mm_ext: control: order %lu is over %d\n", order,
 			       BUDDY_SIM_MAX_ORDER);
@@ -439,7 +444,6 @@ static int pool_cmd(int argc, char **argv)
 {
 	struct mempool_ext *pool;
 	unsigned long min_nr;
-	struct shell_obj *o;
 	int ret;
 
 	if (argc >= 4 && !strcmp(argv[1], "create"))
@@ -462,18 +466,8 @@ static int pool_cmd(int argc, char **argv)
 		}
 		return mempool_ext_resize(pool, min_nr);
 	}
-	o = shell_find(SHELL_POOL, pool);
-	if (!o) {
-		pr_err("mm_ext: control: pool %s was not made from the shell\n", argv[2]);
-		return -EPERM;
-	}
-	if (mempool_ext_users(pool)) {
-		pr_err("mm_ext: control: pool %s is driven by %d workloads\n", argv[2],
-		       mempool_ext_users(pool));
-		return -EBUSY;
-	}
-	shell_destroy(o);
-	return 0;
+	return shell_destroy_unused(SHELL_POOL, pool, argv[2], mempool_ext_users(pool),
+				    "workloads");
 }
 
 static void workload_put_target(struct mm_ext_workload *wl)

@@ -1057,6 +1057,26 @@ int slab_ext_shrink(struct slab_ext_cache *cache)
 }
 EXPORT_SYMBOL_GPL(slab_ext_shrink);
 
+/* What the CPU arrays hold and have served, summed without their owners' help. */
+static void cpu_array_sums(struct slab_ext_cache *c, unsigned long *cached,
+			   u64 *allocs, u64 *frees)
+{
+	int cpu;
+
+	*cached = 0;
+	*allocs = 0;
+	*frees = 0;
+	if (!c->cpu)
+		return;
+	for_each_possible_cpu(cpu) {
+		struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
+
+		*cached += READ_ONCE(pc->count);
+		*allocs += READ_ONCE(pc->allocs);
+		*frees += READ_ONCE(pc->frees);
+	}
+}
+
 /**
  * slab_ext_cache_info() - take a consistent snapshot of a cache's counters
  * @cache: the cache
@@ -1064,11 +1084,8 @@ EXPORT_SYMBOL_GPL(slab_ext_shrink);
  */
 void slab_ext_cache_info(struct slab_ext_cache *cache, struct slab_ext_info *info)
 {
-	unsigned long flags;
-
-	unsigned long cached = 0;
-	u64 allocs = 0, frees = 0;
-	int cpu;
+	unsigned long flags, cached;
+	u64 allocs, frees;
 
 	memset(info, 0, sizeof(*info));
 	info->object_size = cache->object_size;
@@ -1076,15 +1093,7 @@ void slab_ext_cache_info(struct slab_ext_cache *cache, struct slab_ext_info *inf
 	info->objs_per_slab = cache->objs_per_slab;
 	info->order = cache->order;
 	/* The CPU arrays hold free objects the slabs count as in use. */
-	if (cache->cpu) {
-		for_each_possible_cpu(cpu) {
-			struct slab_ext_cpu *pc = per_cpu_ptr(cache->cpu, cpu);
-
-			cached += READ_ONCE(pc->count);
-			allocs += READ_ONCE(pc->allocs);
-			frees += READ_ONCE(pc->frees);
-		}
-	}
+	cpu_array_sums(cache, &cached, &allocs, &frees);
 	spin_lock_irqsave(&cache->lock, flags);
 	info->nr_full = cache->nr_full;
 	info->nr_partial = cache->nr_partial;
@@ -1719,6 +1728,7 @@ void slab_ext_walk_caches(slab_ext_cache_fn fn, void *arg)
 void slab_ext_get_extra(struct slab_ext_cache *cache, struct slab_ext_extra *extra)
 {
 	unsigned long flags;
+	u64 allocs, frees;
 
 	spin_lock_irqsave(&cache->lock, flags);
 	extra->quarantined = cache->quarantined;
@@ -1728,13 +1738,7 @@ void slab_ext_get_extra(struct slab_ext_cache *cache, struct slab_ext_extra *ext
 	extra->align = cache->align;
 	extra->flags = cache->flags;
 	extra->cpu_max = READ_ONCE(cache->cpu_max);
-	extra->cpu_cached = 0;
-	if (cache->cpu) {
-		int cpu;
-
-		for_each_possible_cpu(cpu)
-			extra->cpu_cached += READ_ONCE(per_cpu_ptr(cache->cpu, cpu)->count);
-	}
+	cpu_array_sums(cache, &extra->cpu_cached, &allocs, &frees);
 	extra->has_ctor = !!cache->ctor;
 }
 

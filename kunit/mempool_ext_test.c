@@ -370,10 +370,30 @@ static int churn_fn(void *data)
 	return 0;
 }
 
-static void start_churn(struct kunit *test, struct churn *c, int cpu)
+/* Two churns on @pool, one a CPU where there are two, seeded from @seed. */
+static void start_churns(struct kunit *test, struct churn *c, struct mempool_ext *pool,
+			 unsigned int seed, unsigned int hold)
 {
-	init_completion(&c->done);
-	test_run_on_cpu(test, churn_fn, c, cpu, "mp_churn");
+	int i, cpu = cpumask_first(cpu_online_mask);
+
+	for (i = 0; i < 2; i++) {
+		c[i] = (struct churn){ .pool = pool, .seed = seed + i, .iters = 20000,
+				       .hold = hold };
+		init_completion(&c[i].done);
+		test_run_on_cpu(test, churn_fn, &c[i], cpu, "mp_churn");
+		cpu = test_next_cpu(cpu);
+	}
+}
+
+/* Both done, and neither ever got NULL from its blocking allocations. */
+static void wait_churns(struct kunit *test, struct churn *c)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		wait_for_completion(&c[i].done);
+		KUNIT_EXPECT_EQ(test, c[i].nulls, 0UL);
+	}
 }
 
 /*
@@ -387,21 +407,13 @@ static void mempool_ext_test_two_cpus_failing(struct kunit *test)
 	struct buddy_sim *zone = test_zone(test, "mp_churn_zone", 32);
 	struct mempool_ext *pool = keep_pool(test, mempool_ext_create_page_pool("mp_churn", 5,
 										zone, 0));
-	int i, cpu = cpumask_first(cpu_online_mask);
 	struct mempool_ext_info info;
 	struct buddy_sim_info zi;
 	struct churn c[2];
 
 	fail_all(test, zone, true);
-	for (i = 0; i < 2; i++) {
-		c[i] = (struct churn){ .pool = pool, .seed = 11 + i, .iters = 20000, .hold = 3 };
-		start_churn(test, &c[i], cpu);
-		cpu = test_next_cpu(cpu);
-	}
-	for (i = 0; i < 2; i++) {
-		wait_for_completion(&c[i].done);
-		KUNIT_EXPECT_EQ(test, c[i].nulls, 0UL);
-	}
+	start_churns(test, c, pool, 11, 3);
+	wait_churns(test, c);
 	mempool_ext_info(pool, &info);
 	KUNIT_EXPECT_EQ(test, info.allocs, info.frees);
 	KUNIT_EXPECT_EQ(test, info.allocs, info.reserve_allocs);
@@ -419,23 +431,16 @@ static void mempool_ext_test_resize_busy(struct kunit *test)
 	struct buddy_sim *zone = test_zone(test, "mp_resize_zone", 128);
 	struct mempool_ext *pool = keep_pool(test, mempool_ext_create_page_pool("mp_resize", 4,
 										zone, 0));
-	int i, cpu = cpumask_first(cpu_online_mask);
 	struct mempool_ext_info info;
 	struct buddy_sim_info zi;
 	struct churn c[2];
+	int i;
 
 	KUNIT_EXPECT_EQ(test, mempool_ext_resize(pool, -1), -EINVAL);
-	for (i = 0; i < 2; i++) {
-		c[i] = (struct churn){ .pool = pool, .seed = 21 + i, .iters = 20000, .hold = 4 };
-		start_churn(test, &c[i], cpu);
-		cpu = test_next_cpu(cpu);
-	}
+	start_churns(test, c, pool, 21, 4);
 	for (i = 0; i < 200; i++)
 		KUNIT_EXPECT_EQ(test, mempool_ext_resize(pool, (i * 7) % 17 + 8), 0);
-	for (i = 0; i < 2; i++) {
-		wait_for_completion(&c[i].done);
-		KUNIT_EXPECT_EQ(test, c[i].nulls, 0UL);
-	}
+	wait_churns(test, c);
 	mempool_ext_info(pool, &info);
 	KUNIT_EXPECT_EQ(test, info.allocs, info.frees);
 
