@@ -224,9 +224,23 @@ static bool fresh_address(struct model *m, const void *p)
 	return true;
 }
 
-/* Fill a new object with its own value: a byte, and the whole tag at each end. */
+/*
+ * Fill a new object with its own value: the tag at each end and a byte of
+ * it between. A page block gets the tag every BLOCK_STRIDE bytes instead:
+ * writing and reading all of 8 KiB costs more than the rest of an
+ * operation under QEMU, and a block handed out twice shows at its start.
+ */
+#define BLOCK_STRIDE	256
+
 static void fill(u8 *p, size_t size, u64 tag)
 {
+	size_t i;
+
+	if (size > 2 * BLOCK_STRIDE) {
+		for (i = 0; i < size; i += BLOCK_STRIDE)
+			memcpy(p + i, &tag, sizeof(tag));
+		return;
+	}
 	memset(p, (u8)tag, size);
 	memcpy(p, &tag, sizeof(tag));
 	memcpy(p + size - sizeof(tag), &tag, sizeof(tag));
@@ -234,13 +248,19 @@ static void fill(u8 *p, size_t size, u64 tag)
 
 static void check_contents(struct model *m, struct mobj *o)
 {
-	size_t size = m->kind[o->kind].size;
+	size_t size = m->kind[o->kind].size, i;
 	u64 head, tail;
-	u8 *bad;
+	u8 *bad = NULL;
 
 	memcpy(&head, o->p, sizeof(head));
-	memcpy(&tail, o->p + size - sizeof(tail), sizeof(tail));
-	bad = memchr_inv(o->p + sizeof(head), (u8)o->tag, size - 2 * sizeof(head));
+	if (size > 2 * BLOCK_STRIDE) {
+		tail = head;
+		for (i = BLOCK_STRIDE; i < size && tail == o->tag; i += BLOCK_STRIDE)
+			memcpy(&tail, o->p + i, sizeof(tail));
+	} else {
+		memcpy(&tail, o->p + size - sizeof(tail), sizeof(tail));
+		bad = memchr_inv(o->p + sizeof(head), (u8)o->tag, size - 2 * sizeof(head));
+	}
 	if (head != o->tag || tail != o->tag || bad)
 		model_fail(m, "%s %p lost its contents: tag %llx head %llx tail %llx byte %td",
 			   kind_name[o->kind], o->p, o->tag, head, tail,
@@ -636,12 +656,32 @@ static void learn_reserve(struct model *m, int kind, int known, bool grew, const
 		pool_put(m, kind, got[i]);
 }
 
+/*
+ * A resize of the slab pool allocates from the plain cache and frees to it:
+ * how often, the contract leaves open (a grow may take one too many and
+ * give it back), only the net change is the model's.
+ */
+static void resize_below(struct model *m, int kind, long net)
+{
+	struct mcache *mc = &m->cache[K_PLAIN];
+	struct slab_ext_info ci;
+	long took, gave;
+
+	if (kind != K_SPOOL)
+		return;
+	slab_ext_cache_info(mc->cache, &ci);
+	took = ci.allocs - mc->allocs;
+	gave = ci.frees - mc->frees;
+	EXPECT_FIELD(m, "plain cache in a resize", took - gave, net);
+	mc->allocs = ci.allocs;
+	mc->frees = ci.frees;
+}
+
 static void op_resize(struct model *m, int kind)
 {
 	struct mpool *mp = mpool_of(m, kind);
 	int n = rnd(m, RESERVE_MAX + 1), old_curr = mp->curr_nr, ret;
 	struct mempool_ext_info info;
-	struct slab_ext_info ci;
 	const char *why;
 
 	m->what = "pool resize";
@@ -658,31 +698,16 @@ static void op_resize(struct model *m, int kind)
 		mempool_ext_info(mp->pool, &info);
 		EXPECT_FIELD(m, "failed resize", info.min_nr, mp->min_nr);
 		EXPECT_FIELD(m, "failed resize", info.curr_nr, mp->curr_nr);
-		if (kind == K_SPOOL) {
-			/* What it took and gave back below, the model cannot know. */
-			slab_ext_cache_info(m->cache[K_PLAIN].cache, &ci);
-			EXPECT_FIELD(m, "failed resize", ci.allocs - m->cache[K_PLAIN].allocs,
-				     ci.frees - m->cache[K_PLAIN].frees);
-			m->cache[K_PLAIN].allocs = ci.allocs;
-			m->cache[K_PLAIN].frees = ci.frees;
-		}
+		resize_below(m, kind, 0);
 		return;
 	}
 	if (ret) {
 		model_fail(m, "resize to %d returned %d", n, ret);
 		return;
 	}
-	if (n <= mp->min_nr) {
-		/* Shrinking gives the surplus back below at once. */
-		if (kind == K_SPOOL && old_curr > n)
-			m->cache[K_PLAIN].frees += old_curr - n;
-		mp->curr_nr = min(old_curr, n);
-	} else {
-		/* Growing fills the reserve to the new min_nr. */
-		if (kind == K_SPOOL)
-			m->cache[K_PLAIN].allocs += n - old_curr;
-		mp->curr_nr = n;
-	}
+	/* Shrinking gives the surplus back below at once; growing fills to n. */
+	mp->curr_nr = n <= mp->min_nr ? min(old_curr, n) : n;
+	resize_below(m, kind, mp->curr_nr - old_curr);
 	mp->min_nr = n;
 	/* The real reserve must hold what the model says before learning it. */
 	mempool_ext_info(mp->pool, &info);
@@ -797,6 +822,7 @@ static void expect_one_error(struct model *m, struct snapshot *a, struct snapsho
 	if (kind == K_PLAIN || kind == K_DEBUG)
 		a->cache[kind].errors++;
 	EXPECT_FIELD(m, "misuse", b->zone.errors, a->zone.errors);
+	b->zone.errors = a->zone.errors;
 	if (memcmp(&a->zone, &b->zone, sizeof(a->zone)))
 		model_fail(m, "the zone changed: free pages %lu -> %lu, allocs %llu -> %llu",
 			   a->zone.nr_free_pages, b->zone.nr_free_pages, a->zone.allocs,
@@ -804,6 +830,8 @@ static void expect_one_error(struct model *m, struct snapshot *a, struct snapsho
 	for (i = 0; i < 2; i++) {
 		EXPECT_FIELD(m, kind_name[i], b->cache[i].errors, a->cache[i].errors);
 		EXPECT_FIELD(m, kind_name[i], b->cache[i].frees, a->cache[i].frees);
+		b->cache[i].errors = a->cache[i].errors;
+		b->cache[i].frees = a->cache[i].frees;
 		if (memcmp(&a->cache[i], &b->cache[i], sizeof(a->cache[i])))
 			model_fail(m, "%s changed: allocs %llu -> %llu, active %lu -> %lu",
 				   kind_name[i], a->cache[i].allocs, b->cache[i].allocs,
@@ -962,6 +990,11 @@ static void new_phase(struct model *m)
 	set_injection(m, pcts[rnd(m, ARRAY_SIZE(pcts))]);
 }
 
+/*
+ * One operation, drawn by frequency: mostly allocs and frees; migration,
+ * shrink, bounds and resize are rare (each costs milliseconds under QEMU:
+ * work on every CPU, or a stop of a CPU).
+ */
 static void one_op(struct model *m)
 {
 	u32 r = rnd(m, 100000);
@@ -978,17 +1011,17 @@ static void one_op(struct model *m)
 		op_pool_prealloc(m, K_SPOOL + (r & 1));
 	else if (r < 99060)
 		op_misuse(m);
-	else if (r < 99300)
+	else if (r < 99110)
 		op_migrate(m);
-	else if (r < 99330)
+	else if (r < 99140)
 		op_shrink(m, r & 1);
-	else if (r < 99350)
+	else if (r < 99150)
 		op_bound(m);
-	else if (r < 99380)
+	else if (r < 99180)
 		op_drain(m);
-	else if (r < 99400)
+	else if (r < 99200)
 		op_resize(m, K_SPOOL + (r & 1));
-	else if (r < 99700)
+	else if (r < 99600)
 		op_kind(m, K_SPOOL);
 	else
 		op_kind(m, K_PPOOL);
