@@ -76,6 +76,7 @@ struct mobj {
 	struct hlist_node node;		/* in model.live_hash, by address */
 	u8 *p;
 	u64 tag;			/* what was written into it */
+	unsigned long op;		/* the operation that allocated it */
 	int kind;
 	unsigned int idx;		/* in its kind's live[] */
 };
@@ -208,15 +209,15 @@ static bool fresh_address(struct model *m, const void *p)
 	int i;
 
 	if (o) {
-		model_fail(m, "%p handed out again while live (%s, since tag %llx)",
-			   p, kind_name[o->kind], o->tag);
+		model_fail(m, "handed out the %s object of op %lu again while live",
+			   kind_name[o->kind], o->op);
 		m->stop = true;
 		return false;
 	}
 	for (i = 0; i < 2; i++) {
 		if (in_reserve(&m->pool[i], p)) {
-			model_fail(m, "%p handed out while in the reserve of the %s",
-				   p, kind_name[K_SPOOL + i]);
+			model_fail(m, "handed out an element in the reserve of the %s",
+				   kind_name[K_SPOOL + i]);
 			m->stop = true;
 			return false;
 		}
@@ -262,8 +263,8 @@ static void check_contents(struct model *m, struct mobj *o)
 		bad = memchr_inv(o->p + sizeof(head), (u8)o->tag, size - 2 * sizeof(head));
 	}
 	if (head != o->tag || tail != o->tag || bad)
-		model_fail(m, "%s %p lost its contents: tag %llx head %llx tail %llx byte %td",
-			   kind_name[o->kind], o->p, o->tag, head, tail,
+		model_fail(m, "%s object of op %lu overwritten: tag %llx head %llx tail %llx byte %td",
+			   kind_name[o->kind], o->op, o->tag, head, tail,
 			   bad ? bad - o->p : (ptrdiff_t)-1);
 }
 
@@ -275,6 +276,7 @@ static void live_add(struct model *m, int kind, void *p)
 	o->p = p;
 	o->kind = kind;
 	o->tag = m->next_tag++ * 0x9e3779b97f4a7c15ULL;
+	o->op = m->op;
 	o->idx = k->nr;
 	k->live[k->nr++] = o;
 	hash_add(m->live_hash, &o->node, (unsigned long)p);
@@ -575,7 +577,7 @@ static void op_pool_prealloc(struct model *m, int kind)
 		return;
 	}
 	if (!in_reserve(mp, p)) {
-		model_fail(m, "%p did not come from the reserve", p);
+		model_fail(m, "an element that was not in the reserve");
 		m->stop = true;
 		return;
 	}
@@ -638,17 +640,17 @@ static void learn_reserve(struct model *m, int kind, int known, bool grew, const
 		}
 		for (j = 0; j < i; j++)
 			if (got[j] == got[i])
-				model_fail(m, "%p twice in the reserve", got[i]);
+				model_fail(m, "one element twice in the reserve");
 		for (j = 0; j < known && old[j] != got[i]; j++)
 			;
 		if (j == known && (!grew || !fresh_address(m, got[i])))
-			model_fail(m, "%p in the reserve, unknown to the model", got[i]);
+			model_fail(m, "an element in the reserve unknown to the model");
 	}
 	for (i = 0; grew && i < known; i++) {
 		for (j = 0; j < n && got[j] != old[i]; j++)
 			;
 		if (j == n)
-			model_fail(m, "%p left the reserve in a grow", old[i]);
+			model_fail(m, "an element left the reserve in a grow");
 	}
 	mp->allocs += n;
 	mp->reserve_allocs += n;
@@ -946,7 +948,7 @@ static void op_misuse(struct model *m)
 	else
 		mpool_of(m, kind)->errors++;
 	if (atomic_read(m->reports) != before + 1)
-		model_fail(m, "%p on the %s: %d reports, not 1", p, kind_name[kind],
+		model_fail(m, "on the %s: %d reports, not 1", kind_name[kind],
 			   atomic_read(m->reports) - before);
 	expect_one_error(m, a, b, kind);
 	kfree(a);
