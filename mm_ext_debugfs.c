@@ -421,16 +421,17 @@ static const struct file_operations knob_fops = {
 };
 
 /* Called with the cache list lock held, so names cannot race. */
-void mm_ext_debugfs_add_cache(struct slab_ext_cache *cache)
+int mm_ext_debugfs_add_cache(struct slab_ext_cache *cache)
 {
 	struct dentry *dir;
 
 	if (!mm_ext_slab_dir)
-		return;
+		return 0;
 	dir = debugfs_create_dir(slab_ext_cache_name(cache), mm_ext_slab_dir);
 	debugfs_create_file("stats", 0400, dir, cache, &cache_stats_fops);
 	debugfs_create_file("min_empty", 0600, dir, cache, &knob_fops);
 	debugfs_create_file("cpu_cache", 0600, dir, cache, &knob_fops);
+	return 0;
 }
 
 void mm_ext_debugfs_remove_cache(struct slab_ext_cache *cache)
@@ -518,12 +519,12 @@ void mm_ext_debugfs_remove_pool(struct mempool_ext *pool)
 }
 
 /* Called with the zone list lock held, so names cannot race. */
-void mm_ext_debugfs_add_zone(struct buddy_sim *zone)
+int mm_ext_debugfs_add_zone(struct buddy_sim *zone)
 {
 	struct dentry *dir, *fail;
 
 	if (!mm_ext_buddy_dir)
-		return;
+		return 0;
 	dir = debugfs_create_dir(buddy_sim_name(zone), mm_ext_buddy_dir);
 	debugfs_create_file("buddyinfo", 0400, dir, zone, &buddyinfo_fops);
 	debugfs_create_file("unusable_index", 0400, dir, zone, &unusable_index_fops);
@@ -537,6 +538,7 @@ void mm_ext_debugfs_add_zone(struct buddy_sim *zone)
 	debugfs_create_file("probability", 0600, fail, zone, &fail_fops);
 	debugfs_create_file("min_order", 0600, fail, zone, &fail_fops);
 	debugfs_create_file("times", 0600, fail, zone, &fail_fops);
+	return 0;
 }
 
 /*

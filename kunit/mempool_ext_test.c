@@ -72,19 +72,21 @@ static void mempool_ext_test_bad_create(struct kunit *test)
 {
 	struct buddy_sim *zone = test_zone(test, "mp_bad_zone", 16);
 	struct buddy_sim_info before, after;
-	atomic_t live = ATOMIC_INIT(0);
+	/* Not on the stack: the pool kept below is destroyed after we return. */
+	atomic_t *live = kunit_kzalloc(test, sizeof(*live), GFP_KERNEL);
 
+	KUNIT_ASSERT_NOT_NULL(test, live);
 	buddy_sim_info(zone, &before);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create("mp_bad", -1, custom_alloc,
-							 custom_free, &live)), -EINVAL);
+							 custom_free, live)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create("mp_bad", 1, NULL, custom_free,
-							 &live)), -EINVAL);
+							 live)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create("mp_bad", 1, custom_alloc, NULL,
-							 &live)), -EINVAL);
+							 live)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create("", 1, custom_alloc, custom_free,
-							 &live)), -EINVAL);
+							 live)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create("a/b", 1, custom_alloc, custom_free,
-							 &live)), -EINVAL);
+							 live)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create_slab_pool("mp_bad", 1, NULL)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create_slab_pool("mp_bad", 1,
 								   ERR_PTR(-ENOMEM))), -EINVAL);
@@ -100,14 +102,14 @@ static void mempool_ext_test_bad_create(struct kunit *test)
 			-ENOMEM);
 	buddy_sim_info(zone, &after);
 	KUNIT_EXPECT_EQ(test, after.nr_free_pages, before.nr_free_pages);
-	KUNIT_EXPECT_EQ(test, atomic_read(&live), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(live), 0);
 
 	/* Names are unique among pools; the failed ones left theirs free. */
 	keep_pool(test, mempool_ext_create("mp_bad", 3, custom_alloc, custom_free,
-					   &live));
-	KUNIT_EXPECT_EQ(test, atomic_read(&live), 3);
+					   live));
+	KUNIT_EXPECT_EQ(test, atomic_read(live), 3);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create_kmalloc_pool("mp_bad", 1, 64)), -EEXIST);
-	KUNIT_EXPECT_EQ(test, atomic_read(&live), 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(live), 3);
 }
 
 /* Creation fills the reserve; destroy gives it back. */
