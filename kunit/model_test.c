@@ -263,7 +263,7 @@ static void check_contents(struct model *m, struct mobj *o)
 		bad = memchr_inv(o->p + sizeof(head), (u8)o->tag, size - 2 * sizeof(head));
 	}
 	if (head != o->tag || tail != o->tag || bad)
-		model_fail(m, "%s object of op %lu overwritten: tag %llx head %llx tail %llx byte %td",
+		model_fail(m, "%s object of op %lu overwritten: tag %llx, %llx, %llx, byte %td",
 			   kind_name[o->kind], o->op, o->tag, head, tail,
 			   bad ? bad - o->p : (ptrdiff_t)-1);
 }
