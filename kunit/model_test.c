@@ -326,41 +326,46 @@ static unsigned long cache_allocated(struct model *m, int kind)
 	return m->kind[K_PLAIN].nr + m->kind[K_SPOOL].nr + m->pool[0].curr_nr;
 }
 
-static bool zone_has_block(struct model *m, unsigned int order)
+/* How many blocks of @order the zone could give now, by splitting larger ones. */
+static unsigned long zone_blocks(struct model *m, unsigned int order)
 {
 	struct buddy_sim_info zi;
+	unsigned long n = 0;
 	unsigned int o;
 
 	buddy_sim_info(m->zone, &zi);
-	if (order == 0 && zi.nr_free_pages)
-		return true;
+	if (order == 0)
+		return zi.nr_free_pages;	/* per-CPU lists included */
 	for (o = order; o <= BUDDY_SIM_MAX_ORDER; o++)
-		if (zi.nr_free[o])
-			return true;
-	return false;
+		n += zi.nr_free[o] << (o - order);
+	return n;
 }
 
 /*
- * Why an allocation of @kind (a cache, or the page pool's allocator) must
- * not fail now, or NULL when it may: a cache fails only with no free object
- * anywhere in it (CPU arrays included) and no slab to be had from the zone;
- * the zone fails only by injection or with no free block of the order.
+ * Why @need allocations of @kind (a cache, or the page pool's allocator)
+ * must not fail now, or NULL when they may: a cache fails only with too few
+ * free objects anywhere in it (CPU arrays included) and too few slabs to be
+ * had from the zone; the zone fails only by injection or with too few free
+ * blocks of the order.
  */
-static const char *must_succeed(struct model *m, int kind)
+static const char *must_succeed(struct model *m, int kind, unsigned long need)
 {
-	struct slab_ext_info info;
+	unsigned long blocks = need, free;
 	unsigned int order = PAGE_ORDER;
+	struct slab_ext_info info;
 
 	if (kind == K_SPOOL)
 		kind = K_PLAIN;
 	if (kind != K_PPOOL) {
 		slab_ext_cache_info(m->cache[kind].cache, &info);
-		if (info.total_objs > cache_allocated(m, kind))
-			return "the cache holds free objects";
+		free = info.total_objs - min(info.total_objs, cache_allocated(m, kind));
+		if (free >= need)
+			return "the cache holds enough free objects";
+		blocks = DIV_ROUND_UP(need - free, info.objs_per_slab);
 		order = info.order;
 	}
-	if (!m->fail_pct && zone_has_block(m, order))
-		return "the zone has a free block and no injection";
+	if (!m->fail_pct && zone_blocks(m, order) >= blocks)
+		return "the zone has enough free blocks and no injection";
 	return NULL;
 }
 
@@ -486,7 +491,7 @@ static void op_cache_alloc(struct model *m, int kind)
 	digest(m, kind << 1 | !!p);
 	if (!p) {
 		m->kind[kind].nulls++;
-		why = must_succeed(m, kind);
+		why = must_succeed(m, kind, 1);
 		if (why)
 			model_fail(m, "NULL, but %s", why);
 		return;
@@ -530,7 +535,7 @@ static void pool_got(struct model *m, int kind, void *p)
 	live_add(m, kind, p);
 	if (!reserved)
 		return;
-	why = must_succeed(m, kind);
+	why = must_succeed(m, kind, 1);
 	if (why)
 		model_fail(m, "served from the reserve, but %s", why);
 }
@@ -554,7 +559,7 @@ static void op_pool_alloc(struct model *m, int kind)
 	mp->failures++;
 	if (mp->curr_nr)
 		model_fail(m, "NULL with %d elements in reserve", mp->curr_nr);
-	why = must_succeed(m, kind);
+	why = must_succeed(m, kind, 1);
 	if (why)
 		model_fail(m, "NULL, but %s", why);
 }
@@ -694,7 +699,7 @@ static void op_resize(struct model *m, int kind)
 	digest(m, 0x50 | kind << 8 | n << 16 | (ret ? 1 : 0));
 	if (ret == -ENOMEM) {
 		/* Allowed only when the reserve could not be filled; nothing changes. */
-		why = must_succeed(m, kind);
+		why = must_succeed(m, kind, max(n - old_curr, 0));
 		if (why)
 			model_fail(m, "-ENOMEM growing to %d, but %s", n, why);
 		mempool_ext_info(mp->pool, &info);
