@@ -25,9 +25,13 @@
  * one counted report, one more error where the call was made, and every
  * other counter of every object unchanged; every CHECK_EVERY operations and
  * at the end, every counter exactly as the model has it, list counts and
- * zone pages consistent with what is held. The seed is printed; the same
- * seed gives the same run (addresses aside), and the digest printed at the
- * end says so.
+ * zone pages consistent with what is held.
+ *
+ * The seed is printed; the same seed on the same number of CPUs gives the
+ * same run, addresses aside (the digest printed at the end says so). To
+ * reproduce one: insmod mm_ext_kunit.ko model_seed=N [model_ops=N], or
+ * mm_ext_kunit.model_seed=N on the command line of a kernel whose modules
+ * are loaded by modprobe.
  */
 
 #include <kunit/test.h>
@@ -102,7 +106,6 @@ struct mpool {
 struct mcache {
 	struct slab_ext_cache *cache;
 	u64 allocs, frees, errors;
-	unsigned int objs_per_slab, order;
 };
 
 /* Everything the real objects report, taken before and after a misuse. */
