@@ -491,7 +491,7 @@ static void op_cache_alloc(struct model *m, int kind)
 	m->what = kind == K_PLAIN ? "plain cache alloc" : "debug cache alloc";
 	p = slab_ext_alloc(mc->cache, GFP_KERNEL);
 	slab_may_be_made(m);
-	digest(m, kind << 1 | !!p);
+	digest(m, kind << 1 | (p ? 1 : 0));
 	if (!p) {
 		m->kind[kind].nulls++;
 		why = must_succeed(m, kind, 1);
@@ -553,7 +553,7 @@ static void op_pool_alloc(struct model *m, int kind)
 	p = mempool_ext_alloc(mp->pool, GFP_NOWAIT);
 	if (kind == K_SPOOL)
 		slab_may_be_made(m);
-	digest(m, 0x20 | kind << 1 | !!p);
+	digest(m, 0x20 | kind << 1 | (p ? 1 : 0));
 	if (p) {
 		pool_got(m, kind, p);
 		return;
@@ -577,7 +577,7 @@ static void op_pool_prealloc(struct model *m, int kind)
 	if (m->kind[kind].nr >= kind_cap[kind])
 		return;
 	p = mempool_ext_alloc_preallocated(mp->pool);
-	digest(m, 0x30 | kind << 1 | !!p);
+	digest(m, 0x30 | kind << 1 | (p ? 1 : 0));
 	if (!p) {
 		mp->failures++;
 		if (mp->curr_nr)
@@ -932,7 +932,7 @@ static void op_misuse(struct model *m)
 		p = freed_candidate(m, kind);
 		break;
 	}
-	digest(m, 0xb0 | what << 8 | kind << 12 | !!p);
+	digest(m, 0xb0 | what << 8 | kind << 12 | (p ? 1 : 0));
 	if (!p)
 		return;		/* nothing to misuse just now */
 
