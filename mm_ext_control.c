@@ -661,15 +661,19 @@ static int workload_start_cmd(struct ctl_args *a)
 		buddy_sim_info(wl->zone, &info);
 		wl->slots = min(info.nr_pages, 1UL << 20);
 	}
-	/* Its stats file first: a thread running unseen could not be undone cleanly. */
+	/*
+	 * Its stats file first (a failure there says why itself): a thread
+	 * already running would have to be stopped to undo it.
+	 */
 	ret = mm_ext_debugfs_add_workload(wl);
 	if (!ret) {
 		ret = mm_ext_workload_start(wl);
-		if (ret)
+		if (ret) {
+			pr_err("mm_ext: control: workload start %s: error %d\n", wl->name, ret);
 			mm_ext_debugfs_remove_workload(wl);
+		}
 	}
 	if (ret) {
-		pr_err("mm_ext: control: workload start %s: error %d\n", wl->name, ret);
 		workload_put_target(wl);
 		kfree(wl);
 		return ret;
