@@ -37,7 +37,8 @@ extern bool mm_ext_slab_debug;
 
 /*
  * Names become debugfs directory names, so the rule is the same for zones,
- * caches and pools: 1..31 characters, no '/' and no white space.
+ * caches, pools and workloads: 1..31 printable characters, no '/' and no
+ * white space, and not "." or ".." (no directory can have those names).
  */
 static inline bool mm_ext_name_valid(const char *name)
 {
@@ -46,7 +47,7 @@ static inline bool mm_ext_name_valid(const char *name)
 	if (!name)
 		return false;
 	len = strnlen(name, MM_EXT_NAME_MAX + 1);
-	if (len == 0 || len > MM_EXT_NAME_MAX)
+	if (len == 0 || len > MM_EXT_NAME_MAX || !strcmp(name, ".") || !strcmp(name, ".."))
 		return false;
 	for (i = 0; i < len; i++)
 		if (name[i] == '/' || isspace(name[i]) || !isprint(name[i]))
@@ -188,17 +189,24 @@ const char *mm_ext_workload_state_name(enum mm_ext_wl_state state);
 void mm_ext_control_exit(void);
 extern const struct file_operations mm_ext_control_fops;
 
-/* mm_ext_debugfs.c: every object is shown while it exists. */
+/*
+ * mm_ext_debugfs.c: every object is shown while it exists. The directories
+ * come first (init), the control and slabinfo files last, once the default
+ * zone and the kmalloc caches exist (add_control); at exit the order is
+ * reversed. Each add returns 0 or -errno with nothing created; with debugfs
+ * unavailable they do nothing and return 0: the allocators work without it.
+ */
 int mm_ext_debugfs_init(void);
 void mm_ext_debugfs_exit(void);
-/* Each add returns 0 or -errno, leaving nothing behind when it fails. */
+int mm_ext_debugfs_add_control(void);
+void mm_ext_debugfs_remove_control(void);
 int mm_ext_debugfs_add_zone(struct buddy_sim *zone);
 void mm_ext_debugfs_remove_zone(struct buddy_sim *zone);
 int mm_ext_debugfs_add_cache(struct slab_ext_cache *cache);
 void mm_ext_debugfs_remove_cache(struct slab_ext_cache *cache);
-void mm_ext_debugfs_add_pool(struct mempool_ext *pool);
+int mm_ext_debugfs_add_pool(struct mempool_ext *pool);
 void mm_ext_debugfs_remove_pool(struct mempool_ext *pool);
-void mm_ext_debugfs_add_workload(struct mm_ext_workload *wl);
+int mm_ext_debugfs_add_workload(struct mm_ext_workload *wl);
 void mm_ext_debugfs_remove_workload(struct mm_ext_workload *wl);
 
 #endif /* _MM_EXT_INTERNAL_H */

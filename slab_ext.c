@@ -426,6 +426,8 @@ static struct buddy_sim_owner *new_slab(struct slab_ext_cache *c, gfp_t gfp)
 			if (c->ctor)
 				c->ctor(obj);
 			poison_object(c, obj);
+			/* The block may hold a quarantine mark from its last slab. */
+			set_fp(c, obj, NULL);
 			if (c->flags & SLAB_STORE_USER)
 				memset(get_track(c, obj, 0), 0, 2 * sizeof(struct slab_ext_track));
 		}
@@ -948,7 +950,21 @@ static noinline void cpu_free_slow(struct slab_ext_cache *c, struct slab_ext_cpu
 		put_objects(c, &obj, 1);
 		return;
 	}
-	/* Full: the oldest half goes back to the slabs. */
+	/*
+	 * Full. Slow start on this side too, so a CPU that only frees (the
+	 * consumer of a producer/consumer pair) also moves objects in big
+	 * batches: grow while below the bound, then the oldest half goes
+	 * back to the slabs.
+	 */
+	if (pc->limit < READ_ONCE(c->cpu_max)) {
+		pc->limit = min(pc->limit * 2, READ_ONCE(c->cpu_max));
+		if (pc->count < pc->limit) {
+			pc->objs[pc->count++] = obj;
+			pc->frees++;
+			spin_unlock_irqrestore(&pc->lock, flags);
+			return;
+		}
+	}
 	batch = min(max(pc->limit / 2, 1U), pc->count);
 	put_objects(c, pc->objs, batch);
 	pc->count -= batch;
