@@ -773,6 +773,16 @@ struct buddy_sim_owner *buddy_sim_owner(struct buddy_sim *zone, const void *addr
 	return pfn == ULONG_MAX ? NULL : &zone->pages[pfn].owner;
 }
 
+/*
+ * How far apart the owner areas of consecutive pages are: like struct pages
+ * in a mem_map, so the owner finds a block's other pages from its head
+ * without a call per page.
+ */
+size_t buddy_sim_owner_stride(void)
+{
+	return sizeof(struct buddy_sim_page);
+}
+
 /* The zone named @name, or NULL. */
 struct buddy_sim *buddy_sim_find(const char *name)
 {

@@ -71,13 +71,11 @@ static inline bool mm_ext_name_valid(const char *name)
 struct buddy_sim_owner {
 	struct buddy_sim_owner *head;	/* every page of a slab or large block: its head */
 	/*
-	 * Every page of a slab, for the objects starting in it: handed out
-	 * to a user (set and cleared with atomic bitops, lock-free: a free
-	 * finds a double free by test_and_clear_bit()), and on its slab's
-	 * free list (under the cache lock: a free pointer is followed only
-	 * to an object whose bit says it is on the list).
+	 * Every page of a slab: one bit for each object starting in it, set
+	 * while the object is on its slab's free list (under the cache lock).
+	 * A free pointer is followed only to an object whose bit is set, and
+	 * a free of an object whose bit is set is a double free.
 	 */
-	unsigned long allocated[BITS_TO_LONGS(MM_EXT_PAGE_OBJ_BITS)];
 	unsigned long onlist[BITS_TO_LONGS(MM_EXT_PAGE_OBJ_BITS)];
 	/* The rest is used on head pages only. */
 	void *cache;			/* owning slab_ext_cache; NULL for a large kmalloc */
@@ -92,6 +90,7 @@ struct buddy_sim_owner {
 };
 
 struct buddy_sim_owner *buddy_sim_owner(struct buddy_sim *zone, const void *addr);
+size_t buddy_sim_owner_stride(void);
 unsigned long buddy_sim_pfn(struct buddy_sim *zone, const void *addr);
 unsigned long buddy_sim_max_pages(void);
 

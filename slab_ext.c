@@ -22,49 +22,66 @@
  * the object's bytes kept while it is free. A cache with any debug flag
  * checks every allocation and free against its object's state.
  *
- * Two bits per object, kept in the page descriptors, make the checks that
- * are always on exact and cheap, debug or not:
- *  - "allocated": set while a user holds the object. A free clears it with
- *    test_and_clear_bit(), so a second free of the same object is found
- *    wherever the first put it: a CPU array, any slab list, after a drain,
- *    a shrink or a CPU going offline.
- *  - "on the list": set while the object is on its slab's free list. A
- *    free pointer read from a free object is followed only if it lies in
- *    the slab, on an object boundary, and names an object whose bit says
- *    it is on the list (which also stops a cycle: bits clear as objects
- *    leave the list). A corrupt one isolates its slab for good
- *    (SLUB's "Freepointer corrupt").
+ * Where a free object is, is always known, so a free of an object that is
+ * not allocated (a double free) is found wherever the first free put it,
+ * debug or not, at no atomic operation's cost:
+ *  - on its slab's free list: a bit per object in the page descriptors,
+ *    kept under the cache lock. A free pointer read from a free object is
+ *    followed only if it lies in the slab, on an object boundary, and
+ *    names an object whose bit says it is on the list (which also stops a
+ *    cycle: bits clear as objects leave the list). A corrupt one isolates
+ *    its slab for good (SLUB's "Freepointer corrupt");
+ *  - in a CPU array: its free pointer slot holds a mark, its address
+ *    XOR a random word of the cache's (a live object holding exactly that
+ *    by chance: one in 2^64), cleared when it is handed out;
+ *  - fresh: past the slab's hand-out point.
  *
  * In front of the lists, each CPU keeps an array of free objects (the first
  * tier of tcmalloc's design, the role of SLUB's per-CPU slab): allocations
  * and frees on that CPU use it without the cache lock, and objects move
  * between it and the slabs in batches. Its capacity starts small and doubles
- * at each refill (slow start) up to a bound set by the object size. Debug
- * caches go without it, as SLUB's debug caches leave the fast path, so every
- * free can be checked against the slab. Before an allocation fails, every
- * CPU's array is emptied back into the slabs and the slabs tried again: a
- * cache returns NULL only when it has no free object anywhere.
+ * as it fills or empties (slow start) up to a bound set by the object size.
+ * Debug caches go without it, as SLUB's debug caches leave the fast path,
+ * so every free can be checked against the slab.
+ *
+ * Only its own CPU touches an array, with preemption off and a busy flag
+ * set (what mainline's local_trylock_t is on !PREEMPT_RT; an interrupt that
+ * finds it set uses the slab lists), so the fast paths take no lock, no
+ * atomic and leave interrupts alone. Another CPU reaches an array through
+ * its owner: an IPI runs the drain on the array's CPU, as SLUB's flush_all()
+ * runs work there; the array of an offline CPU, which runs nothing, is
+ * emptied by its CPU-dead callback or by a drain holding cpus_read_lock().
+ * On PREEMPT_RT, where a task with migration off can be preempted on its
+ * CPU, the flag is a per-CPU spinlock_t instead, which any CPU may take.
+ *
+ * Before an allocation fails, every CPU's array gives its objects back and
+ * the slabs are tried again: a cache returns NULL only when it has no free
+ * object anywhere. (Reaching another CPU's array takes an IPI, which a
+ * caller may wait for only while preemptible; from atomic context the
+ * other CPUs' arrays are left alone, and an allocation there may see NULL
+ * while they hold objects. On PREEMPT_RT they are always reached.)
  *
  * Lock order, for the whole module (lockdep checks it):
  *
  *   ctl_lock (mm_ext_control.c)
  *     -> slab_ext_cpu_cache_lock (this file)
- *       -> buddy_sim_zones_lock, slab_ext_caches_lock, mempool_ext_pools_lock
- *          (list mutexes: never held across debugfs removal, whose
- *          handlers take the locks below)
- *     -> slab_ext_cpu.lock (one CPU array at a time)
+ *       -> cpu_hotplug_lock (cpus_read_lock() in a drain of every CPU)
+ *         -> buddy_sim_zones_lock, slab_ext_caches_lock, mempool_ext_pools_lock
+ *            (list mutexes: never held across debugfs removal, whose
+ *            handlers take the locks above, nor across cpus_read_lock())
+ *     -> a CPU array (busy flag, or spinlock_t on PREEMPT_RT; one at a time)
  *       -> slab_ext_cache.lock
- *         -> mempool_ext.lock is never held around a call into a cache
  *         -> buddy_sim_pcp.lock -> buddy_sim.lock
+ *   mempool_ext.lock is never held around a call into a cache or a zone.
  *
  * CPU hotplug callbacks run under cpu_hotplug_lock and take a list mutex
- * and the locks below it; no path of the module takes cpus_read_lock()
- * or waits for hotplug while holding one of its own locks.
+ * and the locks below it.
  */
 
 #include <linux/bitmap.h>
 #include <linux/bitops.h>
 #include <linux/cache.h>
+#include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/percpu.h>
 #include <linux/jiffies.h>
@@ -75,6 +92,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/poison.h>
+#include <linux/random.h>
 #include <linux/reciprocal_div.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -97,15 +115,19 @@
 
 /* A CPU's array of free objects, in front of the cache's slab lists. */
 struct slab_ext_cpu {
-	/*
-	 * Protects this array (every field below). Its CPU takes it with
-	 * interrupts off; a drain, or a CPU that found no free object in
-	 * the slabs, takes it from any CPU. A spinlock_t rather than a
-	 * local_lock_t for that reason, as pcp->lock in mm/page_alloc.c; on
-	 * PREEMPT_RT it is a sleeping lock and stays correct. One array's
-	 * lock is held at a time.
-	 */
+#ifdef CONFIG_PREEMPT_RT
+	/* Protects this array (every field below); any CPU may take it. */
 	spinlock_t lock;
+#else
+	/*
+	 * Protects this array (every field below): set while code on its CPU,
+	 * with preemption off, works on it (cpu_array_get()). Only that CPU
+	 * touches the array, so a task never finds it set; an interrupt that
+	 * does goes to the slab lists, and a drain's IPI says so and is sent
+	 * again. Nests outside the cache lock.
+	 */
+	bool busy;
+#endif
 	unsigned int count;		/* objects in objs[] */
 	unsigned int limit;		/* capacity now: slow start up to cpu_max */
 	u64 allocs, frees;		/* served from here */
@@ -140,6 +162,8 @@ struct slab_ext_cache {
 	struct reciprocal_value reciprocal_size; /* of size: no divide at free */
 	unsigned int cpu_max;		/* bound of the CPU arrays; 0: none */
 	struct slab_ext_cpu __percpu *cpu;
+	unsigned long mark;		/* random: marks objects in CPU arrays */
+	size_t stride;			/* between page descriptors of the zone */
 
 	/*
 	 * Protects the three lists, every slab's free list, fresh objects,
@@ -217,6 +241,14 @@ static __always_inline struct buddy_sim_owner *obj_page(struct slab_ext_cache *c
 							const void *obj)
 {
 	return buddy_sim_owner(c->zone, obj);
+}
+
+/* The descriptor of the page of @slab that @obj, inside it, starts in. */
+static __always_inline struct buddy_sim_owner *slab_page(struct slab_ext_cache *c,
+							 struct buddy_sim_owner *slab,
+							 const void *obj)
+{
+	return (void *)slab + ((obj - slab->addr) >> PAGE_SHIFT) * c->stride;
 }
 
 /* The slab list an in-use count belongs on. */
@@ -388,11 +420,8 @@ static void slab_set_owner(struct slab_ext_cache *c, void *addr,
 
 	for (i = 0; i < (1U << c->order); i++) {
 		page = buddy_sim_owner(c->zone, addr + i * PAGE_SIZE);
-		if (head) {
-			/* A new slab: nothing handed out, nothing listed yet. */
-			bitmap_zero(page->allocated, MM_EXT_PAGE_OBJ_BITS);
+		if (head)	/* A new slab: nothing on its free list yet. */
 			bitmap_zero(page->onlist, MM_EXT_PAGE_OBJ_BITS);
-		}
 		WRITE_ONCE(page->head, head);
 	}
 }
@@ -491,6 +520,39 @@ static __always_inline int obj_index(struct slab_ext_cache *c,
 	return idx;
 }
 
+/* What an object in a CPU array holds in its free pointer slot. */
+static __always_inline void *cpu_mark(struct slab_ext_cache *c, const void *obj)
+{
+	return (void *)((unsigned long)obj ^ c->mark);
+}
+
+static __always_inline bool is_on_list(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
+				       const void *obj)
+{
+	return test_bit(obj_bit(obj), slab_page(c, slab, obj)->onlist);
+}
+
+/* Whether the object at index @idx of @slab was never handed out. Lockless. */
+static __always_inline bool is_fresh(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
+				     int idx)
+{
+	return idx >= (int)(c->objs_per_slab - READ_ONCE(slab->nr_fresh));
+}
+
+/*
+ * Whether the object at index @idx of @slab is held by a user: not in a
+ * CPU array, on the free list, fresh or quarantined. Lockless; exact for
+ * an object nothing else moves.
+ */
+static bool obj_allocated(struct slab_ext_cache *c, struct buddy_sim_owner *slab, void *obj,
+			  int idx)
+{
+	void *slot = READ_ONCE(*(void **)(obj + c->offset));
+
+	return slot != cpu_mark(c, obj) && !(c->debug && slot == QUARANTINED) &&
+	       !is_on_list(c, slab, obj) && !is_fresh(c, slab, idx);
+}
+
 /* A corrupt free pointer, found under the lock, reported after it. */
 struct fp_report {
 	unsigned long pfn;		/* the slab's first page in the zone */
@@ -509,15 +571,22 @@ static void isolate_slab(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
 			 void *obj, void *fp, struct fp_report *rep)
 {
 	unsigned int old = slab->inuse, lost = c->objs_per_slab - old, i;
+	void *p;
 
 	rep->pfn = buddy_sim_pfn(c->zone, slab->addr);
 	rep->offset = obj - slab->addr;
 	rep->fp = fp;
+	/* The lost objects carry the mark: a free of one is a double free. */
+	for (i = 0; i < c->objs_per_slab; i++) {
+		p = slab_obj(c, slab, i);
+		if (p == obj || is_on_list(c, slab, p) || is_fresh(c, slab, i))
+			set_fp(c, p, cpu_mark(c, p));
+	}
 	for (i = 0; i < (1U << c->order); i++)
-		bitmap_zero(obj_page(c, slab->addr + i * PAGE_SIZE)->onlist,
+		bitmap_zero(slab_page(c, slab, slab->addr + i * PAGE_SIZE)->onlist,
 			    MM_EXT_PAGE_OBJ_BITS);
 	slab->freelist = NULL;
-	slab->nr_fresh = 0;
+	WRITE_ONCE(slab->nr_fresh, 0);
 	slab->isolated = true;
 	slab->inuse = c->objs_per_slab;
 	slab_relist(c, slab, old);
@@ -544,7 +613,7 @@ static bool fp_valid(struct slab_ext_cache *c, struct buddy_sim_owner *slab, voi
 	int idx = obj_index(c, slab, fp);
 
 	return idx >= 0 && idx < c->objs_per_slab - slab->nr_fresh &&
-	       test_bit(obj_bit(fp), obj_page(c, fp)->onlist);
+	       is_on_list(c, slab, fp);
 }
 
 /*
@@ -559,7 +628,7 @@ static void *slab_pop(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
 
 	if (obj) {
 		/* The head was written by us; what the object holds may not be. */
-		__clear_bit(obj_bit(obj), obj_page(c, obj)->onlist);
+		__clear_bit(obj_bit(obj), slab_page(c, slab, obj)->onlist);
 		fp = get_fp(c, obj);
 		if (unlikely(fp && !fp_valid(c, slab, fp))) {
 			isolate_slab(c, slab, obj, fp, rep);
@@ -569,7 +638,7 @@ static void *slab_pop(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
 		return obj;
 	}
 	obj = slab_obj(c, slab, c->objs_per_slab - slab->nr_fresh);
-	slab->nr_fresh--;
+	WRITE_ONCE(slab->nr_fresh, slab->nr_fresh - 1);
 	return obj;
 }
 
@@ -580,12 +649,13 @@ static void *slab_pop(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
 static void slab_push(struct slab_ext_cache *c, struct buddy_sim_owner *slab, void *obj)
 {
 	if (unlikely(slab->isolated)) {
+		set_fp(c, obj, cpu_mark(c, obj));
 		c->quarantined++;
 		return;
 	}
 	set_fp(c, obj, slab->freelist);
 	slab->freelist = obj;
-	__set_bit(obj_bit(obj), obj_page(c, obj)->onlist);
+	__set_bit(obj_bit(obj), slab_page(c, slab, obj)->onlist);
 	slab->inuse--;
 	slab_relist(c, slab, slab->inuse + 1);
 	c->active_objs--;
@@ -602,10 +672,14 @@ static struct buddy_sim_owner *slab_with_free(struct slab_ext_cache *c)
 	return slab;
 }
 
-/* Mark @obj handed out to a user: a free of it is accepted once from now. */
+/*
+ * @obj is handed out to a user: its slot no longer says where it rests (a
+ * non-debug, ctor-less cache's slot is the object's first word: kmalloc
+ * memory holds whatever it holds).
+ */
 static __always_inline void mark_allocated(struct slab_ext_cache *c, void *obj)
 {
-	set_bit(obj_bit(obj), obj_page(c, obj)->allocated);
+	set_fp(c, obj, NULL);
 }
 
 /* ---- allocation and free ---- */
@@ -685,20 +759,18 @@ static void *cache_alloc(struct slab_ext_cache *c, gfp_t gfp, unsigned long call
 }
 
 /*
- * The slab holding @obj if it is one of @c's, or NULL with *why set; *page
- * is the descriptor of @obj's page. Read without the lock: a slab of @c
+ * The slab holding @obj if it is one of @c's, or NULL with *why set. Read
+ * without the lock: a slab of @c
  * stays one while any of its objects is allocated, and callers check the
  * owning cache again under the lock where it matters.
  */
 static __always_inline struct buddy_sim_owner *
-obj_to_slab(struct slab_ext_cache *c, const void *obj, struct buddy_sim_owner **page,
-	    const char **why)
+obj_to_slab(struct slab_ext_cache *c, const void *obj, const char **why)
 {
 	struct buddy_sim_owner *p = buddy_sim_owner(c->zone, obj);
 	struct buddy_sim_owner *slab;
 	struct slab_ext_cache *owner;
 
-	*page = p;
 	if (unlikely(!p)) {
 		*why = "pointer outside the cache's zone";
 		return NULL;
@@ -730,26 +802,39 @@ static noinline void bad_free(struct slab_ext_cache *c, struct buddy_sim_owner *
 
 /*
  * Whether a free of @obj may go ahead: in a slab of @c, on an object
- * boundary, allocated (its bit is cleared here, so of two frees racing
- * only one goes ahead). Reported and counted when not.
+ * boundary, and allocated: not in a CPU array, on its slab's free list,
+ * fresh or quarantined. Read without the lock: nothing else moves a live
+ * object, so only two frees racing (a misuse no check can order) may
+ * both pass. Reported and counted when not.
  */
 static __always_inline bool free_ok(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
-				    struct buddy_sim_owner *page, void *obj, const char *why)
+				    void *obj, const char *why)
 {
+	int idx;
+
 	if (unlikely(!slab)) {
 		bad_free(c, NULL, obj, why);
 		return false;
 	}
-	if (unlikely(obj_index(c, slab, obj) < 0)) {
+	idx = obj_index(c, slab, obj);
+	if (unlikely(idx < 0)) {
 		bad_free(c, slab, obj, "pointer not at the start of an object (interior pointer)");
+		return false;
+	}
+	if (unlikely(READ_ONCE(*(void **)(obj + c->offset)) == cpu_mark(c, obj))) {
+		bad_free(c, slab, obj, "double free (object already free in a CPU array)");
 		return false;
 	}
 	if (unlikely(c->debug && get_fp(c, obj) == QUARANTINED)) {
 		bad_free(c, slab, obj, "free of a quarantined object");
 		return false;
 	}
-	if (unlikely(!test_and_clear_bit(obj_bit(obj), page->allocated))) {
-		bad_free(c, slab, obj, "double free (object not allocated)");
+	if (unlikely(is_on_list(c, slab, obj))) {
+		bad_free(c, slab, obj, "double free (object already on its slab's free list)");
+		return false;
+	}
+	if (unlikely(is_fresh(c, slab, idx))) {
+		bad_free(c, slab, obj, "free of an object never allocated");
 		return false;
 	}
 	return true;
@@ -819,6 +904,7 @@ static unsigned int take_objects(struct slab_ext_cache *c, gfp_t gfp, void **obj
 				corrupt = true;
 				break;
 			}
+			set_fp(c, obj, cpu_mark(c, obj));
 			objs[got++] = obj;
 			slab->inuse++;
 			slab_relist(c, slab, slab->inuse - 1);
@@ -828,10 +914,12 @@ static unsigned int take_objects(struct slab_ext_cache *c, gfp_t gfp, void **obj
 		fresh = corrupt ? 0 : min(n - got, slab->nr_fresh);
 		if (fresh) {
 			obj = slab_obj(c, slab, c->objs_per_slab - slab->nr_fresh);
-			slab->nr_fresh -= fresh;
+			WRITE_ONCE(slab->nr_fresh, slab->nr_fresh - fresh);
 			got += fresh;
-			for (i = got; i > got - fresh; i--, obj += size)
+			for (i = got; i > got - fresh; i--, obj += size) {
+				set_fp(c, obj, cpu_mark(c, obj));
 				objs[i - 1] = obj;
+			}
 			slab->inuse += fresh;
 			slab_relist(c, slab, slab->inuse - fresh);
 			c->active_objs += fresh;
@@ -846,11 +934,12 @@ static unsigned int take_objects(struct slab_ext_cache *c, gfp_t gfp, void **obj
 }
 
 /*
- * Give @n free objects (their allocated bits already clear) back to their
+ * Give @n free objects (marked, or checked by free_ok()) back to their
  * slabs; empty slabs beyond min_empty go back to the zone.
  */
 static void put_objects(struct slab_ext_cache *c, void **objs, unsigned int n)
 {
+	unsigned long slab_bytes = PAGE_SIZE << c->order;
 	struct buddy_sim_owner *slab;
 	LIST_HEAD(released);
 	unsigned long flags;
@@ -859,8 +948,10 @@ static void put_objects(struct slab_ext_cache *c, void **objs, unsigned int n)
 	if (!n)
 		return;
 	spin_lock_irqsave(&c->lock, flags);
-	for (i = 0; i < n; i++) {
-		slab = READ_ONCE(obj_page(c, objs[i])->head);
+	for (i = 0, slab = NULL; i < n; i++) {
+		/* Frees in allocation order come in runs of one slab: one look-up. */
+		if (!slab || (unsigned long)(objs[i] - slab->addr) >= slab_bytes)
+			slab = READ_ONCE(obj_page(c, objs[i])->head);
 		slab_push(c, slab, objs[i]);
 	}
 	take_empty_slabs(c, c->min_empty, &released);
@@ -868,25 +959,140 @@ static void put_objects(struct slab_ext_cache *c, void **objs, unsigned int n)
 	discard_slabs(c, &released);
 }
 
-/* Empty one array into the slabs and set its capacity. */
-static void drain_cpu(struct slab_ext_cache *c, int cpu, unsigned int limit)
+#ifdef CONFIG_PREEMPT_RT
+/*
+ * This CPU's array, locked with migration off, or NULL when its lock is
+ * busy (the slab lists serve then). On PREEMPT_RT a task may be preempted
+ * while it holds an array, so a real lock guards it, which other CPUs'
+ * drains take too.
+ */
+static __always_inline struct slab_ext_cpu *cpu_array_get(struct slab_ext_cache *c)
 {
-	struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
-	unsigned long flags;
+	struct slab_ext_cpu *pc;
 
-	spin_lock_irqsave(&pc->lock, flags);
+	migrate_disable();
+	pc = this_cpu_ptr(c->cpu);
+	if (unlikely(!spin_trylock(&pc->lock))) {
+		migrate_enable();
+		return NULL;
+	}
+	return pc;
+}
+
+static __always_inline void cpu_array_put(struct slab_ext_cpu *pc)
+{
+	spin_unlock(&pc->lock);
+	migrate_enable();
+}
+#else
+/*
+ * This CPU's array, claimed: preemption off and its busy flag set. NULL
+ * when the flag is set already, which only an interrupt can find, having
+ * interrupted work on the array: it uses the slab lists then. Everything
+ * on this CPU that gets the array runs to the end before what it
+ * interrupted resumes, so the check and the set need no atomic: this is
+ * mainline's local_trylock_t (6.15) on !PREEMPT_RT, which 6.12 lacks.
+ */
+static __always_inline struct slab_ext_cpu *cpu_array_get(struct slab_ext_cache *c)
+{
+	struct slab_ext_cpu *pc;
+
+	preempt_disable();
+	pc = this_cpu_ptr(c->cpu);
+	if (unlikely(READ_ONCE(pc->busy))) {
+		preempt_enable();
+		return NULL;
+	}
+	WRITE_ONCE(pc->busy, true);
+	/* Set before the array is touched, as an interrupt here would see. */
+	barrier();
+	return pc;
+}
+
+static __always_inline void cpu_array_put(struct slab_ext_cpu *pc)
+{
+	/* Every access to the array done before an interrupt may take it. */
+	barrier();
+	WRITE_ONCE(pc->busy, false);
+	preempt_enable();
+}
+#endif
+
+/* Empty @pc into the slabs and set its capacity. The array is ours. */
+static void drain_array(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
+			unsigned int limit)
+{
 	put_objects(c, pc->objs, pc->count);
 	pc->count = 0;
 	if (limit != SLAB_EXT_KEEP_LIMIT)
 		pc->limit = limit;
-	spin_unlock_irqrestore(&pc->lock, flags);
+}
+
+/* What a drain of one CPU's array is to do, and whether it found it busy. */
+struct slab_ext_drain {
+	struct slab_ext_cache *cache;
+	unsigned int limit;		/* the array's capacity afterwards */
+	bool busy;
+};
+
+#ifndef CONFIG_PREEMPT_RT
+/* Runs on the array's CPU, in the IPI (or with interrupts off, for itself). */
+static void drain_ipi(void *info)
+{
+	struct slab_ext_drain *d = info;
+	struct slab_ext_cpu *pc = this_cpu_ptr(d->cache->cpu);
+
+	/* This interrupted the array's own user: it tells, and is sent again. */
+	d->busy = READ_ONCE(pc->busy);
+	if (!d->busy)
+		drain_array(d->cache, pc, d->limit);
+}
+#endif
+
+/* An IPI sent again this often at most before an array is given up. */
+#define SLAB_EXT_DRAIN_TRIES	1000
+
+/*
+ * Empty @cpu's array. In a task that may sleep or at least be preempted:
+ * an online CPU's array is drained there by an IPI (tried again while it
+ * finds the array busy, which lasts only until the interrupted user is
+ * done with it); an offline CPU's array directly, its CPU running nothing
+ * (the caller keeps it offline, or it is the CPU-dead callback). Where an
+ * IPI may not be waited for (atomic context), online CPUs' arrays are left.
+ * On PREEMPT_RT the array's lock is simply taken.
+ */
+static void drain_cpu(struct slab_ext_cache *c, int cpu, unsigned int limit)
+{
+	struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
+#ifdef CONFIG_PREEMPT_RT
+	if (in_task())
+		spin_lock(&pc->lock);
+	else if (!spin_trylock(&pc->lock))
+		return;
+	drain_array(c, pc, limit);
+	spin_unlock(&pc->lock);
+#else
+	struct slab_ext_drain d = { .cache = c, .limit = limit };
+	int tries;
+
+	if (!cpu_online(cpu)) {
+		drain_array(c, pc, limit);
+		return;
+	}
+	if (!preemptible())
+		return;
+	for (tries = 0; tries < SLAB_EXT_DRAIN_TRIES; tries++) {
+		d.busy = false;
+		if (smp_call_function_single(cpu, drain_ipi, &d, 1) || !d.busy)
+			return;
+		cond_resched();
+	}
+#endif
 }
 
 /*
- * Empty every CPU's array into the slabs, online or not, leaving each with
- * capacity @limit (or as it was). Takes one array's lock at a time, so it
- * may run in any context, as drain_all_pages() may not but the arrays'
- * spinlocks allow.
+ * Empty every CPU's array into the slabs, leaving each with capacity
+ * @limit (or as it was). May sleep: the set of online CPUs is held still.
  */
 static void drain_all(struct slab_ext_cache *c, unsigned int limit)
 {
@@ -894,19 +1100,33 @@ static void drain_all(struct slab_ext_cache *c, unsigned int limit)
 
 	if (!c->cpu)
 		return;
+	cpus_read_lock();
 	for_each_possible_cpu(cpu)
 		drain_cpu(c, cpu, limit);
+	cpus_read_unlock();
+}
+
+/*
+ * The allocation found nothing: take back what the online CPUs' arrays
+ * hold, where this context may wait for them (see drain_cpu()). Offline
+ * CPUs' arrays were emptied by their CPU-dead callback.
+ */
+static void steal_all(struct slab_ext_cache *c)
+{
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		drain_cpu(c, cpu, SLAB_EXT_KEEP_LIMIT);
 }
 
 /*
  * The array is empty: refill it from the slabs and hand out one object.
- * Called with the array locked, which it unlocks. When the slabs and the
- * zone have nothing, every CPU's array gives its objects back and the
+ * Called with the array claimed, which it gives up. When the slabs and the
+ * zone have nothing, the CPUs' arrays give their objects back and the
  * slabs are tried once more: NULL only when the cache has none anywhere.
  */
 static noinline void *cpu_alloc_refill(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
-				       unsigned long flags, gfp_t gfp, unsigned long caller)
-	__releases(&pc->lock)
+				       gfp_t gfp, unsigned long caller)
 {
 	unsigned int max = READ_ONCE(c->cpu_max);
 	void *obj = NULL;
@@ -920,11 +1140,11 @@ static noinline void *cpu_alloc_refill(struct slab_ext_cache *c, struct slab_ext
 			pc->allocs++;
 		}
 	}
-	spin_unlock_irqrestore(&pc->lock, flags);
+	cpu_array_put(pc);
 	if (unlikely(!obj)) {
 		/* Turned off, or nothing left: other CPUs' arrays may hold some. */
 		if (max)
-			drain_all(c, SLAB_EXT_KEEP_LIMIT);
+			steal_all(c);
 		return cache_alloc(c, gfp, caller);
 	}
 	mark_allocated(c, obj);
@@ -935,18 +1155,17 @@ static noinline void *cpu_alloc_refill(struct slab_ext_cache *c, struct slab_ext
 
 /*
  * A free the fast path left: the array is full or turned off. Called with
- * the array locked, which it unlocks.
+ * the array claimed, which it gives up.
  */
 static noinline void cpu_free_slow(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
-				   unsigned long flags, void *obj)
-	__releases(&pc->lock)
+				   void *obj)
 {
-	unsigned int batch;
+	unsigned int batch, max = READ_ONCE(c->cpu_max);
 
-	if (!READ_ONCE(c->cpu_max) || !pc->limit) {
+	if (!max || !pc->limit) {
 		/* Turned off: straight to the slabs. */
 		pc->frees++;
-		spin_unlock_irqrestore(&pc->lock, flags);
+		cpu_array_put(pc);
 		put_objects(c, &obj, 1);
 		return;
 	}
@@ -956,46 +1175,47 @@ static noinline void cpu_free_slow(struct slab_ext_cache *c, struct slab_ext_cpu
 	 * batches: grow while below the bound, then the oldest half goes
 	 * back to the slabs.
 	 */
-	if (pc->limit < READ_ONCE(c->cpu_max)) {
-		pc->limit = min(pc->limit * 2, READ_ONCE(c->cpu_max));
-		if (pc->count < pc->limit) {
-			pc->objs[pc->count++] = obj;
-			pc->frees++;
-			spin_unlock_irqrestore(&pc->lock, flags);
-			return;
-		}
+	if (pc->limit < max)
+		pc->limit = min(pc->limit * 2, max);
+	if (pc->count >= pc->limit) {
+		batch = min(max(pc->limit / 2, 1U), pc->count);
+		put_objects(c, pc->objs, batch);
+		pc->count -= batch;
+		memmove(pc->objs, pc->objs + batch, pc->count * sizeof(void *));
 	}
-	batch = min(max(pc->limit / 2, 1U), pc->count);
-	put_objects(c, pc->objs, batch);
-	pc->count -= batch;
-	memmove(pc->objs, pc->objs + batch, pc->count * sizeof(void *));
 	pc->objs[pc->count++] = obj;
 	pc->frees++;
-	spin_unlock_irqrestore(&pc->lock, flags);
+	cpu_array_put(pc);
 }
 
-/* Through the CPU array when the cache has one, else the slab path. */
+/* One free object, already marked, back to its slab, counted as a free. */
+static noinline void put_object_counted(struct slab_ext_cache *c, void *obj)
+{
+	unsigned long flags;
+
+	put_objects(c, &obj, 1);
+	spin_lock_irqsave(&c->lock, flags);
+	c->frees++;
+	spin_unlock_irqrestore(&c->lock, flags);
+}
+
+/* Through this CPU's array when the cache has one, else the slab path. */
 static __always_inline void *sx_alloc(struct slab_ext_cache *c, gfp_t gfp,
 				      unsigned long caller)
 {
 	struct slab_ext_cpu *pc;
-	unsigned long flags;
 	void *obj;
 
 	if (unlikely(!c->cpu))
 		return cache_alloc(c, gfp, caller);
-	/*
-	 * This CPU's array. The pointer is taken before the lock: a task that
-	 * migrates in between locks another CPU's array, which is still
-	 * correct, since every array is used only under its own lock.
-	 */
-	pc = raw_cpu_ptr(c->cpu);
-	spin_lock_irqsave(&pc->lock, flags);
+	pc = cpu_array_get(c);
+	if (unlikely(!pc))
+		return cache_alloc(c, gfp, caller);
 	if (unlikely(!pc->count))
-		return cpu_alloc_refill(c, pc, flags, gfp, caller);
+		return cpu_alloc_refill(c, pc, gfp, caller);
 	obj = pc->objs[--pc->count];
 	pc->allocs++;
-	spin_unlock_irqrestore(&pc->lock, flags);
+	cpu_array_put(pc);
 	mark_allocated(c, obj);
 	if (unlikely(gfp & __GFP_ZERO))
 		memset(obj, 0, c->object_size);
@@ -1004,41 +1224,42 @@ static __always_inline void *sx_alloc(struct slab_ext_cache *c, gfp_t gfp,
 
 /*
  * Free @obj, found in @slab (NULL if it is not in one of @c's: @why says
- * what it is then), whose bits are in @page.
+ * what it is then).
  */
 static __always_inline void sx_free_slab(struct slab_ext_cache *c,
-					 struct buddy_sim_owner *slab,
-					 struct buddy_sim_owner *page, void *obj,
+					 struct buddy_sim_owner *slab, void *obj,
 					 const char *why, unsigned long caller)
 {
 	struct slab_ext_cpu *pc;
-	unsigned long flags;
 
-	if (unlikely(!free_ok(c, slab, page, obj, why)))
+	if (unlikely(!free_ok(c, slab, obj, why)))
 		return;
 	if (unlikely(!c->cpu)) {
 		cache_free(c, slab, obj, caller);
 		return;
 	}
-	pc = raw_cpu_ptr(c->cpu);	/* as in sx_alloc() */
-	spin_lock_irqsave(&pc->lock, flags);
+	/* Marked first: a second free finds it wherever it goes from here. */
+	set_fp(c, obj, cpu_mark(c, obj));
+	pc = cpu_array_get(c);
+	if (unlikely(!pc)) {
+		put_object_counted(c, obj);
+		return;
+	}
 	if (unlikely(pc->count >= pc->limit)) {
-		cpu_free_slow(c, pc, flags, obj);
+		cpu_free_slow(c, pc, obj);
 		return;
 	}
 	pc->objs[pc->count++] = obj;
 	pc->frees++;
-	spin_unlock_irqrestore(&pc->lock, flags);
+	cpu_array_put(pc);
 }
 
 static __always_inline void sx_free(struct slab_ext_cache *c, void *obj,
 				    unsigned long caller)
 {
-	struct buddy_sim_owner *slab, *page;
 	const char *why = NULL;
 
-	slab = obj_to_slab(c, obj, &page, &why);
-	sx_free_slab(c, slab, page, obj, why, caller);
+	sx_free_slab(c, obj_to_slab(c, obj, &why), obj, why, caller);
 }
 
 /**
@@ -1100,11 +1321,13 @@ int slab_ext_shrink(struct slab_ext_cache *cache)
 }
 EXPORT_SYMBOL_GPL(slab_ext_shrink);
 
-/* What the CPU arrays hold and have served, each array read under its lock. */
+/*
+ * What the CPU arrays hold and have served, summed without their owners'
+ * help: exact when the cache is quiet, off by the calls in flight if not.
+ */
 static void cpu_array_sums(struct slab_ext_cache *c, unsigned long *cached,
 			   u64 *allocs, u64 *frees)
 {
-	unsigned long flags;
 	int cpu;
 
 	*cached = 0;
@@ -1115,11 +1338,9 @@ static void cpu_array_sums(struct slab_ext_cache *c, unsigned long *cached,
 	for_each_possible_cpu(cpu) {
 		struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
 
-		spin_lock_irqsave(&pc->lock, flags);
-		*cached += pc->count;
-		*allocs += pc->allocs;
-		*frees += pc->frees;
-		spin_unlock_irqrestore(&pc->lock, flags);
+		*cached += READ_ONCE(pc->count);
+		*allocs += READ_ONCE(pc->allocs);
+		*frees += READ_ONCE(pc->frees);
 	}
 }
 
@@ -1302,6 +1523,9 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 	c->object_size = size;
 	c->align = calculate_alignment(flags, align, size);
 	c->min_empty = 1;
+	/* Odd: never an object's own address, nor any aligned pointer. */
+	c->mark = get_random_long() | 1UL;
+	c->stride = buddy_sim_owner_stride();
 	ret = calculate_sizes(c);
 	if (ret) {
 		kfree(c);
@@ -1318,7 +1542,9 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 		for_each_possible_cpu(cpu) {
 			struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
 
+#ifdef CONFIG_PREEMPT_RT
 			spin_lock_init(&pc->lock);
+#endif
 			pc->limit = min(SLAB_EXT_CPU_START, c->cpu_max);
 		}
 	}
@@ -1374,7 +1600,7 @@ static void report_leaks(struct slab_ext_cache *c)
 		list_for_each_entry(slab, lists[l], slab_list) {
 			for (i = 0; i < c->objs_per_slab && shown < SLAB_EXT_LEAKS_SHOWN; i++) {
 				p = slab_obj(c, slab, i);
-				if (!test_bit(obj_bit(p), obj_page(c, p)->allocated))
+				if (!obj_allocated(c, slab, p, i))
 					continue;
 				fill_report(c, slab, p, &rep);
 				format_tracks(&rep, false, tracks, sizeof(tracks));
@@ -1528,8 +1754,7 @@ static noinline void sx_kmalloc_bad(struct buddy_sim *zone, const void *obj, con
  */
 static __always_inline bool sx_kmalloc_lookup(const void *obj, const char *fn,
 					      struct slab_ext_cache **cache,
-					      struct buddy_sim_owner **head,
-					      struct buddy_sim_owner **pagep)
+					      struct buddy_sim_owner **head)
 {
 	struct buddy_sim *zone = sx_kmalloc_zone;
 	struct buddy_sim_owner *page = buddy_sim_owner(zone, obj);
@@ -1539,7 +1764,6 @@ static __always_inline bool sx_kmalloc_lookup(const void *obj, const char *fn,
 
 	*cache = NULL;
 	*head = h;
-	*pagep = page;
 	if (c) {
 		for (i = 0; i < ARRAY_SIZE(sx_kmalloc_caches); i++) {
 			if (sx_kmalloc_caches[i] == c) {
@@ -1562,14 +1786,14 @@ static __always_inline bool sx_kmalloc_lookup(const void *obj, const char *fn,
  */
 void slab_ext_kfree(const void *obj)
 {
-	struct buddy_sim_owner *head, *page;
+	struct buddy_sim_owner *head;
 	struct slab_ext_cache *cache;
 
-	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_kfree", &cache, &head, &page))
+	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_kfree", &cache, &head))
 		return;
 	if (cache) {
 		/* The slab is looked up already: the free checks @obj against it. */
-		sx_free_slab(cache, head, page, (void *)obj, NULL, _RET_IP_);
+		sx_free_slab(cache, head, (void *)obj, NULL, _RET_IP_);
 		return;
 	}
 	head->large_size = 0;
@@ -1587,10 +1811,10 @@ EXPORT_SYMBOL_GPL(slab_ext_kfree);
  */
 size_t slab_ext_ksize(const void *obj)
 {
-	struct buddy_sim_owner *large, *page;
+	struct buddy_sim_owner *large;
 	struct slab_ext_cache *cache;
 
-	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_ksize", &cache, &large, &page))
+	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_ksize", &cache, &large))
 		return 0;
 	if (cache)
 		return cache->object_size;
@@ -1601,16 +1825,18 @@ EXPORT_SYMBOL_GPL(slab_ext_ksize);
 /*
  * Whether @obj is an object of @cache handed out and not yet freed: what a
  * free would accept (mempool_ext checks before taking an element into its
- * reserve). Lock-free: one look-up and one bit.
+ * reserve). Lock-free: one look-up, and where the object rests.
  */
 bool slab_ext_obj_allocated(struct slab_ext_cache *cache, const void *obj)
 {
-	struct buddy_sim_owner *slab, *page;
 	const char *why;
+	struct buddy_sim_owner *slab = obj_to_slab(cache, obj, &why);
+	int idx;
 
-	slab = obj_to_slab(cache, obj, &page, &why);
-	return slab && obj_index(cache, slab, obj) >= 0 &&
-	       test_bit(obj_bit(obj), page->allocated);
+	if (!slab)
+		return false;
+	idx = obj_index(cache, slab, obj);
+	return idx >= 0 && obj_allocated(cache, slab, (void *)obj, idx);
 }
 
 /* The same for slab_ext_kmalloc() memory of @size bytes. */
