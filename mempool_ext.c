@@ -863,6 +863,13 @@ const char *mempool_ext_name(struct mempool_ext *pool)
 	return pool->name;
 }
 
+/**
+ * mempool_ext_get_extra() - a pool's counters beyond mempool_ext_info
+ * @pool: the pool
+ * @extra: filled in: the lowest the reserve fell to, the misuses counted
+ *	   (refused frees, __GFP_ZERO, elements written in the reserve) and
+ *	   the size of the poison (0: elements rest unpoisoned)
+ */
 void mempool_ext_get_extra(struct mempool_ext *pool, struct mempool_ext_extra *extra)
 {
 	unsigned long flags;
@@ -873,3 +880,4 @@ void mempool_ext_get_extra(struct mempool_ext *pool, struct mempool_ext_extra *e
 	extra->elem_size = pool->elem_size;
 	spin_unlock_irqrestore(&pool->lock, flags);
 }
+EXPORT_SYMBOL_GPL(mempool_ext_get_extra);
