@@ -471,7 +471,7 @@ static __always_inline void *pool_alloc(struct mempool_ext *pool, gfp_t gfp,
 		pool->errors++;
 		pool->failures++;
 		spin_unlock_irqrestore(&pool->lock, flags);
-		mm_ext_report("pool %s: __GFP_ZERO refused: a reserve element cannot be zeroed for free\n",
+		mm_ext_report("pool %s: __GFP_ZERO refused: reserve elements are not zeroed\n",
 			      pool->name);
 		return NULL;
 	}
@@ -601,7 +601,8 @@ void mempool_ext_free(void *element, struct mempool_ext *pool)
 
 	/* Already back in the layer below, or never from it. */
 	if (unlikely(!element_valid(pool, element))) {
-		refuse_free(pool, element, "not an element the pool has out (double free or foreign pointer)");
+		refuse_free(pool, element,
+			    "not allocated from the layer below (double free or foreign pointer)");
 		return;
 	}
 
