@@ -77,23 +77,35 @@ static void custom_free(void *element, void *live)
 	kfree(element);
 }
 
+/*
+ * The live count of a custom pool: it outlives the test function, since the
+ * pool is destroyed at cleanup, after that function's stack is gone.
+ */
+static atomic_t *test_live(struct kunit *test)
+{
+	atomic_t *live = kunit_kzalloc(test, sizeof(*live), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, live);
+	return live;
+}
+
 static void mempool_ext_test_bad_create(struct kunit *test)
 {
 	struct buddy_sim *zone = test_zone(test, "mp_bad_zone", 16);
 	struct buddy_sim_info before, after;
-	atomic_t live = ATOMIC_INIT(0);
+	atomic_t *live = test_live(test);
 
 	buddy_sim_info(zone, &before);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create("mp_bad", -1, custom_alloc,
-							 custom_free, &live)), -EINVAL);
+							 custom_free, live)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create("mp_bad", 1, NULL, custom_free,
-							 &live)), -EINVAL);
+							 live)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create("mp_bad", 1, custom_alloc, NULL,
-							 &live)), -EINVAL);
+							 live)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create("", 1, custom_alloc, custom_free,
-							 &live)), -EINVAL);
+							 live)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create("a/b", 1, custom_alloc, custom_free,
-							 &live)), -EINVAL);
+							 live)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create_slab_pool("mp_bad", 1, NULL)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create_slab_pool("mp_bad", 1,
 								   ERR_PTR(-ENOMEM))), -EINVAL);
@@ -109,14 +121,14 @@ static void mempool_ext_test_bad_create(struct kunit *test)
 			-ENOMEM);
 	buddy_sim_info(zone, &after);
 	KUNIT_EXPECT_EQ(test, after.nr_free_pages, before.nr_free_pages);
-	KUNIT_EXPECT_EQ(test, atomic_read(&live), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(live), 0);
 
 	/* Names are unique among pools; the failed ones left theirs free. */
 	keep_pool(test, mempool_ext_create("mp_bad", 3, custom_alloc, custom_free,
-					   &live));
-	KUNIT_EXPECT_EQ(test, atomic_read(&live), 3);
+					   live));
+	KUNIT_EXPECT_EQ(test, atomic_read(live), 3);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create_kmalloc_pool("mp_bad", 1, 64)), -EEXIST);
-	KUNIT_EXPECT_EQ(test, atomic_read(&live), 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(live), 3);
 }
 
 /* Creation fills the reserve; destroy gives it back. */
@@ -268,7 +280,7 @@ static void mempool_ext_test_kinds(struct kunit *test)
 	struct buddy_sim *zone = test_zone(test, "mp_kinds_zone", 256);
 	struct slab_ext_cache *cache = test_cache(test, zone, "mp_kinds_cache", 100, 0, 0, NULL);
 	struct mempool_ext *pools[4];
-	atomic_t live = ATOMIC_INIT(0);
+	atomic_t *live = test_live(test);
 	struct mempool_ext_info info;
 	size_t sizes[4] = { 100, PAGE_SIZE << 1, 3000, 32 };
 	void *e[4][3];
@@ -278,8 +290,8 @@ static void mempool_ext_test_kinds(struct kunit *test)
 	pools[1] = keep_pool(test, mempool_ext_create_page_pool("mp_page", 3, zone, 1));
 	pools[2] = keep_pool(test, mempool_ext_create_kmalloc_pool("mp_kmalloc", 3, 3000));
 	pools[3] = keep_pool(test, mempool_ext_create("mp_custom", 3, custom_alloc, custom_free,
-						      &live));
-	KUNIT_EXPECT_EQ(test, atomic_read(&live), 3);
+						      live));
+	KUNIT_EXPECT_EQ(test, atomic_read(live), 3);
 	for (k = 0; k < 4; k++) {
 		for (i = 0; i < 3; i++) {
 			e[k][i] = mempool_ext_alloc_preallocated(pools[k]);
@@ -387,8 +399,7 @@ static struct mempool_ext *kind_pool(struct kunit *test, const struct kind_case 
 		zone = test_zone(test, "mp_kind_zone", 64);
 		return keep_pool(test, mempool_ext_create_page_pool(name, min_nr, zone, k->size));
 	default:
-		live = kunit_kzalloc(test, sizeof(*live), GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, live);
+		live = test_live(test);
 		return keep_pool(test, mempool_ext_create(name, min_nr, custom_alloc, custom_free,
 							  live));
 	}
