@@ -128,6 +128,19 @@ static void check_element(struct mempool_ext *pool, void *element)
 		      pool->name);
 }
 
+/*
+ * An element leaving the reserve loses the bytes maybe_in_reserve() looks
+ * at, so a live element, or one back in the layer below and handed out
+ * again, is not taken for a resting one (which would cost a search).
+ */
+static void unmark_element(struct mempool_ext *pool, void *element)
+{
+	if (!pool->elem_size)
+		return;
+	((u8 *)element)[0] = 0;
+	((u8 *)element)[pool->elem_size - 1] = 0;
+}
+
 /* Caller holds pool->lock; the element was poisoned before it was taken. */
 static void add_element(struct mempool_ext *pool, void *element)
 {
@@ -203,6 +216,7 @@ static void free_pool(struct mempool_ext *pool)
 		void *element = remove_element(pool);
 
 		check_element(pool, element);
+		unmark_element(pool, element);
 		pool->free(element, pool->pool_data);
 	}
 	kvfree(pool->elements);
@@ -448,6 +462,7 @@ static void *take_reserved(struct mempool_ext *pool, unsigned long flags)
 	/* Paired with the smp_rmb() in mempool_ext_free(): see there. */
 	smp_wmb();
 	check_element(pool, element);
+	unmark_element(pool, element);
 	return element;
 }
 
@@ -622,6 +637,9 @@ void mempool_ext_free(void *element, struct mempool_ext *pool)
 	 * the frees that wake them are guaranteed to come through here.
 	 */
 	if (unlikely(READ_ONCE(pool->curr_nr) < READ_ONCE(pool->min_nr))) {
+		/* Asked before poisoning it, which would make it look resting. */
+		bool resting = maybe_in_reserve(pool, element);
+
 		/*
 		 * Poisoned before the lock (a block can be large). Should it
 		 * turn out to rest in the reserve already, it was poisoned
@@ -629,7 +647,7 @@ void mempool_ext_free(void *element, struct mempool_ext *pool)
 		 */
 		poison_element(pool, element);
 		spin_lock_irqsave(&pool->lock, flags);
-		if (unlikely(in_reserve(pool, element)))
+		if (unlikely(resting && in_reserve(pool, element)))
 			goto refuse;
 		if (likely(pool->curr_nr < pool->min_nr)) {
 			add_element(pool, element);
@@ -642,6 +660,8 @@ void mempool_ext_free(void *element, struct mempool_ext *pool)
 			return;
 		}
 		spin_unlock_irqrestore(&pool->lock, flags);
+		/* Poisoned for nothing: another free filled the reserve first. */
+		unmark_element(pool, element);
 	} else if (unlikely(maybe_in_reserve(pool, element))) {
 		/* Resting in a full reserve: the layer must not have it back. */
 		spin_lock_irqsave(&pool->lock, flags);
@@ -659,11 +679,13 @@ refuse:
 }
 EXPORT_SYMBOL_GPL(mempool_ext_free);
 
-/* Give @nr elements of @elements back to the underlying allocator. */
+/* Give @nr poisoned elements of @elements back to the underlying allocator. */
 static void free_elements(struct mempool_ext *pool, void **elements, int nr)
 {
-	while (nr)
-		pool->free(elements[--nr], pool->pool_data);
+	while (nr) {
+		unmark_element(pool, elements[--nr]);
+		pool->free(elements[nr], pool->pool_data);
+	}
 }
 
 /**
@@ -698,6 +720,7 @@ int mempool_ext_resize(struct mempool_ext *pool, int new_min_nr)
 			element = remove_element(pool);
 			spin_unlock_irqrestore(&pool->lock, flags);
 			check_element(pool, element);
+			unmark_element(pool, element);
 			pool->free(element, pool->pool_data);
 			spin_lock_irqsave(&pool->lock, flags);
 		}
