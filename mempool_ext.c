@@ -877,11 +877,6 @@ int mempool_ext_users(struct mempool_ext *pool)
 	return atomic_read(&pool->users);
 }
 
-int mempool_ext_min_nr(struct mempool_ext *pool)
-{
-	return READ_ONCE(pool->min_nr);
-}
-
 const char *mempool_ext_name(struct mempool_ext *pool)
 {
 	return pool->name;

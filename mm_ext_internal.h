@@ -124,7 +124,6 @@ struct mempool_ext *mempool_ext_find(const char *name);
 void mempool_ext_get(struct mempool_ext *pool);
 void mempool_ext_put(struct mempool_ext *pool);
 int mempool_ext_users(struct mempool_ext *pool);
-int mempool_ext_min_nr(struct mempool_ext *pool);
 void *mempool_ext_alloc_until(struct mempool_ext *pool, gfp_t gfp, bool (*stop)(void));
 int slab_ext_set_min_empty(struct slab_ext_cache *cache, unsigned int min_empty);
 
