@@ -51,9 +51,9 @@ enum buddy_sim_page_state {
 /* A CPU's list of free order-0 pages (struct per_cpu_pages). */
 struct buddy_sim_pcp {
 	/*
-	 * Protects this list. Its CPU takes it with interrupts off; drains
-	 * take it from any CPU, as pcp_spin_lock() allows in mm/page_alloc.c.
-	 * Nests outside zone->lock.
+	 * Protects this list (every field below). Its CPU takes it with
+	 * interrupts off (pcp_lock()); drains take it from any CPU, as
+	 * pcp->lock in mm/page_alloc.c. Nests outside zone->lock.
 	 */
 	spinlock_t lock;
 	unsigned int count;
@@ -239,16 +239,30 @@ static bool pcp_usable(struct buddy_sim *zone)
 /* An order-0 page from this CPU's list, refilled in a batch if empty. */
 static unsigned long pcp_alloc(struct buddy_sim *zone)
 {
-	unsigned long flags, pfn = ULONG_MAX;
+	unsigned long flags, before, pfn = ULONG_MAX;
 	struct buddy_sim_pcp *pcp;
 
-	local_irq_save(flags);
-	pcp = this_cpu_ptr(zone->pcp);
-	spin_lock(&pcp->lock);
+	/*
+	 * This CPU's list. The pointer is taken before the lock, so a task
+	 * that migrates in between locks another CPU's list: still correct,
+	 * since every list is only ever used under its own lock (drains take
+	 * it from any CPU), as pcp_spin_lock() in mm/page_alloc.c. A
+	 * spinlock_t, not a local_lock_t, because drains must reach other
+	 * CPUs' lists; on PREEMPT_RT it sleeps and interrupts are threads.
+	 */
+	pcp = raw_cpu_ptr(zone->pcp);
+	spin_lock_irqsave(&pcp->lock, flags);
 	if (!pcp->count) {
 		unsigned int batch = READ_ONCE(zone->pcp_batch);
 
 		spin_lock(&zone->lock);
+		/*
+		 * Watermarks or injection set since pcp_usable() said yes: they
+		 * must see this allocation, so it takes the slow path.
+		 */
+		if (zone->slow_only)
+			batch = 0;
+		before = zone->nr_free_pages;
 		while (pcp->count < batch) {
 			pfn = rmqueue(zone, 0);
 			if (pfn == ULONG_MAX)
@@ -257,6 +271,8 @@ static unsigned long pcp_alloc(struct buddy_sim *zone)
 			zone->pages[pfn].order = 0;
 			pcp->pfns[pcp->count++] = pfn;
 		}
+		/* A refill takes free pages too: watermark crossings count it. */
+		count_crossings(zone, before);
 		spin_unlock(&zone->lock);
 		pfn = ULONG_MAX;
 	}
@@ -265,8 +281,7 @@ static unsigned long pcp_alloc(struct buddy_sim *zone)
 		WRITE_ONCE(zone->pages[pfn].state, BSP_ALLOC);
 		pcp->allocs++;
 	}
-	spin_unlock(&pcp->lock);
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&pcp->lock, flags);
 	return pfn;
 }
 
@@ -295,9 +310,8 @@ static bool pcp_free(struct buddy_sim *zone, unsigned long pfn)
 
 	if (READ_ONCE(page->order) || cmpxchg(&page->state, BSP_ALLOC, BSP_PCP) != BSP_ALLOC)
 		return false;
-	local_irq_save(flags);
-	pcp = this_cpu_ptr(zone->pcp);
-	spin_lock(&pcp->lock);
+	pcp = raw_cpu_ptr(zone->pcp);	/* as in pcp_alloc() */
+	spin_lock_irqsave(&pcp->lock, flags);
 	if (pcp->count >= READ_ONCE(zone->pcp_high)) {
 		spin_lock(&zone->lock);
 		pcp_flush(zone, pcp, min(pcp->count, READ_ONCE(zone->pcp_batch)));
@@ -305,8 +319,7 @@ static bool pcp_free(struct buddy_sim *zone, unsigned long pfn)
 	}
 	pcp->pfns[pcp->count++] = pfn;
 	pcp->frees++;
-	spin_unlock(&pcp->lock);
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&pcp->lock, flags);
 	return true;
 }
 
@@ -580,22 +593,30 @@ struct buddy_sim *buddy_sim_create(const char *name, unsigned long nr_pages)
 	struct buddy_sim *zone, *z;
 	unsigned long pfn;
 	unsigned int o;
-	int cpu;
+	int cpu, ret;
 
 	if (!mm_ext_name_valid(name) || nr_pages == 0)
 		return ERR_PTR(-EINVAL);
-	/* Refuse before vmalloc would, and warn, for what cannot exist. */
-	if (nr_pages > totalram_pages())
+	/*
+	 * The same bound as the default_pages parameter: a zone is a lab
+	 * object, never a reason for the OOM killer to run.
+	 */
+	if (nr_pages > buddy_sim_max_pages()) {
+		pr_err("mm_ext: zone %s: %lu pages is more than half of RAM (%lu pages)\n",
+		       name, nr_pages, buddy_sim_max_pages());
 		return ERR_PTR(-ENOMEM);
+	}
 
 	zone = kzalloc(sizeof(*zone), GFP_KERNEL);
 	if (!zone)
 		return ERR_PTR(-ENOMEM);
 	strscpy(zone->name, name, sizeof(zone->name));
 	zone->nr_pages = nr_pages;
+	/* Fail rather than OOM-kill anyone when memory is short. */
 	zone->pages = kvcalloc(nr_pages, sizeof(*zone->pages),
-			       GFP_KERNEL | __GFP_NOWARN);
-	zone->base = __vmalloc(nr_pages << PAGE_SHIFT, GFP_KERNEL | __GFP_NOWARN);
+			       GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
+	zone->base = __vmalloc(nr_pages << PAGE_SHIFT,
+			       GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	zone->pcp = mm_ext_percpu_new(struct buddy_sim_pcp);
 	if (!zone->pages || !zone->base || !zone->pcp) {
 		zone_free_memory(zone);
@@ -631,8 +652,13 @@ struct buddy_sim *buddy_sim_create(const char *name, unsigned long nr_pages)
 			return ERR_PTR(-EEXIST);
 		}
 	}
+	ret = mm_ext_debugfs_add_zone(zone);
+	if (ret) {
+		mutex_unlock(&buddy_sim_zones_lock);
+		zone_free_memory(zone);
+		return ERR_PTR(ret);
+	}
 	list_add_tail(&zone->node, &buddy_sim_zones);
-	mm_ext_debugfs_add_zone(zone);
 	mutex_unlock(&buddy_sim_zones_lock);
 	return zone;
 }
@@ -654,8 +680,12 @@ void buddy_sim_destroy(struct buddy_sim *zone)
 	if (atomic_read(&zone->users))
 		mm_ext_report("zone %s: destroyed while %d caches, pools or workloads use it\n",
 			      zone->name, atomic_read(&zone->users));
-	mutex_lock(&buddy_sim_zones_lock);
+	/*
+	 * Files first, and without the list lock: removal waits for handlers
+	 * in flight, which may themselves take layer locks.
+	 */
 	mm_ext_debugfs_remove_zone(zone);
+	mutex_lock(&buddy_sim_zones_lock);
 	list_del(&zone->node);
 	mutex_unlock(&buddy_sim_zones_lock);
 
@@ -712,6 +742,12 @@ void buddy_sim_destroy_all(void)
 	if (buddy_sim_cpuhp_state > 0)
 		cpuhp_remove_state_nocalls(buddy_sim_cpuhp_state);
 	buddy_sim_cpuhp_state = 0;
+}
+
+/* The most pages a zone may have: half of RAM, as for default_pages. */
+unsigned long buddy_sim_max_pages(void)
+{
+	return totalram_pages() / 2;
 }
 
 /* The page number of @addr in the zone, or ULONG_MAX outside it. */

@@ -239,17 +239,6 @@ static void pool_counts(struct mempool_ext *pool, u64 *allocs, u64 *frees)
 	}
 }
 
-/*
- * The pool's debugfs files: 0, or -errno with nothing created.
- * TODO(merge): with the glue's int mm_ext_debugfs_add_pool() this is
- * "return mm_ext_debugfs_add_pool(pool);".
- */
-static int pool_debugfs_add(struct mempool_ext *pool)
-{
-	mm_ext_debugfs_add_pool(pool);
-	return 0;
-}
-
 static struct mempool_ext *pool_create(const char *name, int min_nr,
 				       mempool_ext_alloc_t *alloc_fn,
 				       mempool_ext_free_t *free_fn, void *pool_data,
@@ -310,8 +299,8 @@ static struct mempool_ext *pool_create(const char *name, int min_nr,
 		}
 	}
 	list_add_tail(&pool->node, &mempool_ext_pools);
-	if (pool_debugfs_add(pool)) {
-		/* Nothing was created: undo our part, leave no trace. */
+	if (mm_ext_debugfs_add_pool(pool)) {
+		/* It created nothing: undo our part, leave no trace. */
 		list_del(&pool->node);
 		mutex_unlock(&mempool_ext_pools_lock);
 		free_pool(pool);

@@ -26,6 +26,62 @@ static struct dentry *mm_ext_buddy_dir;
 static struct dentry *mm_ext_slab_dir;
 static struct dentry *mm_ext_pool_dir;
 static struct dentry *mm_ext_workload_dir;
+static struct dentry *mm_ext_control_file;
+static struct dentry *mm_ext_slabinfo_file;
+
+/* A file of an object's directory. */
+struct mm_ext_file {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+};
+
+/*
+ * @dir's files, each checked: on the first failure the caller removes the
+ * directory, so nothing is left half made.
+ */
+static int add_files(struct dentry *dir, void *data, const struct mm_ext_file *files,
+		     unsigned int n)
+{
+	struct dentry *d;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		d = debugfs_create_file(files[i].name, files[i].mode, dir, data, files[i].fops);
+		if (IS_ERR(d))
+			return PTR_ERR(d);
+	}
+	return 0;
+}
+
+/*
+ * Directory @name under @parent with @files in it: 0, or -errno with
+ * nothing left behind. Without debugfs (@parent NULL), nothing and 0.
+ */
+static int add_dir(struct dentry *parent, const char *name, void *data,
+		   const struct mm_ext_file *files, unsigned int n, struct dentry **out)
+{
+	struct dentry *dir;
+	int ret;
+
+	*out = NULL;
+	if (!parent)
+		return 0;
+	dir = debugfs_create_dir(name, parent);
+	if (IS_ERR(dir)) {
+		pr_err("mm_ext: debugfs: cannot create directory %s: error %ld\n", name,
+		       PTR_ERR(dir));
+		return PTR_ERR(dir);
+	}
+	ret = add_files(dir, data, files, n);
+	if (ret) {
+		pr_err("mm_ext: debugfs: cannot create the files of %s: error %d\n", name, ret);
+		debugfs_remove(dir);
+		return ret;
+	}
+	*out = dir;
+	return 0;
+}
 
 /*
  * Copy a short command from user space into @buf as a trimmed string.
@@ -175,12 +231,32 @@ static int watermarks_open(struct inode *inode, struct file *file)
 	return single_open(file, watermarks_show, inode->i_private);
 }
 
+/*
+ * "MIN LOW HIGH": exactly three numbers, each checked by kstrtoul, which
+ * refuses what does not fit (sscanf's %lu would wrap 2^64 to 0).
+ */
+static int parse_wmarks(char *cmd, struct buddy_sim_wmark *wm)
+{
+	unsigned long *vals[] = { &wm->min, &wm->low, &wm->high };
+	unsigned int n = 0;
+	char *tok;
+
+	while ((tok = strsep(&cmd, " \t\n"))) {
+		if (!*tok)
+			continue;
+		if (n == ARRAY_SIZE(vals) || kstrtoul(tok, 0, vals[n]))
+			return -EINVAL;
+		n++;
+	}
+	return n == ARRAY_SIZE(vals) ? 0 : -EINVAL;
+}
+
 static ssize_t watermarks_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
 	struct buddy_sim *zone = file_inode(file)->i_private;
 	struct buddy_sim_wmark wm = { 0 };
-	char buf[MM_EXT_WRITE_MAX], *cmd, extra;
+	char buf[MM_EXT_WRITE_MAX], *cmd;
 	struct buddy_sim_info info;
 	int ret;
 
@@ -190,8 +266,7 @@ static ssize_t watermarks_write(struct file *file, const char __user *ubuf,
 	if (!strcmp(cmd, "auto")) {
 		buddy_sim_info(zone, &info);
 		buddy_sim_auto_wmark(info.nr_pages, &wm);
-	} else if (strcmp(cmd, "off") &&
-		   sscanf(cmd, "%lu %lu %lu %c", &wm.min, &wm.low, &wm.high, &extra) != 3) {
+	} else if (strcmp(cmd, "off") && parse_wmarks(cmd, &wm)) {
 		pr_err("mm_ext: zone %s: watermarks takes \"MIN LOW HIGH\", \"auto\" or \"off\"\n",
 		       buddy_sim_name(zone));
 		return -EINVAL;
@@ -216,20 +291,25 @@ static const struct file_operations watermarks_fops = {
 
 /*
  * buddy/<zone>/fail/{interval,probability,min_order,times}: one knob per
- * file, as fail_page_alloc has; the file's name says which knob.
+ * file, as fail_page_alloc has; the file's name says which knob. The first
+ * three are unsigned, times is signed (-1: no limit); each is parsed with
+ * kstrto*, which refuses a number that does not fit rather than wrap it.
  */
-static int fail_knob(struct file *file, struct buddy_sim_fail *f, int **val)
+static int fail_knob(struct file *file, struct buddy_sim_fail *f,
+		     unsigned int **uval, int **ival)
 {
 	const char *knob = file->f_path.dentry->d_name.name;
 
+	*uval = NULL;
+	*ival = NULL;
 	if (!strcmp(knob, "interval"))
-		*val = (int *)&f->interval;
+		*uval = &f->interval;
 	else if (!strcmp(knob, "probability"))
-		*val = (int *)&f->probability;
+		*uval = &f->probability;
 	else if (!strcmp(knob, "min_order"))
-		*val = (int *)&f->min_order;
+		*uval = &f->min_order;
 	else if (!strcmp(knob, "times"))
-		*val = &f->times;
+		*ival = &f->times;
 	else
 		return -ENOENT;
 	return 0;
@@ -240,14 +320,18 @@ static ssize_t fail_read(struct file *file, char __user *ubuf, size_t count,
 {
 	struct buddy_sim *zone = file_inode(file)->i_private;
 	struct buddy_sim_fail f;
+	unsigned int *uval;
+	int *ival, len, ret;
 	char buf[24];
-	int *val, len, ret;
 
 	buddy_sim_get_fail(zone, &f);
-	ret = fail_knob(file, &f, &val);
+	ret = fail_knob(file, &f, &uval, &ival);
 	if (ret)
 		return ret;
-	len = scnprintf(buf, sizeof(buf), "%d\n", *val);
+	if (uval)
+		len = scnprintf(buf, sizeof(buf), "%u\n", *uval);
+	else
+		len = scnprintf(buf, sizeof(buf), "%d\n", *ival);
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
@@ -257,20 +341,24 @@ static ssize_t fail_write(struct file *file, const char __user *ubuf,
 	struct buddy_sim *zone = file_inode(file)->i_private;
 	char buf[MM_EXT_WRITE_MAX], *cmd;
 	struct buddy_sim_fail f;
-	int *val, ret;
+	unsigned int *uval;
+	int *ival, ret;
 
 	ret = read_user_cmd(ubuf, count, buf, sizeof(buf), &cmd);
 	if (ret)
 		return ret;
 	buddy_sim_get_fail(zone, &f);
-	ret = fail_knob(file, &f, &val);
+	ret = fail_knob(file, &f, &uval, &ival);
 	if (ret)
 		return ret;
-	if (kstrtoint(cmd, 0, val) || (val != &f.times && *val < 0) ||
-	    buddy_sim_set_fail(zone, &f)) {
-		pr_err("mm_ext: zone %s: fail/%s: bad value \"%s\" (interval >= 0, probability 0..100, min_order 0..%d, times >= -1)\n",
+	if (uval)
+		ret = kstrtouint(cmd, 0, uval);
+	else
+		ret = kstrtoint(cmd, 0, ival) ?: (*ival < -1 ? -EINVAL : 0);
+	if (ret || buddy_sim_set_fail(zone, &f)) {
+		pr_err("mm_ext: zone %s: fail/%s: bad value \"%s\" (interval 0..%u, probability 0..100, min_order 0..%d, times -1..%d)\n",
 		       buddy_sim_name(zone), file->f_path.dentry->d_name.name, cmd,
-		       BUDDY_SIM_MAX_ORDER);
+		       UINT_MAX, BUDDY_SIM_MAX_ORDER, INT_MAX);
 		return -EINVAL;
 	}
 	return count;
@@ -420,17 +508,19 @@ static const struct file_operations knob_fops = {
 	.llseek = default_llseek,
 };
 
-/* Called with the cache list lock held, so names cannot race. */
-void mm_ext_debugfs_add_cache(struct slab_ext_cache *cache)
+static const struct mm_ext_file cache_files[] = {
+	{ "stats", 0400, &cache_stats_fops },
+	{ "min_empty", 0600, &knob_fops },
+	{ "cpu_cache", 0600, &knob_fops },
+};
+
+/* slab/<cache>/: 0 or -errno, nothing made. The caller keeps names unique. */
+int mm_ext_debugfs_add_cache(struct slab_ext_cache *cache)
 {
 	struct dentry *dir;
 
-	if (!mm_ext_slab_dir)
-		return;
-	dir = debugfs_create_dir(slab_ext_cache_name(cache), mm_ext_slab_dir);
-	debugfs_create_file("stats", 0400, dir, cache, &cache_stats_fops);
-	debugfs_create_file("min_empty", 0600, dir, cache, &knob_fops);
-	debugfs_create_file("cpu_cache", 0600, dir, cache, &knob_fops);
+	return add_dir(mm_ext_slab_dir, slab_ext_cache_name(cache), cache, cache_files,
+		       ARRAY_SIZE(cache_files), &dir);
 }
 
 void mm_ext_debugfs_remove_cache(struct slab_ext_cache *cache)
@@ -483,15 +573,17 @@ static int workload_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(workload_stats);
 
-/* Called with the control lock held. */
-void mm_ext_debugfs_add_workload(struct mm_ext_workload *wl)
+static const struct mm_ext_file workload_files[] = {
+	{ "stats", 0400, &workload_stats_fops },
+};
+
+/* workload/<name>/: 0 or -errno, nothing made. Called under the control lock. */
+int mm_ext_debugfs_add_workload(struct mm_ext_workload *wl)
 {
 	struct dentry *dir;
 
-	if (!mm_ext_workload_dir)
-		return;
-	dir = debugfs_create_dir(wl->name, mm_ext_workload_dir);
-	debugfs_create_file("stats", 0400, dir, wl, &workload_stats_fops);
+	return add_dir(mm_ext_workload_dir, wl->name, wl, workload_files,
+		       ARRAY_SIZE(workload_files), &dir);
 }
 
 void mm_ext_debugfs_remove_workload(struct mm_ext_workload *wl)
@@ -500,15 +592,17 @@ void mm_ext_debugfs_remove_workload(struct mm_ext_workload *wl)
 		debugfs_lookup_and_remove(wl->name, mm_ext_workload_dir);
 }
 
-/* Called with the pool list lock held, so names cannot race. */
-void mm_ext_debugfs_add_pool(struct mempool_ext *pool)
+static const struct mm_ext_file pool_files[] = {
+	{ "stats", 0400, &pool_stats_fops },
+};
+
+/* mempool/<pool>/: 0 or -errno, nothing made. The caller keeps names unique. */
+int mm_ext_debugfs_add_pool(struct mempool_ext *pool)
 {
 	struct dentry *dir;
 
-	if (!mm_ext_pool_dir)
-		return;
-	dir = debugfs_create_dir(mempool_ext_name(pool), mm_ext_pool_dir);
-	debugfs_create_file("stats", 0400, dir, pool, &pool_stats_fops);
+	return add_dir(mm_ext_pool_dir, mempool_ext_name(pool), pool, pool_files,
+		       ARRAY_SIZE(pool_files), &dir);
 }
 
 void mm_ext_debugfs_remove_pool(struct mempool_ext *pool)
@@ -517,26 +611,37 @@ void mm_ext_debugfs_remove_pool(struct mempool_ext *pool)
 		debugfs_lookup_and_remove(mempool_ext_name(pool), mm_ext_pool_dir);
 }
 
-/* Called with the zone list lock held, so names cannot race. */
-void mm_ext_debugfs_add_zone(struct buddy_sim *zone)
+static const struct mm_ext_file zone_files[] = {
+	{ "buddyinfo", 0400, &buddyinfo_fops },
+	{ "unusable_index", 0400, &unusable_index_fops },
+	{ "extfrag_index", 0400, &extfrag_index_fops },
+	{ "stats", 0400, &zone_stats_fops },
+	{ "pagemap", 0400, &pagemap_fops },
+	{ "watermarks", 0600, &watermarks_fops },
+	{ "pcp_high", 0600, &knob_fops },
+};
+
+static const struct mm_ext_file zone_fail_files[] = {
+	{ "interval", 0600, &fail_fops },
+	{ "probability", 0600, &fail_fops },
+	{ "min_order", 0600, &fail_fops },
+	{ "times", 0600, &fail_fops },
+};
+
+/* buddy/<zone>/ and its fail/: 0 or -errno, nothing made. Names kept unique by the caller. */
+int mm_ext_debugfs_add_zone(struct buddy_sim *zone)
 {
 	struct dentry *dir, *fail;
+	int ret;
 
-	if (!mm_ext_buddy_dir)
-		return;
-	dir = debugfs_create_dir(buddy_sim_name(zone), mm_ext_buddy_dir);
-	debugfs_create_file("buddyinfo", 0400, dir, zone, &buddyinfo_fops);
-	debugfs_create_file("unusable_index", 0400, dir, zone, &unusable_index_fops);
-	debugfs_create_file("extfrag_index", 0400, dir, zone, &extfrag_index_fops);
-	debugfs_create_file("stats", 0400, dir, zone, &zone_stats_fops);
-	debugfs_create_file("pagemap", 0400, dir, zone, &pagemap_fops);
-	debugfs_create_file("watermarks", 0600, dir, zone, &watermarks_fops);
-	debugfs_create_file("pcp_high", 0600, dir, zone, &knob_fops);
-	fail = debugfs_create_dir("fail", dir);
-	debugfs_create_file("interval", 0600, fail, zone, &fail_fops);
-	debugfs_create_file("probability", 0600, fail, zone, &fail_fops);
-	debugfs_create_file("min_order", 0600, fail, zone, &fail_fops);
-	debugfs_create_file("times", 0600, fail, zone, &fail_fops);
+	ret = add_dir(mm_ext_buddy_dir, buddy_sim_name(zone), zone, zone_files,
+		      ARRAY_SIZE(zone_files), &dir);
+	if (ret || !dir)
+		return ret;
+	ret = add_dir(dir, "fail", zone, zone_fail_files, ARRAY_SIZE(zone_fail_files), &fail);
+	if (ret)
+		debugfs_remove(dir);
+	return ret;
 }
 
 /*
@@ -549,21 +654,73 @@ void mm_ext_debugfs_remove_zone(struct buddy_sim *zone)
 		debugfs_lookup_and_remove(buddy_sim_name(zone), mm_ext_buddy_dir);
 }
 
+/*
+ * The directories: first, so the default zone and the kmalloc caches can
+ * show theirs as they are made. Without debugfs (not built, or locked
+ * down) the allocators still work: nothing is shown and 0 is returned.
+ */
 int mm_ext_debugfs_init(void)
 {
-	mm_ext_root = debugfs_create_dir("mm_ext", NULL);
-	if (IS_ERR(mm_ext_root)) {
-		/* debugfs off or locked down: the allocators still work. */
-		mm_ext_root = NULL;
-		return 0;
+	struct dentry **dirs[] = {
+		&mm_ext_buddy_dir, &mm_ext_slab_dir, &mm_ext_pool_dir, &mm_ext_workload_dir,
+	};
+	static const char *const names[] = { "buddy", "slab", "mempool", "workload" };
+	struct dentry *root, *d;
+	unsigned int i;
+
+	root = debugfs_create_dir("mm_ext", NULL);
+	if (IS_ERR(root)) {
+		if (PTR_ERR(root) == -ENODEV || PTR_ERR(root) == -EPERM)
+			return 0;
+		pr_err("mm_ext: debugfs: cannot create mm_ext: error %ld\n", PTR_ERR(root));
+		return PTR_ERR(root);
 	}
-	mm_ext_buddy_dir = debugfs_create_dir("buddy", mm_ext_root);
-	mm_ext_slab_dir = debugfs_create_dir("slab", mm_ext_root);
-	mm_ext_pool_dir = debugfs_create_dir("mempool", mm_ext_root);
-	mm_ext_workload_dir = debugfs_create_dir("workload", mm_ext_root);
-	debugfs_create_file("control", 0600, mm_ext_root, NULL, &mm_ext_control_fops);
-	debugfs_create_file("slabinfo", 0400, mm_ext_root, NULL, &slabinfo_fops);
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		d = debugfs_create_dir(names[i], root);
+		if (IS_ERR(d)) {
+			pr_err("mm_ext: debugfs: cannot create %s: error %ld\n", names[i],
+			       PTR_ERR(d));
+			debugfs_remove(root);
+			return PTR_ERR(d);
+		}
+		*dirs[i] = d;
+	}
+	mm_ext_root = root;
 	return 0;
+}
+
+/*
+ * control and slabinfo reach the default zone, the kmalloc caches and
+ * every list: they appear last, once all of that exists.
+ */
+int mm_ext_debugfs_add_control(void)
+{
+	struct dentry *d;
+
+	if (!mm_ext_root)
+		return 0;
+	d = debugfs_create_file("slabinfo", 0400, mm_ext_root, NULL, &slabinfo_fops);
+	if (IS_ERR(d))
+		goto err;
+	mm_ext_slabinfo_file = d;
+	d = debugfs_create_file("control", 0600, mm_ext_root, NULL, &mm_ext_control_fops);
+	if (IS_ERR(d))
+		goto err;
+	mm_ext_control_file = d;
+	return 0;
+err:
+	pr_err("mm_ext: debugfs: cannot create control or slabinfo: error %ld\n", PTR_ERR(d));
+	mm_ext_debugfs_remove_control();
+	return PTR_ERR(d);
+}
+
+/* First at exit: waits for a writer inside, and no new one can come. */
+void mm_ext_debugfs_remove_control(void)
+{
+	debugfs_remove(mm_ext_control_file);
+	debugfs_remove(mm_ext_slabinfo_file);
+	mm_ext_control_file = NULL;
+	mm_ext_slabinfo_file = NULL;
 }
 
 void mm_ext_debugfs_exit(void)

@@ -7,7 +7,9 @@
 #ifndef _MM_EXT_INTERNAL_H
 #define _MM_EXT_INTERNAL_H
 
+#include <linux/bitops.h>
 #include <linux/ctype.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <mm_ext/buddy_sim.h>
@@ -35,7 +37,8 @@ extern bool mm_ext_slab_debug;
 
 /*
  * Names become debugfs directory names, so the rule is the same for zones,
- * caches and pools: 1..31 characters, no '/' and no white space.
+ * caches, pools and workloads: 1..31 printable characters, no '/' and no
+ * white space, and not "." or ".." (no directory can have those names).
  */
 static inline bool mm_ext_name_valid(const char *name)
 {
@@ -44,7 +47,7 @@ static inline bool mm_ext_name_valid(const char *name)
 	if (!name)
 		return false;
 	len = strnlen(name, MM_EXT_NAME_MAX + 1);
-	if (len == 0 || len > MM_EXT_NAME_MAX)
+	if (len == 0 || len > MM_EXT_NAME_MAX || !strcmp(name, ".") || !strcmp(name, ".."))
 		return false;
 	for (i = 0; i < len; i++)
 		if (name[i] == '/' || isspace(name[i]) || !isprint(name[i]))
@@ -53,25 +56,44 @@ static inline bool mm_ext_name_valid(const char *name)
 }
 
 /*
+ * Objects start on 8-byte boundaries (alignment is at least a pointer), so
+ * one bit per 8-byte granule of a page names every object that starts in
+ * it: 512 bits for a 4 KiB page.
+ */
+#define MM_EXT_OBJ_GRANULE	8
+#define MM_EXT_PAGE_OBJ_BITS	(PAGE_SIZE / MM_EXT_OBJ_GRANULE)
+
+/*
  * What each page of a zone keeps for the layer that owns an allocated
  * block, as struct page's slab fields do for SLUB. The owner fills it in
  * when it takes a block and clears it before giving the block back.
  */
 struct buddy_sim_owner {
 	struct buddy_sim_owner *head;	/* every page of a slab or large block: its head */
+	/*
+	 * Every page of a slab, for the objects starting in it: handed out
+	 * to a user (set and cleared with atomic bitops, lock-free: a free
+	 * finds a double free by test_and_clear_bit()), and on its slab's
+	 * free list (under the cache lock: a free pointer is followed only
+	 * to an object whose bit says it is on the list).
+	 */
+	unsigned long allocated[BITS_TO_LONGS(MM_EXT_PAGE_OBJ_BITS)];
+	unsigned long onlist[BITS_TO_LONGS(MM_EXT_PAGE_OBJ_BITS)];
 	/* The rest is used on head pages only. */
 	void *cache;			/* owning slab_ext_cache; NULL for a large kmalloc */
 	void *addr;			/* the block's first byte */
 	void *freelist;			/* first free object of the slab */
 	struct list_head slab_list;	/* on the cache's full, partial or empty list */
-	unsigned int inuse;		/* objects handed out (quarantined ones included) */
+	unsigned int inuse;		/* objects not free in the slab (quarantined too) */
 	unsigned int order;		/* block order */
 	unsigned int nr_fresh;		/* slab: last objects, never handed out nor listed */
+	bool isolated;			/* free list found corrupt: never allocated from */
 	size_t large_size;		/* large kmalloc: the size asked for */
 };
 
 struct buddy_sim_owner *buddy_sim_owner(struct buddy_sim *zone, const void *addr);
 unsigned long buddy_sim_pfn(struct buddy_sim *zone, const void *addr);
+unsigned long buddy_sim_max_pages(void);
 
 /* buddy_sim.c: views used by the debugfs glue. */
 const char *buddy_sim_name(struct buddy_sim *zone);
@@ -161,16 +183,24 @@ const char *mm_ext_workload_state_name(enum mm_ext_wl_state state);
 void mm_ext_control_exit(void);
 extern const struct file_operations mm_ext_control_fops;
 
-/* mm_ext_debugfs.c: every object is shown while it exists. */
+/*
+ * mm_ext_debugfs.c: every object is shown while it exists. The directories
+ * come first (init), the control and slabinfo files last, once the default
+ * zone and the kmalloc caches exist (add_control); at exit the order is
+ * reversed. Each add returns 0 or -errno with nothing created; with debugfs
+ * unavailable they do nothing and return 0: the allocators work without it.
+ */
 int mm_ext_debugfs_init(void);
 void mm_ext_debugfs_exit(void);
-void mm_ext_debugfs_add_zone(struct buddy_sim *zone);
+int mm_ext_debugfs_add_control(void);
+void mm_ext_debugfs_remove_control(void);
+int mm_ext_debugfs_add_zone(struct buddy_sim *zone);
 void mm_ext_debugfs_remove_zone(struct buddy_sim *zone);
-void mm_ext_debugfs_add_cache(struct slab_ext_cache *cache);
+int mm_ext_debugfs_add_cache(struct slab_ext_cache *cache);
 void mm_ext_debugfs_remove_cache(struct slab_ext_cache *cache);
-void mm_ext_debugfs_add_pool(struct mempool_ext *pool);
+int mm_ext_debugfs_add_pool(struct mempool_ext *pool);
 void mm_ext_debugfs_remove_pool(struct mempool_ext *pool);
-void mm_ext_debugfs_add_workload(struct mm_ext_workload *wl);
+int mm_ext_debugfs_add_workload(struct mm_ext_workload *wl);
 void mm_ext_debugfs_remove_workload(struct mm_ext_workload *wl);
 
 #endif /* _MM_EXT_INTERNAL_H */

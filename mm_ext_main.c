@@ -89,7 +89,7 @@ void mm_ext_count_report(void)
 
 static int __init mm_ext_init(void)
 {
-	unsigned long max_pages = totalram_pages() / 2;
+	unsigned long max_pages = buddy_sim_max_pages();
 	int ret;
 
 #ifdef CONFIG_FAULT_INJECTION
@@ -124,13 +124,26 @@ static int __init mm_ext_init(void)
 		mm_ext_debugfs_exit();
 		return ret;
 	}
+	/* Last: a command may reach the default zone and the kmalloc caches. */
+	ret = mm_ext_debugfs_add_control();
+	if (ret) {
+		slab_ext_exit();
+		buddy_sim_destroy_all();
+		mm_ext_debugfs_exit();
+		return ret;
+	}
 	pr_info("mm_ext: loaded, zone default has %lu pages\n", default_pages);
 	return 0;
 }
 
-/* Top layer first: pools live on caches and zones, caches on zones. */
+/*
+ * The control file first, so no command runs into what goes next; then the
+ * shell's objects and the layers, top first: pools live on caches and
+ * zones, caches on zones.
+ */
 static void __exit mm_ext_exit(void)
 {
+	mm_ext_debugfs_remove_control();
 	mm_ext_control_exit();
 	mempool_ext_exit();
 	slab_ext_exit();

@@ -3,9 +3,9 @@
  * slab_ext - kmem_cache-style object caches on buddy_sim zones.
  *
  * A cache carves blocks of 1 << order pages from its zone into slabs of
- * equal objects. Every slab is on exactly one of three lists: full (every
- * object handed out), partial, or empty. Allocation takes from a partial
- * slab first, then an empty one, then makes a new slab. The slab's metadata
+ * equal objects. Every slab is on exactly one of three lists: full (no
+ * object free), partial, or empty. Allocation takes from a partial slab
+ * first, then an empty one, then makes a new slab. The slab's metadata
  * (its free list, in-use count and owning cache) lives in the zone's page
  * descriptors, as SLUB keeps it in struct slab, so a freed pointer finds its
  * slab in O(1) from its address. A new slab's objects are handed out in
@@ -22,26 +22,49 @@
  * the object's bytes kept while it is free. A cache with any debug flag
  * checks every allocation and free against its object's state.
  *
+ * Two bits per object, kept in the page descriptors, make the checks that
+ * are always on exact and cheap, debug or not:
+ *  - "allocated": set while a user holds the object. A free clears it with
+ *    test_and_clear_bit(), so a second free of the same object is found
+ *    wherever the first put it: a CPU array, any slab list, after a drain,
+ *    a shrink or a CPU going offline.
+ *  - "on the list": set while the object is on its slab's free list. A
+ *    free pointer read from a free object is followed only if it lies in
+ *    the slab, on an object boundary, and names an object whose bit says
+ *    it is on the list (which also stops a cycle: bits clear as objects
+ *    leave the list). A corrupt one isolates its slab for good
+ *    (SLUB's "Freepointer corrupt").
+ *
  * In front of the lists, each CPU keeps an array of free objects (the first
  * tier of tcmalloc's design, the role of SLUB's per-CPU slab): allocations
  * and frees on that CPU use it without the cache lock, and objects move
  * between it and the slabs in batches. Its capacity starts small and doubles
  * at each refill (slow start) up to a bound set by the object size. Debug
  * caches go without it, as SLUB's debug caches leave the fast path, so every
- * free can be checked against the slab.
+ * free can be checked against the slab. Before an allocation fails, every
+ * CPU's array is emptied back into the slabs and the slabs tried again: a
+ * cache returns NULL only when it has no free object anywhere.
  *
- * Only its own CPU touches an array, with preemption off and a per-CPU
- * busy flag set (a local trylock: an interrupt that finds the array busy
- * goes to the slab lists instead), so the fast paths take no shared lock,
- * no atomic and do not turn interrupts off. Draining them all (shrink,
- * destroy, a new bound) therefore runs a work item on each online CPU, as
- * SLUB's flush_all() does; the array of an offline CPU, which runs
- * nothing, is emptied by its CPU-dead callback.
+ * Lock order, for the whole module (lockdep checks it):
+ *
+ *   ctl_lock (mm_ext_control.c)
+ *     -> slab_ext_cpu_cache_lock (this file)
+ *       -> buddy_sim_zones_lock, slab_ext_caches_lock, mempool_ext_pools_lock
+ *          (list mutexes: never held across debugfs removal, whose
+ *          handlers take the locks below)
+ *     -> slab_ext_cpu.lock (one CPU array at a time)
+ *       -> slab_ext_cache.lock
+ *         -> mempool_ext.lock is never held around a call into a cache
+ *         -> buddy_sim_pcp.lock -> buddy_sim.lock
+ *
+ * CPU hotplug callbacks run under cpu_hotplug_lock and take a list mutex
+ * and the locks below it; no path of the module takes cpus_read_lock()
+ * or waits for hotplug while holding one of its own locks.
  */
 
 #include <linux/bitmap.h>
+#include <linux/bitops.h>
 #include <linux/cache.h>
-#include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/percpu.h>
 #include <linux/jiffies.h>
@@ -52,14 +75,12 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/poison.h>
-#include <linux/preempt.h>
 #include <linux/reciprocal_div.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
-#include <linux/workqueue.h>
 
 #include <mm_ext/buddy_sim.h>
 #include <mm_ext/slab_ext.h>
@@ -77,15 +98,14 @@
 /* A CPU's array of free objects, in front of the cache's slab lists. */
 struct slab_ext_cpu {
 	/*
-	 * Protects this array (every field below): set while code on its CPU,
-	 * with preemption off, works on it (cpu_array_get()). Only that CPU
-	 * touches the array, so a task never finds it set; an interrupt that
-	 * does goes to the slab lists. Callers in any context are so safe
-	 * without interrupts ever turned off, and no other CPU is waited for:
-	 * a drain runs on the array's CPU (drain_all()), a dead CPU's array
-	 * is emptied by slab_ext_cpu_dead(). Nests outside the cache lock.
+	 * Protects this array (every field below). Its CPU takes it with
+	 * interrupts off; a drain, or a CPU that found no free object in
+	 * the slabs, takes it from any CPU. A spinlock_t rather than a
+	 * local_lock_t for that reason, as pcp->lock in mm/page_alloc.c; on
+	 * PREEMPT_RT it is a sleeping lock and stays correct. One array's
+	 * lock is held at a time.
 	 */
-	bool busy;
+	spinlock_t lock;
 	unsigned int count;		/* objects in objs[] */
 	unsigned int limit;		/* capacity now: slow start up to cpu_max */
 	u64 allocs, frees;		/* served from here */
@@ -122,17 +142,18 @@ struct slab_ext_cache {
 	struct slab_ext_cpu __percpu *cpu;
 
 	/*
-	 * Protects the three lists, every slab's free list, fresh objects and
-	 * in-use count, the slab fields of the zone's page descriptors for
-	 * this cache's slabs, and the counters below. Taken with interrupts
-	 * off so caches work from any context, as kmem_cache_node->list_lock
-	 * is.
+	 * Protects the three lists, every slab's free list, fresh objects,
+	 * in-use count and "on the list" bits, the slab fields of the zone's
+	 * page descriptors for this cache's slabs, and the counters below.
+	 * Taken with interrupts off so caches work from any context, as
+	 * kmem_cache_node->list_lock is.
 	 */
 	spinlock_t lock;
 	struct list_head full, partial, empty;
 	unsigned long nr_full, nr_partial, nr_empty;
-	unsigned long active_objs;	/* handed out, quarantined included */
+	unsigned long active_objs;	/* not free: held, cached, quarantined */
 	unsigned long quarantined;	/* kept out of use after corruption */
+	unsigned long nr_isolated;	/* slabs with a corrupt free list */
 	unsigned int min_empty;		/* empty slabs kept before giving back */
 	u64 allocs, frees, errors, failures;
 
@@ -142,6 +163,12 @@ struct slab_ext_cache {
 /* Protects slab_ext_caches: the list of caches, and so the unique names. */
 static DEFINE_MUTEX(slab_ext_caches_lock);
 static LIST_HEAD(slab_ext_caches);
+
+/*
+ * Serialises changes of a cache's CPU array bound (slab_ext_set_cpu_cache()),
+ * which may sleep; the arrays themselves are under their own locks.
+ */
+static DEFINE_MUTEX(slab_ext_cpu_cache_lock);
 
 /* Marks a quarantined object in its (out of object) free pointer slot. */
 static const char slab_ext_quarantine_mark;
@@ -177,6 +204,19 @@ static inline void *slab_obj(struct slab_ext_cache *c,
 			     struct buddy_sim_owner *slab, unsigned int i)
 {
 	return slab->addr + i * c->size + c->red_left_pad;
+}
+
+/* The bit of @obj in its page's maps: objects start on 8-byte granules. */
+static __always_inline unsigned int obj_bit(const void *obj)
+{
+	return offset_in_page(obj) / MM_EXT_OBJ_GRANULE;
+}
+
+/* The page descriptor whose maps hold @obj's bits; @obj is in the zone. */
+static __always_inline struct buddy_sim_owner *obj_page(struct slab_ext_cache *c,
+							const void *obj)
+{
+	return buddy_sim_owner(c->zone, obj);
 }
 
 /* The slab list an in-use count belongs on. */
@@ -338,29 +378,23 @@ static inline void *first_fresh(struct slab_ext_cache *c, struct buddy_sim_owner
 	return slab_obj(c, slab, c->objs_per_slab - slab->nr_fresh);
 }
 
-/* Whether @obj, an object of @slab, is free: on its free list, or fresh. */
-static bool on_freelist(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
-			void *obj)
-{
-	void *p;
-
-	if (slab->nr_fresh && obj >= first_fresh(c, slab))
-		return true;
-	for (p = slab->freelist; p; p = get_fp(c, p))
-		if (p == obj)
-			return true;
-	return false;
-}
-
 /* ---- slabs ---- */
 
 static void slab_set_owner(struct slab_ext_cache *c, void *addr,
 			   struct buddy_sim_owner *head)
 {
+	struct buddy_sim_owner *page;
 	unsigned int i;
 
-	for (i = 0; i < (1U << c->order); i++)
-		WRITE_ONCE(buddy_sim_owner(c->zone, addr + i * PAGE_SIZE)->head, head);
+	for (i = 0; i < (1U << c->order); i++) {
+		page = buddy_sim_owner(c->zone, addr + i * PAGE_SIZE);
+		if (head) {
+			/* A new slab: nothing handed out, nothing listed yet. */
+			bitmap_zero(page->allocated, MM_EXT_PAGE_OBJ_BITS);
+			bitmap_zero(page->onlist, MM_EXT_PAGE_OBJ_BITS);
+		}
+		WRITE_ONCE(page->head, head);
+	}
 }
 
 /*
@@ -383,6 +417,7 @@ static struct buddy_sim_owner *new_slab(struct slab_ext_cache *c, gfp_t gfp)
 	slab->inuse = 0;
 	slab->large_size = 0;
 	slab->freelist = NULL;
+	slab->isolated = false;
 	slab->nr_fresh = c->objs_per_slab;
 	if (c->debug || c->ctor) {
 		for (i = 0; i < c->objs_per_slab; i++) {
@@ -391,6 +426,8 @@ static struct buddy_sim_owner *new_slab(struct slab_ext_cache *c, gfp_t gfp)
 			if (c->ctor)
 				c->ctor(obj);
 			poison_object(c, obj);
+			/* The block may hold a quarantine mark from its last slab. */
+			set_fp(c, obj, NULL);
 			if (c->flags & SLAB_STORE_USER)
 				memset(get_track(c, obj, 0), 0, 2 * sizeof(struct slab_ext_track));
 		}
@@ -434,35 +471,161 @@ static void discard_slabs(struct slab_ext_cache *c, struct list_head *list)
 	}
 }
 
-/* ---- allocation and free ---- */
-
-/* A free object of @slab, which has one: off its free list, else fresh. */
-static inline void *slab_take_one(struct slab_ext_cache *c, struct buddy_sim_owner *slab)
+/*
+ * The index of the object at @obj in @slab, or -1 when @obj is not where
+ * one of its objects starts. A multiply instead of a divide, as SLUB's
+ * obj_to_index(): the offset fits in 32 bits once it is inside the block.
+ */
+static __always_inline int obj_index(struct slab_ext_cache *c,
+				     struct buddy_sim_owner *slab, const void *obj)
 {
-	void *obj = slab->freelist;
+	unsigned long off = obj - slab->addr - c->red_left_pad;
+	u32 idx;
+
+	/* Before the first object wraps round to a huge offset, caught here too. */
+	if (unlikely(off >= (PAGE_SIZE << c->order)))
+		return -1;
+	idx = reciprocal_divide(off, c->reciprocal_size);
+	if (unlikely(idx >= c->objs_per_slab || idx * c->size != off))
+		return -1;
+	return idx;
+}
+
+/* A corrupt free pointer, found under the lock, reported after it. */
+struct fp_report {
+	unsigned long pfn;		/* the slab's first page in the zone */
+	unsigned long offset;		/* of the object holding it, in the slab */
+	void *fp;			/* what it held */
+};
+
+/*
+ * @slab's free list is corrupt: take the slab out of use for good. Every
+ * object still free in it (on the list, fresh, or @obj, which held the bad
+ * pointer) is lost, counted as quarantined; objects held by users or CPU
+ * arrays come back to it and are quarantined then. It sits on the full
+ * list, so it is never allocated from nor given back before destroy.
+ */
+static void isolate_slab(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
+			 void *obj, void *fp, struct fp_report *rep)
+{
+	unsigned int old = slab->inuse, lost = c->objs_per_slab - old, i;
+
+	rep->pfn = buddy_sim_pfn(c->zone, slab->addr);
+	rep->offset = obj - slab->addr;
+	rep->fp = fp;
+	for (i = 0; i < (1U << c->order); i++)
+		bitmap_zero(obj_page(c, slab->addr + i * PAGE_SIZE)->onlist,
+			    MM_EXT_PAGE_OBJ_BITS);
+	slab->freelist = NULL;
+	slab->nr_fresh = 0;
+	slab->isolated = true;
+	slab->inuse = c->objs_per_slab;
+	slab_relist(c, slab, old);
+	c->active_objs += lost;
+	c->quarantined += lost;
+	c->nr_isolated++;
+	c->errors++;
+}
+
+static void print_fp_report(struct slab_ext_cache *c, const struct fp_report *rep)
+{
+	char buf[40];
+
+	mm_ext_report("cache %s: Freepointer corrupt: slab pfn %lu, object +0x%lx: %s; isolated\n",
+		      c->name, rep->pfn, rep->offset, where(c->zone, rep->fp, buf, sizeof(buf)));
+}
+
+/*
+ * Whether @fp, read from a free object of @slab, may be followed: inside
+ * the slab, on an object boundary, not fresh, and on the free list now.
+ */
+static bool fp_valid(struct slab_ext_cache *c, struct buddy_sim_owner *slab, void *fp)
+{
+	int idx = obj_index(c, slab, fp);
+
+	return idx >= 0 && idx < c->objs_per_slab - slab->nr_fresh &&
+	       test_bit(obj_bit(fp), obj_page(c, fp)->onlist);
+}
+
+/*
+ * A free object of @slab, which is not isolated and has one: off its free
+ * list, else fresh. NULL when the free list turns out corrupt: the slab is
+ * isolated then and *rep says why. Lock held.
+ */
+static void *slab_pop(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
+		      struct fp_report *rep)
+{
+	void *obj = slab->freelist, *fp;
 
 	if (obj) {
-		slab->freelist = get_fp(c, obj);
+		/* The head was written by us; what the object holds may not be. */
+		__clear_bit(obj_bit(obj), obj_page(c, obj)->onlist);
+		fp = get_fp(c, obj);
+		if (unlikely(fp && !fp_valid(c, slab, fp))) {
+			isolate_slab(c, slab, obj, fp, rep);
+			return NULL;
+		}
+		slab->freelist = fp;
 		return obj;
 	}
-	obj = first_fresh(c, slab);
+	obj = slab_obj(c, slab, c->objs_per_slab - slab->nr_fresh);
 	slab->nr_fresh--;
 	return obj;
 }
 
+/*
+ * Put @obj, off every free list and not allocated, back on @slab's free
+ * list; on an isolated slab it is quarantined instead. Lock held.
+ */
+static void slab_push(struct slab_ext_cache *c, struct buddy_sim_owner *slab, void *obj)
+{
+	if (unlikely(slab->isolated)) {
+		c->quarantined++;
+		return;
+	}
+	set_fp(c, obj, slab->freelist);
+	slab->freelist = obj;
+	__set_bit(obj_bit(obj), obj_page(c, obj)->onlist);
+	slab->inuse--;
+	slab_relist(c, slab, slab->inuse + 1);
+	c->active_objs--;
+}
+
+/* The first slab with a free object, or NULL. Lock held. */
+static struct buddy_sim_owner *slab_with_free(struct slab_ext_cache *c)
+{
+	struct buddy_sim_owner *slab;
+
+	slab = list_first_entry_or_null(&c->partial, struct buddy_sim_owner, slab_list);
+	if (!slab)
+		slab = list_first_entry_or_null(&c->empty, struct buddy_sim_owner, slab_list);
+	return slab;
+}
+
+/* Mark @obj handed out to a user: a free of it is accepted once from now. */
+static __always_inline void mark_allocated(struct slab_ext_cache *c, void *obj)
+{
+	set_bit(obj_bit(obj), obj_page(c, obj)->allocated);
+}
+
+/* ---- allocation and free ---- */
+
+/*
+ * The slab path: an object from the lists, making a slab as needed. Used
+ * by debug caches, caches without CPU arrays, and an allocation that found
+ * no free object in the arrays.
+ */
 static void *cache_alloc(struct slab_ext_cache *c, gfp_t gfp, unsigned long caller)
 {
 	struct buddy_sim_owner *slab, *fresh = NULL;
+	struct fp_report fprep;
 	struct obj_report rep;
 	unsigned long flags;
 	void *obj;
 
 	spin_lock_irqsave(&c->lock, flags);
 	for (;;) {
-		slab = list_first_entry_or_null(&c->partial, struct buddy_sim_owner, slab_list);
-		if (!slab)
-			slab = list_first_entry_or_null(&c->empty, struct buddy_sim_owner,
-							slab_list);
+		slab = slab_with_free(c);
 		if (!slab && fresh) {
 			slab = fresh;
 			fresh = NULL;
@@ -481,7 +644,13 @@ static void *cache_alloc(struct slab_ext_cache *c, gfp_t gfp, unsigned long call
 			}
 			continue;
 		}
-		obj = slab_take_one(c, slab);
+		obj = slab_pop(c, slab, &fprep);
+		if (unlikely(!obj)) {
+			spin_unlock_irqrestore(&c->lock, flags);
+			print_fp_report(c, &fprep);
+			spin_lock_irqsave(&c->lock, flags);
+			continue;
+		}
 		slab->inuse++;
 		slab_relist(c, slab, slab->inuse - 1);
 		c->active_objs++;
@@ -501,6 +670,7 @@ static void *cache_alloc(struct slab_ext_cache *c, gfp_t gfp, unsigned long call
 		set_track(c, obj, TRACK_ALLOC, caller);
 		break;
 	}
+	mark_allocated(c, obj);
 	c->allocs++;
 	spin_unlock_irqrestore(&c->lock, flags);
 
@@ -515,82 +685,86 @@ static void *cache_alloc(struct slab_ext_cache *c, gfp_t gfp, unsigned long call
 }
 
 /*
- * The slab holding @obj if it is one of @c's, or NULL with *why set. The
- * page's owner area is read without the lock; the caller checks the owning
- * cache again under it.
+ * The slab holding @obj if it is one of @c's, or NULL with *why set; *page
+ * is the descriptor of @obj's page. Read without the lock: a slab of @c
+ * stays one while any of its objects is allocated, and callers check the
+ * owning cache again under the lock where it matters.
  */
 static __always_inline struct buddy_sim_owner *
-obj_to_slab(struct slab_ext_cache *c, const void *obj, const char **why)
+obj_to_slab(struct slab_ext_cache *c, const void *obj, struct buddy_sim_owner **page,
+	    const char **why)
 {
-	struct buddy_sim_owner *page = buddy_sim_owner(c->zone, obj);
+	struct buddy_sim_owner *p = buddy_sim_owner(c->zone, obj);
 	struct buddy_sim_owner *slab;
+	struct slab_ext_cache *owner;
 
-	if (unlikely(!page)) {
+	*page = p;
+	if (unlikely(!p)) {
 		*why = "pointer outside the cache's zone";
 		return NULL;
 	}
-	slab = READ_ONCE(page->head);
-	if (unlikely(!slab || READ_ONCE(slab->cache) != c)) {
-		*why = slab && READ_ONCE(slab->cache) ? "object of another cache (wrong cache)" :
-							"pointer not in a slab of this cache";
+	slab = READ_ONCE(p->head);
+	owner = slab ? READ_ONCE(slab->cache) : NULL;
+	if (unlikely(owner != c)) {
+		*why = owner ? "object of another cache (wrong cache)" :
+			       "pointer not in a slab of this cache";
 		return NULL;
 	}
 	return slab;
 }
 
-/*
- * Whether @obj, in @slab's block, is where one of its objects starts. A
- * multiply instead of a divide, as SLUB's obj_to_index(): the offset fits
- * in 32 bits once it is known to lie inside the block.
- */
-static __always_inline bool on_object_boundary(struct slab_ext_cache *c,
-					       struct buddy_sim_owner *slab,
-					       const void *obj)
+/* A free refused: counted and reported, nothing else changes. */
+static noinline void bad_free(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
+			      void *obj, const char *why)
 {
-	unsigned long off = obj - slab->addr - c->red_left_pad;
-	u32 idx;
+	struct obj_report rep = { .obj = obj };
+	unsigned long flags;
 
-	/* Before the first object wraps round to a huge offset, caught here too. */
-	if (unlikely(off >= (PAGE_SIZE << c->order)))
-		return false;
-	idx = reciprocal_divide(off, c->reciprocal_size);
-	return idx < c->objs_per_slab && idx * c->size == off;
+	spin_lock_irqsave(&c->lock, flags);
+	if (slab && slab->cache == c)
+		fill_report(c, slab, obj, &rep);
+	c->errors++;
+	spin_unlock_irqrestore(&c->lock, flags);
+	print_report(c, why, &rep);
 }
 
-static void cache_free(struct slab_ext_cache *c, void *obj, unsigned long caller)
+/*
+ * Whether a free of @obj may go ahead: in a slab of @c, on an object
+ * boundary, allocated (its bit is cleared here, so of two frees racing
+ * only one goes ahead). Reported and counted when not.
+ */
+static __always_inline bool free_ok(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
+				    struct buddy_sim_owner *page, void *obj, const char *why)
 {
-	struct buddy_sim_owner *slab;
-	const char *why = NULL;
-	struct obj_report rep = { .obj = obj };
+	if (unlikely(!slab)) {
+		bad_free(c, NULL, obj, why);
+		return false;
+	}
+	if (unlikely(obj_index(c, slab, obj) < 0)) {
+		bad_free(c, slab, obj, "pointer not at the start of an object (interior pointer)");
+		return false;
+	}
+	if (unlikely(c->debug && get_fp(c, obj) == QUARANTINED)) {
+		bad_free(c, slab, obj, "free of a quarantined object");
+		return false;
+	}
+	if (unlikely(!test_and_clear_bit(obj_bit(obj), page->allocated))) {
+		bad_free(c, slab, obj, "double free (object not allocated)");
+		return false;
+	}
+	return true;
+}
+
+/* The slab path of a free that free_ok() accepted. */
+static void cache_free(struct slab_ext_cache *c, struct buddy_sim_owner *slab, void *obj,
+		       unsigned long caller)
+{
+	struct obj_report rep;
 	LIST_HEAD(released);
 	unsigned long flags;
 
-	slab = obj_to_slab(c, obj, &why);
 	spin_lock_irqsave(&c->lock, flags);
-	if (slab && slab->cache != c) {
-		why = "pointer not in a slab of this cache";
-		slab = NULL;
-	}
-	if (!slab)
-		goto bad;
-	if (!on_object_boundary(c, slab, obj)) {
-		why = "pointer not at the start of an object (interior pointer)";
-		goto bad;
-	}
-	/* Naive double free: always caught, as SLAB_FREELIST_HARDENED does. */
-	if (obj == slab->freelist || !slab->inuse) {
-		why = "double free";
-		goto bad_obj;
-	}
 	if (c->debug) {
-		if (get_fp(c, obj) == QUARANTINED) {
-			why = "free of a quarantined object";
-			goto bad_obj;
-		}
-		if (on_freelist(c, slab, obj)) {
-			why = "double free";
-			goto bad_obj;
-		}
 		if (!redzones_ok(c, obj, SLUB_RED_ACTIVE)) {
 			fill_report(c, slab, obj, &rep);
 			quarantine(c, obj);
@@ -603,401 +777,268 @@ static void cache_free(struct slab_ext_cache *c, void *obj, unsigned long caller
 		poison_object(c, obj);
 		set_redzones(c, obj, SLUB_RED_INACTIVE);
 	}
-	set_fp(c, obj, slab->freelist);
-	slab->freelist = obj;
-	slab->inuse--;
-	slab_relist(c, slab, slab->inuse + 1);
-	c->active_objs--;
+	slab_push(c, slab, obj);
 	c->frees++;
 	if (!slab->inuse)
 		take_empty_slabs(c, c->min_empty, &released);
 	spin_unlock_irqrestore(&c->lock, flags);
 	discard_slabs(c, &released);
-	return;
-
-bad_obj:
-	fill_report(c, slab, obj, &rep);
-bad:
-	c->errors++;
-	spin_unlock_irqrestore(&c->lock, flags);
-	print_report(c, why, &rep);
 }
 
 /*
  * Up to @n objects from the slab lists into @objs, making slabs as needed;
- * the number taken. A slab's free list is taken in one go, as far as it
- * goes, and the slab moved between lists once.
+ * the number taken. A slab's free list is taken as far as it goes, then
+ * its fresh objects, and the slab moved between lists once.
  */
 static unsigned int take_objects(struct slab_ext_cache *c, gfp_t gfp, void **objs,
 				 unsigned int n)
 {
-	unsigned int got = 0, took, fresh, i, size = c->size;
+	unsigned int got = 0, fresh, i, size = c->size;
 	struct buddy_sim_owner *slab;
+	struct fp_report fprep;
+	bool corrupt = false;
 	unsigned long flags;
-	void *fp, *obj;
+	void *obj;
 
 	spin_lock_irqsave(&c->lock, flags);
 	while (got < n) {
-		slab = list_first_entry_or_null(&c->partial, struct buddy_sim_owner, slab_list);
-		if (!slab)
-			slab = list_first_entry_or_null(&c->empty, struct buddy_sim_owner,
-							slab_list);
+		slab = slab_with_free(c);
 		if (!slab) {
 			spin_unlock_irqrestore(&c->lock, flags);
 			slab = new_slab(c, gfp);
 			spin_lock_irqsave(&c->lock, flags);
-			if (!slab) {
-				if (!got)
-					c->failures++;
+			if (!slab)
 				break;
-			}
 			list_add(&slab->slab_list, &c->empty);
 			c->nr_empty++;
 		}
-		took = got;
-		for (fp = slab->freelist; fp && got < n; fp = get_fp(c, fp))
-			objs[got++] = fp;
-		slab->freelist = fp;
+		/* Counted one by one: a corrupt list found midway isolates an exact slab. */
+		while (slab->freelist && got < n) {
+			obj = slab_pop(c, slab, &fprep);
+			if (!obj) {
+				corrupt = true;
+				break;
+			}
+			objs[got++] = obj;
+			slab->inuse++;
+			slab_relist(c, slab, slab->inuse - 1);
+			c->active_objs++;
+		}
 		/* Then fresh ones, stacked so that they go out in address order. */
-		fresh = min(n - got, slab->nr_fresh);
+		fresh = corrupt ? 0 : min(n - got, slab->nr_fresh);
 		if (fresh) {
-			obj = first_fresh(c, slab);
+			obj = slab_obj(c, slab, c->objs_per_slab - slab->nr_fresh);
 			slab->nr_fresh -= fresh;
 			got += fresh;
 			for (i = got; i > got - fresh; i--, obj += size)
 				objs[i - 1] = obj;
+			slab->inuse += fresh;
+			slab_relist(c, slab, slab->inuse - fresh);
+			c->active_objs += fresh;
 		}
-		took = got - took;
-		slab->inuse += took;
-		slab_relist(c, slab, slab->inuse - took);
-		c->active_objs += took;
+		if (corrupt)
+			break;
 	}
 	spin_unlock_irqrestore(&c->lock, flags);
+	if (corrupt)
+		print_fp_report(c, &fprep);
 	return got;
 }
 
 /*
- * Give @n objects, checked when they were freed, back to their slabs;
- * empty slabs beyond min_empty go back to the zone. A run of objects of one
- * slab, as frees in allocation order make, needs one look-up and at most one
- * move between lists. Returns the double frees found (an object freed twice,
- * both copies cached), counted here, for the caller to report once it has
- * dropped its locks.
+ * Give @n free objects (their allocated bits already clear) back to their
+ * slabs; empty slabs beyond min_empty go back to the zone.
  */
-static unsigned int put_objects(struct slab_ext_cache *c, void **objs, unsigned int n)
+static void put_objects(struct slab_ext_cache *c, void **objs, unsigned int n)
 {
-	unsigned long slab_bytes = PAGE_SIZE << c->order, flags;
-	unsigned int i = 0, bad = 0, old, inuse;
 	struct buddy_sim_owner *slab;
 	LIST_HEAD(released);
-	void *obj, *fp;
+	unsigned long flags;
+	unsigned int i;
 
 	if (!n)
-		return 0;
+		return;
 	spin_lock_irqsave(&c->lock, flags);
-	obj = objs[0];
-	while (i < n) {
-		slab = READ_ONCE(buddy_sim_owner(c->zone, obj)->head);
-		fp = slab->freelist;
-		old = slab->inuse;
-		inuse = old;
-		do {
-			/* Freed twice, both copies cached: the second finds it free. */
-			if (unlikely(obj == fp || !inuse)) {
-				bad++;
-			} else {
-				set_fp(c, obj, fp);
-				fp = obj;
-				inuse--;
-			}
-			if (++i == n)
-				break;
-			obj = objs[i];
-		} while ((unsigned long)(obj - slab->addr) < slab_bytes);
-		slab->freelist = fp;
-		slab->inuse = inuse;
-		slab_relist(c, slab, old);
-		c->active_objs -= old - inuse;
+	for (i = 0; i < n; i++) {
+		slab = READ_ONCE(obj_page(c, objs[i])->head);
+		slab_push(c, slab, objs[i]);
 	}
-	c->errors += bad;
 	take_empty_slabs(c, c->min_empty, &released);
 	spin_unlock_irqrestore(&c->lock, flags);
 	discard_slabs(c, &released);
-	return bad;
 }
 
-/* Double frees put_objects() found: reported with no lock held. */
-static void report_cached_double_frees(struct slab_ext_cache *c, unsigned int bad)
+/* Empty one array into the slabs and set its capacity. */
+static void drain_cpu(struct slab_ext_cache *c, int cpu, unsigned int limit)
 {
-	if (bad)
-		mm_ext_report("cache %s: %u double frees found returning objects to slabs\n",
-			      c->name, bad);
+	struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
+	unsigned long flags;
+
+	spin_lock_irqsave(&pc->lock, flags);
+	put_objects(c, pc->objs, pc->count);
+	pc->count = 0;
+	if (limit != SLAB_EXT_KEEP_LIMIT)
+		pc->limit = limit;
+	spin_unlock_irqrestore(&pc->lock, flags);
 }
 
 /*
- * This CPU's array, claimed: preemption off and its busy flag set. NULL
- * when the flag is set already, which only an interrupt can find, having
- * interrupted work on the array: it uses the slab lists then. Everything
- * on this CPU that gets the array runs to the end before what it
- * interrupted resumes, so the check and the set need no atomic.
+ * Empty every CPU's array into the slabs, online or not, leaving each with
+ * capacity @limit (or as it was). Takes one array's lock at a time, so it
+ * may run in any context, as drain_all_pages() may not but the arrays'
+ * spinlocks allow.
  */
-static __always_inline struct slab_ext_cpu *cpu_array_get(struct slab_ext_cache *c)
+static void drain_all(struct slab_ext_cache *c, unsigned int limit)
 {
-	struct slab_ext_cpu *pc;
+	int cpu;
 
-	preempt_disable();
-	pc = this_cpu_ptr(c->cpu);
-	if (unlikely(READ_ONCE(pc->busy))) {
-		preempt_enable();
-		return NULL;
-	}
-	WRITE_ONCE(pc->busy, true);
-	/* Set before the array is touched, as an interrupt here would see. */
-	barrier();
-	return pc;
-}
-
-static __always_inline void cpu_array_put(struct slab_ext_cpu *pc)
-{
-	/* Every access to the array done before an interrupt may take it. */
-	barrier();
-	WRITE_ONCE(pc->busy, false);
-	preempt_enable();
+	if (!c->cpu)
+		return;
+	for_each_possible_cpu(cpu)
+		drain_cpu(c, cpu, limit);
 }
 
 /*
  * The array is empty: refill it from the slabs and hand out one object.
- * Called with the array claimed, which it gives up.
+ * Called with the array locked, which it unlocks. When the slabs and the
+ * zone have nothing, every CPU's array gives its objects back and the
+ * slabs are tried once more: NULL only when the cache has none anywhere.
  */
 static noinline void *cpu_alloc_refill(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
-				       gfp_t gfp, unsigned long caller)
+				       unsigned long flags, gfp_t gfp, unsigned long caller)
+	__releases(&pc->lock)
 {
 	unsigned int max = READ_ONCE(c->cpu_max);
 	void *obj = NULL;
 
-	if (!max) {
-		/* Turned off: no refill, straight to the slabs. */
-		cpu_array_put(pc);
+	if (max) {
+		/* Slow start: each refill doubles the array, up to cpu_max. */
+		pc->limit = clamp(pc->limit * 2, 1U, max);
+		pc->count = take_objects(c, gfp, pc->objs, max(pc->limit / 2, 1U));
+		if (likely(pc->count)) {
+			obj = pc->objs[--pc->count];
+			pc->allocs++;
+		}
+	}
+	spin_unlock_irqrestore(&pc->lock, flags);
+	if (unlikely(!obj)) {
+		/* Turned off, or nothing left: other CPUs' arrays may hold some. */
+		if (max)
+			drain_all(c, SLAB_EXT_KEEP_LIMIT);
 		return cache_alloc(c, gfp, caller);
 	}
-	/* Slow start: each refill doubles the array, up to cpu_max. */
-	pc->limit = clamp(pc->limit * 2, 1U, max);
-	pc->count = take_objects(c, gfp, pc->objs, max(pc->limit / 2, 1U));
-	if (likely(pc->count)) {
-		obj = pc->objs[--pc->count];
-		pc->allocs++;
-	}
-	cpu_array_put(pc);
-	if (obj && (gfp & __GFP_ZERO))
+	mark_allocated(c, obj);
+	if (gfp & __GFP_ZERO)
 		memset(obj, 0, c->object_size);
 	return obj;
 }
 
-/* A free refused on the CPU-array path: counted and reported. */
-static void bad_free(struct slab_ext_cache *c, void *obj, const char *why)
-{
-	struct obj_report rep = { .obj = obj };
-	unsigned long flags;
-
-	spin_lock_irqsave(&c->lock, flags);
-	c->errors++;
-	spin_unlock_irqrestore(&c->lock, flags);
-	print_report(c, why, &rep);
-}
-
 /*
- * A free the fast path left: the array is full or turned off, or @obj is
- * the object freed last. Called with the array claimed, which it gives up.
+ * A free the fast path left: the array is full or turned off. Called with
+ * the array locked, which it unlocks.
  */
 static noinline void cpu_free_slow(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
-				   void *obj, unsigned long caller)
+				   unsigned long flags, void *obj)
+	__releases(&pc->lock)
 {
-	unsigned int batch, bad;
+	unsigned int batch;
 
-	if (pc->count && pc->objs[pc->count - 1] == obj) {
-		/* The naive double free, caught here as on the slab path. */
-		cpu_array_put(pc);
-		bad_free(c, obj, "double free");
-		return;
-	}
 	if (!READ_ONCE(c->cpu_max) || !pc->limit) {
 		/* Turned off: straight to the slabs. */
-		cpu_array_put(pc);
-		cache_free(c, obj, caller);
+		pc->frees++;
+		spin_unlock_irqrestore(&pc->lock, flags);
+		put_objects(c, &obj, 1);
 		return;
 	}
-	/* Full: the oldest half goes back to the slabs. */
+	/*
+	 * Full. Slow start on this side too, so a CPU that only frees (the
+	 * consumer of a producer/consumer pair) also moves objects in big
+	 * batches: grow while below the bound, then the oldest half goes
+	 * back to the slabs.
+	 */
+	if (pc->limit < READ_ONCE(c->cpu_max)) {
+		pc->limit = min(pc->limit * 2, READ_ONCE(c->cpu_max));
+		if (pc->count < pc->limit) {
+			pc->objs[pc->count++] = obj;
+			pc->frees++;
+			spin_unlock_irqrestore(&pc->lock, flags);
+			return;
+		}
+	}
 	batch = min(max(pc->limit / 2, 1U), pc->count);
-	bad = put_objects(c, pc->objs, batch);
+	put_objects(c, pc->objs, batch);
 	pc->count -= batch;
 	memmove(pc->objs, pc->objs + batch, pc->count * sizeof(void *));
 	pc->objs[pc->count++] = obj;
 	pc->frees++;
-	cpu_array_put(pc);
-	report_cached_double_frees(c, bad);
+	spin_unlock_irqrestore(&pc->lock, flags);
 }
 
-/* Empty an array into the slabs and set its capacity; the double frees found. */
-static unsigned int drain_array(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
-				unsigned int limit)
-{
-	unsigned int bad = put_objects(c, pc->objs, pc->count);
-
-	pc->count = 0;
-	if (limit != SLAB_EXT_KEEP_LIMIT)
-		pc->limit = limit;
-	return bad;
-}
-
-/* A drain of one CPU's array, run on that CPU: what to do, what it found. */
-struct slab_ext_drain {
-	struct work_struct work;
-	struct slab_ext_cache *cache;
-	unsigned int limit;		/* the array's capacity afterwards */
-	unsigned int bad;		/* double frees found */
-};
-
-/*
- * Serialises drains: protects slab_ext_drains, and the arrays of offline
- * CPUs, which a drain empties itself. Taken inside cpus_read_lock(), which
- * keeps the online CPUs online and slab_ext_cpu_dead() out meanwhile.
- */
-static DEFINE_MUTEX(slab_ext_drain_lock);
-static DEFINE_PER_CPU(struct slab_ext_drain, slab_ext_drains);
-
-static void drain_work_fn(struct work_struct *work)
-{
-	struct slab_ext_drain *d = container_of(work, struct slab_ext_drain, work);
-	struct slab_ext_cache *c = d->cache;
-	struct slab_ext_cpu *pc;
-
-	/*
-	 * A per-CPU work item runs on its CPU, in a task: no other task is
-	 * inside its array (they keep preemption off there) and interrupts
-	 * finish before returning, so the array is never found busy here.
-	 */
-	pc = cpu_array_get(c);
-	if (pc) {
-		d->bad = drain_array(c, pc, d->limit);
-		cpu_array_put(pc);
-	}
-}
-
-/*
- * Empty every CPU's array into the slabs, leaving each with capacity
- * @limit (or as it was, for SLAB_EXT_KEEP_LIMIT): on each online CPU by a
- * work item, since no other CPU may touch its array, and the arrays of
- * offline CPUs directly. Caller holds cpus_read_lock() and
- * slab_ext_drain_lock; may sleep.
- */
-static void drain_all_locked(struct slab_ext_cache *c, unsigned int limit)
-{
-	struct slab_ext_drain *d;
-	unsigned int bad = 0;
-	int cpu;
-
-	lockdep_assert_held(&slab_ext_drain_lock);
-	for_each_online_cpu(cpu) {
-		d = &per_cpu(slab_ext_drains, cpu);
-		INIT_WORK(&d->work, drain_work_fn);
-		d->cache = c;
-		d->limit = limit;
-		d->bad = 0;
-		queue_work_on(cpu, system_wq, &d->work);
-	}
-	for_each_online_cpu(cpu) {
-		d = &per_cpu(slab_ext_drains, cpu);
-		flush_work(&d->work);
-		bad += d->bad;
-	}
-	/* Emptied when they died, but for a cache slab_ext_cpu_dead() missed. */
-	for_each_possible_cpu(cpu)
-		if (!cpu_online(cpu))
-			bad += drain_array(c, per_cpu_ptr(c->cpu, cpu), limit);
-	report_cached_double_frees(c, bad);
-}
-
-/* Empty every CPU's array into the slabs, capacity unchanged. May sleep. */
-static void drain_all(struct slab_ext_cache *c)
-{
-	if (!c->cpu)
-		return;
-	cpus_read_lock();
-	mutex_lock(&slab_ext_drain_lock);
-	drain_all_locked(c, SLAB_EXT_KEEP_LIMIT);
-	mutex_unlock(&slab_ext_drain_lock);
-	cpus_read_unlock();
-}
-
-/*
- * Through the CPU array when the cache has one and it is not busy (this
- * is an interrupt that came while its CPU worked on it): no lock, no
- * atomic, interrupts left as they are.
- */
+/* Through the CPU array when the cache has one, else the slab path. */
 static __always_inline void *sx_alloc(struct slab_ext_cache *c, gfp_t gfp,
 				      unsigned long caller)
 {
 	struct slab_ext_cpu *pc;
+	unsigned long flags;
 	void *obj;
 
 	if (unlikely(!c->cpu))
 		return cache_alloc(c, gfp, caller);
-	pc = cpu_array_get(c);
-	if (unlikely(!pc))
-		return cache_alloc(c, gfp, caller);
+	/*
+	 * This CPU's array. The pointer is taken before the lock: a task that
+	 * migrates in between locks another CPU's array, which is still
+	 * correct, since every array is used only under its own lock.
+	 */
+	pc = raw_cpu_ptr(c->cpu);
+	spin_lock_irqsave(&pc->lock, flags);
 	if (unlikely(!pc->count))
-		return cpu_alloc_refill(c, pc, gfp, caller);
+		return cpu_alloc_refill(c, pc, flags, gfp, caller);
 	obj = pc->objs[--pc->count];
 	pc->allocs++;
-	cpu_array_put(pc);
+	spin_unlock_irqrestore(&pc->lock, flags);
+	mark_allocated(c, obj);
 	if (unlikely(gfp & __GFP_ZERO))
 		memset(obj, 0, c->object_size);
 	return obj;
 }
 
 /*
- * Free @obj, which lies in @slab's block if @slab is not NULL (looked up,
- * not yet checked against @c's objects).
+ * Free @obj, found in @slab (NULL if it is not in one of @c's: @why says
+ * what it is then), whose bits are in @page.
  */
 static __always_inline void sx_free_slab(struct slab_ext_cache *c,
-					 struct buddy_sim_owner *slab, void *obj,
-					 unsigned long caller)
+					 struct buddy_sim_owner *slab,
+					 struct buddy_sim_owner *page, void *obj,
+					 const char *why, unsigned long caller)
 {
 	struct slab_ext_cpu *pc;
+	unsigned long flags;
 
-	/*
-	 * What the slab path always checks (it reports what fails); and the
-	 * slab path takes what an interrupt frees while the array is busy.
-	 */
-	if (unlikely(!c->cpu || !slab || !on_object_boundary(c, slab, obj))) {
-		cache_free(c, obj, caller);
+	if (unlikely(!free_ok(c, slab, page, obj, why)))
+		return;
+	if (unlikely(!c->cpu)) {
+		cache_free(c, slab, obj, caller);
 		return;
 	}
-	pc = cpu_array_get(c);
-	if (unlikely(!pc)) {
-		cache_free(c, obj, caller);
-		return;
-	}
-	if (unlikely(pc->count >= pc->limit ||
-		     (pc->count && pc->objs[pc->count - 1] == obj))) {
-		cpu_free_slow(c, pc, obj, caller);
+	pc = raw_cpu_ptr(c->cpu);	/* as in sx_alloc() */
+	spin_lock_irqsave(&pc->lock, flags);
+	if (unlikely(pc->count >= pc->limit)) {
+		cpu_free_slow(c, pc, flags, obj);
 		return;
 	}
 	pc->objs[pc->count++] = obj;
 	pc->frees++;
-	cpu_array_put(pc);
+	spin_unlock_irqrestore(&pc->lock, flags);
 }
 
 static __always_inline void sx_free(struct slab_ext_cache *c, void *obj,
 				    unsigned long caller)
 {
-	const char *why;
+	struct buddy_sim_owner *slab, *page;
+	const char *why = NULL;
 
-	if (unlikely(!c->cpu)) {
-		cache_free(c, obj, caller);
-		return;
-	}
-	sx_free_slab(c, obj_to_slab(c, obj, &why), obj, caller);
+	slab = obj_to_slab(c, obj, &page, &why);
+	sx_free_slab(c, slab, page, obj, why, caller);
 }
 
 /**
@@ -1005,10 +1046,12 @@ static __always_inline void sx_free(struct slab_ext_cache *c, void *obj,
  * @cache: the cache
  * @gfp: allocation flags for a new slab; __GFP_ZERO zeroes the object
  *
- * Takes an object from a partial slab, else an empty one, else a new slab
- * from the cache's zone. Never sleeps.
+ * Takes an object from this CPU's array, else from a partial slab, an
+ * empty one, or a new slab from the cache's zone; when even the zone has
+ * nothing, from what other CPUs' arrays hold. Never sleeps.
  *
- * Return: the object, or NULL when the zone has no block for a new slab.
+ * Return: the object, or NULL when the cache has no free object anywhere
+ * and the zone no block for a new slab.
  */
 void *slab_ext_alloc(struct slab_ext_cache *cache, gfp_t gfp)
 {
@@ -1021,10 +1064,11 @@ EXPORT_SYMBOL_GPL(slab_ext_alloc);
  * @cache: the cache it was allocated from
  * @obj: the object, or NULL (a no-op)
  *
- * A pointer outside the cache's slabs or off an object boundary, a naive
- * double free and, with debugging on, any double free and an overwritten
- * red zone are reported with one "mm_ext:" line and counted in the cache's
- * errors; the object is then left alone (or quarantined), never freed.
+ * A pointer outside the cache's slabs or off an object boundary, an object
+ * not allocated (a double free, wherever the first free put it) and, with
+ * debugging on, an overwritten red zone are reported with one "mm_ext:"
+ * line and counted in the cache's errors; the object is then left alone
+ * (or quarantined), never freed.
  */
 void slab_ext_free(struct slab_ext_cache *cache, void *obj)
 {
@@ -1038,8 +1082,7 @@ EXPORT_SYMBOL_GPL(slab_ext_free);
  * @cache: the cache
  *
  * The CPU arrays are emptied into the slabs first, so every slab left
- * holds objects in use. May sleep: each online CPU empties its own array,
- * as kmem_cache_shrink() has each flush its per-CPU slab.
+ * holds objects in use.
  *
  * Return: 0.
  */
@@ -1048,7 +1091,7 @@ int slab_ext_shrink(struct slab_ext_cache *cache)
 	LIST_HEAD(released);
 	unsigned long flags;
 
-	drain_all(cache);
+	drain_all(cache, SLAB_EXT_KEEP_LIMIT);
 	spin_lock_irqsave(&cache->lock, flags);
 	take_empty_slabs(cache, 0, &released);
 	spin_unlock_irqrestore(&cache->lock, flags);
@@ -1057,10 +1100,11 @@ int slab_ext_shrink(struct slab_ext_cache *cache)
 }
 EXPORT_SYMBOL_GPL(slab_ext_shrink);
 
-/* What the CPU arrays hold and have served, summed without their owners' help. */
+/* What the CPU arrays hold and have served, each array read under its lock. */
 static void cpu_array_sums(struct slab_ext_cache *c, unsigned long *cached,
 			   u64 *allocs, u64 *frees)
 {
+	unsigned long flags;
 	int cpu;
 
 	*cached = 0;
@@ -1071,16 +1115,21 @@ static void cpu_array_sums(struct slab_ext_cache *c, unsigned long *cached,
 	for_each_possible_cpu(cpu) {
 		struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
 
-		*cached += READ_ONCE(pc->count);
-		*allocs += READ_ONCE(pc->allocs);
-		*frees += READ_ONCE(pc->frees);
+		spin_lock_irqsave(&pc->lock, flags);
+		*cached += pc->count;
+		*allocs += pc->allocs;
+		*frees += pc->frees;
+		spin_unlock_irqrestore(&pc->lock, flags);
 	}
 }
 
 /**
- * slab_ext_cache_info() - take a consistent snapshot of a cache's counters
+ * slab_ext_cache_info() - take a snapshot of a cache's counters
  * @cache: the cache
  * @info: filled in
+ *
+ * Exact when the cache is quiet; while it is in use, the CPU arrays are
+ * read one after the other, so the sums may be off by the calls in flight.
  */
 void slab_ext_cache_info(struct slab_ext_cache *cache, struct slab_ext_info *info)
 {
@@ -1269,6 +1318,7 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 		for_each_possible_cpu(cpu) {
 			struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
 
+			spin_lock_init(&pc->lock);
 			pc->limit = min(SLAB_EXT_CPU_START, c->cpu_max);
 		}
 	}
@@ -1286,24 +1336,31 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 			return ERR_PTR(-EEXIST);
 		}
 	}
+	ret = mm_ext_debugfs_add_cache(c);
+	if (ret) {
+		mutex_unlock(&slab_ext_caches_lock);
+		free_percpu(c->cpu);
+		kfree(c);
+		return ERR_PTR(ret);
+	}
 	list_add_tail(&c->node, &slab_ext_caches);
 	buddy_sim_get(zone);
-	mm_ext_debugfs_add_cache(c);
 	mutex_unlock(&slab_ext_caches_lock);
 	return c;
 }
 EXPORT_SYMBOL_GPL(slab_ext_cache_create);
 
 /*
- * At destroy: report the objects still handed out (quarantined ones were
- * reported already), the first few by address and, where kept, callers.
+ * At destroy, the CPU arrays drained: report the objects still handed out
+ * (quarantined ones were reported already), the first few by address and,
+ * where kept, callers. Their allocated bits say which: no free list is
+ * followed, so a corrupt one cannot mislead the report.
  */
 static void report_leaks(struct slab_ext_cache *c)
 {
 	unsigned long leaked = c->active_objs - c->quarantined, shown = 0;
 	struct list_head *lists[] = { &c->full, &c->partial };
 	struct buddy_sim_owner *slab;
-	unsigned long *free_map;
 	char buf[40], tracks[256];
 	struct obj_report rep;
 	unsigned int i, l;
@@ -1313,19 +1370,11 @@ static void report_leaks(struct slab_ext_cache *c)
 		return;
 	mm_ext_report("cache %s: destroyed with %lu objects still allocated (leak)\n",
 		      c->name, leaked);
-	free_map = bitmap_zalloc(c->objs_per_slab, GFP_KERNEL);
-	if (!free_map)
-		return;
 	for (l = 0; l < ARRAY_SIZE(lists) && shown < SLAB_EXT_LEAKS_SHOWN; l++) {
 		list_for_each_entry(slab, lists[l], slab_list) {
-			bitmap_zero(free_map, c->objs_per_slab);
-			for (p = slab->freelist; p; p = get_fp(c, p))
-				__set_bit((p - slab->addr) / c->size, free_map);
-			bitmap_set(free_map, c->objs_per_slab - slab->nr_fresh, slab->nr_fresh);
 			for (i = 0; i < c->objs_per_slab && shown < SLAB_EXT_LEAKS_SHOWN; i++) {
 				p = slab_obj(c, slab, i);
-				if (test_bit(i, free_map) ||
-				    (c->offset && get_fp(c, p) == QUARANTINED))
+				if (!test_bit(obj_bit(p), obj_page(c, p)->allocated))
 					continue;
 				fill_report(c, slab, p, &rep);
 				format_tracks(&rep, false, tracks, sizeof(tracks));
@@ -1337,7 +1386,6 @@ static void report_leaks(struct slab_ext_cache *c)
 				break;
 		}
 	}
-	bitmap_free(free_map);
 }
 
 /**
@@ -1357,14 +1405,18 @@ void slab_ext_cache_destroy(struct slab_ext_cache *cache)
 	if (atomic_read(&cache->users))
 		mm_ext_report("cache %s: destroyed while %d pools or workloads use it\n",
 			      cache->name, atomic_read(&cache->users));
-	mutex_lock(&slab_ext_caches_lock);
+	/*
+	 * Files first, and without the list lock: removal waits for handlers
+	 * in flight (a cpu_cache write, say), which take locks of their own.
+	 */
 	mm_ext_debugfs_remove_cache(cache);
+	mutex_lock(&slab_ext_caches_lock);
 	list_del(&cache->node);
 	mutex_unlock(&slab_ext_caches_lock);
 	buddy_sim_put(cache->zone);
 
 	/* No user may touch the cache now: no lock is needed to walk it. */
-	drain_all(cache);
+	drain_all(cache, SLAB_EXT_KEEP_LIMIT);
 	report_leaks(cache);
 	list_splice_init(&cache->full, &all);
 	list_splice_init(&cache->partial, &all);
@@ -1391,18 +1443,16 @@ int slab_ext_set_cpu_cache(struct slab_ext_cache *cache, unsigned int max)
 {
 	if (max > SLAB_EXT_CPU_MAX || !cache->cpu)
 		return -EINVAL;
-	cpus_read_lock();
-	mutex_lock(&slab_ext_drain_lock);
+	mutex_lock(&slab_ext_cpu_cache_lock);
 	/*
 	 * Off first: a CPU that sees 0 neither refills its array nor adds to
 	 * a full one, so once drained, each stays empty until the new bound
 	 * is set (capacity 0 keeps frees off it for good when @max is 0).
 	 */
 	WRITE_ONCE(cache->cpu_max, 0);
-	drain_all_locked(cache, min(SLAB_EXT_CPU_START, max));
+	drain_all(cache, min(SLAB_EXT_CPU_START, max));
 	WRITE_ONCE(cache->cpu_max, max);
-	mutex_unlock(&slab_ext_drain_lock);
-	cpus_read_unlock();
+	mutex_unlock(&slab_ext_cpu_cache_lock);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(slab_ext_set_cpu_cache);
@@ -1478,7 +1528,8 @@ static noinline void sx_kmalloc_bad(struct buddy_sim *zone, const void *obj, con
  */
 static __always_inline bool sx_kmalloc_lookup(const void *obj, const char *fn,
 					      struct slab_ext_cache **cache,
-					      struct buddy_sim_owner **head)
+					      struct buddy_sim_owner **head,
+					      struct buddy_sim_owner **pagep)
 {
 	struct buddy_sim *zone = sx_kmalloc_zone;
 	struct buddy_sim_owner *page = buddy_sim_owner(zone, obj);
@@ -1488,6 +1539,7 @@ static __always_inline bool sx_kmalloc_lookup(const void *obj, const char *fn,
 
 	*cache = NULL;
 	*head = h;
+	*pagep = page;
 	if (c) {
 		for (i = 0; i < ARRAY_SIZE(sx_kmalloc_caches); i++) {
 			if (sx_kmalloc_caches[i] == c) {
@@ -1510,14 +1562,14 @@ static __always_inline bool sx_kmalloc_lookup(const void *obj, const char *fn,
  */
 void slab_ext_kfree(const void *obj)
 {
+	struct buddy_sim_owner *head, *page;
 	struct slab_ext_cache *cache;
-	struct buddy_sim_owner *head;
 
-	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_kfree", &cache, &head))
+	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_kfree", &cache, &head, &page))
 		return;
 	if (cache) {
 		/* The slab is looked up already: the free checks @obj against it. */
-		sx_free_slab(cache, head, (void *)obj, _RET_IP_);
+		sx_free_slab(cache, head, page, (void *)obj, NULL, _RET_IP_);
 		return;
 	}
 	head->large_size = 0;
@@ -1535,10 +1587,10 @@ EXPORT_SYMBOL_GPL(slab_ext_kfree);
  */
 size_t slab_ext_ksize(const void *obj)
 {
+	struct buddy_sim_owner *large, *page;
 	struct slab_ext_cache *cache;
-	struct buddy_sim_owner *large;
 
-	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_ksize", &cache, &large))
+	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_ksize", &cache, &large, &page))
 		return 0;
 	if (cache)
 		return cache->object_size;
@@ -1549,24 +1601,16 @@ EXPORT_SYMBOL_GPL(slab_ext_ksize);
 /*
  * Whether @obj is an object of @cache handed out and not yet freed: what a
  * free would accept (mempool_ext checks before taking an element into its
- * reserve). The free list walk is O(objects per slab).
+ * reserve). Lock-free: one look-up and one bit.
  */
 bool slab_ext_obj_allocated(struct slab_ext_cache *cache, const void *obj)
 {
+	struct buddy_sim_owner *slab, *page;
 	const char *why;
-	struct buddy_sim_owner *slab = obj_to_slab(cache, obj, &why);
-	unsigned long flags;
-	bool ok = false;
 
-	if (!slab)
-		return false;
-	spin_lock_irqsave(&cache->lock, flags);
-	if (slab->cache == cache && on_object_boundary(cache, slab, obj) &&
-	    !on_freelist(cache, slab, (void *)obj) &&
-	    !(cache->debug && get_fp(cache, (void *)obj) == QUARANTINED))
-		ok = true;
-	spin_unlock_irqrestore(&cache->lock, flags);
-	return ok;
+	slab = obj_to_slab(cache, obj, &page, &why);
+	return slab && obj_index(cache, slab, obj) >= 0 &&
+	       test_bit(obj_bit(obj), page->allocated);
 }
 
 /* The same for slab_ext_kmalloc() memory of @size bytes. */
@@ -1591,9 +1635,9 @@ bool slab_ext_kmalloc_allocated(const void *obj, size_t size)
 static int slab_ext_cpuhp_state;
 
 /*
- * A CPU is gone: its arrays go back to the slabs, from the CPU that saw it.
- * The dead CPU runs nothing, and drains (which hold cpus_read_lock()) wait
- * for the hotplug operation this runs in, so the arrays are ours alone.
+ * A CPU is gone: its arrays go back to the slabs, from the CPU that saw it,
+ * so their objects are not stranded until the next drain. Runs under the
+ * hotplug lock, which no path of the module takes inside its own locks.
  */
 static int slab_ext_cpu_dead(unsigned int cpu)
 {
@@ -1602,8 +1646,7 @@ static int slab_ext_cpu_dead(unsigned int cpu)
 	mutex_lock(&slab_ext_caches_lock);
 	list_for_each_entry(c, &slab_ext_caches, node)
 		if (c->cpu)
-			report_cached_double_frees(c, drain_array(c, per_cpu_ptr(c->cpu, cpu),
-								  SLAB_EXT_KEEP_LIMIT));
+			drain_cpu(c, cpu, SLAB_EXT_KEEP_LIMIT);
 	mutex_unlock(&slab_ext_caches_lock);
 	return 0;
 }
@@ -1626,8 +1669,7 @@ int slab_ext_init(void)
 		sx_kmalloc_caches[i] = slab_ext_cache_create(NULL, name,
 							     sx_kmalloc_sizes[i], 0, 0, NULL);
 		if (IS_ERR(sx_kmalloc_caches[i])) {
-			int ret = PTR_ERR(sx_kmalloc_caches[i]);
-
+			ret = PTR_ERR(sx_kmalloc_caches[i]);
 			sx_kmalloc_caches[i] = NULL;
 			slab_ext_exit();
 			return ret;

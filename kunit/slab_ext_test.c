@@ -136,35 +136,39 @@ static void slab_ext_test_lists(struct kunit *test)
 	struct slab_ext_cache *c = test_cache(test, zone, "sx_lists", 1024, 0, 0, NULL);
 	struct buddy_sim_info zi;
 	struct slab_ext_info info;
-	void *a[16], *b;
-	int i;
+	unsigned int i, n, pages;
+	void *a[32], *b;
 
 	/* Every step straight to the slab lists, to see each transition. */
 	KUNIT_ASSERT_EQ(test, slab_ext_set_cpu_cache(c, 0), 0);
 	slab_ext_cache_info(c, &info);
-	KUNIT_ASSERT_EQ(test, info.objs_per_slab, 16U);	/* order 2: 4 pages */
+	/* SLUB's order depends on the CPU count: 8 objects on 1 CPU, 16 on 2..7. */
+	n = info.objs_per_slab;
+	pages = 1U << info.order;
+	KUNIT_ASSERT_EQ(test, n * 1024, pages * (unsigned int)PAGE_SIZE);
+	KUNIT_ASSERT_LE(test, n, (unsigned int)ARRAY_SIZE(a));
 	expect_lists(test, c, 0, 0, 0, 0);
 	a[0] = slab_ext_alloc(c, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, a[0]);
 	expect_lists(test, c, 0, 1, 0, 1);			/* new slab -> partial */
-	for (i = 1; i < 16; i++) {
+	for (i = 1; i < n; i++) {
 		a[i] = slab_ext_alloc(c, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, a[i]);
 	}
-	expect_lists(test, c, 1, 0, 0, 16);			/* partial -> full */
+	expect_lists(test, c, 1, 0, 0, n);			/* partial -> full */
 	b = slab_ext_alloc(c, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	expect_lists(test, c, 1, 1, 0, 17);
+	expect_lists(test, c, 1, 1, 0, n + 1);
 	slab_ext_free(c, a[0]);
-	expect_lists(test, c, 0, 2, 0, 16);			/* full -> partial */
-	for (i = 1; i < 16; i++)
+	expect_lists(test, c, 0, 2, 0, n);			/* full -> partial */
+	for (i = 1; i < n; i++)
 		slab_ext_free(c, a[i]);
 	expect_lists(test, c, 0, 1, 1, 1);			/* partial -> empty, kept */
 	slab_ext_free(c, b);
 	/* A second empty slab is one more than min_empty: it goes back. */
 	expect_lists(test, c, 0, 0, 1, 0);
 	buddy_sim_info(zone, &zi);
-	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 64UL - 4);
+	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 64UL - pages);
 
 	/* An empty slab is used before the zone is asked for a new one. */
 	a[0] = slab_ext_alloc(c, GFP_KERNEL);
@@ -181,8 +185,8 @@ static void slab_ext_test_lists(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 64UL);
 	KUNIT_EXPECT_EQ(test, zi.allocs, zi.frees);
 	slab_ext_cache_info(c, &info);
-	KUNIT_EXPECT_EQ(test, info.allocs, 18ULL);
-	KUNIT_EXPECT_EQ(test, info.frees, 18ULL);
+	KUNIT_EXPECT_EQ(test, info.allocs, (u64)n + 2);
+	KUNIT_EXPECT_EQ(test, info.frees, (u64)n + 2);
 	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
 }
 
@@ -734,6 +738,318 @@ static void slab_ext_test_cpu_offline(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
 }
 
+/* Whether @p appears in @objs[0..n). */
+static bool in_array(void **objs, int n, void *p)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (objs[i] == p)
+			return true;
+	return false;
+}
+
+/*
+ * After a misuse, no object is handed out twice: @n allocations in a row
+ * (enough to empty the CPU array and the slab of @a) return @n different
+ * objects, then go back. Each address is checked against all the others.
+ */
+static void expect_no_double_handout(struct kunit *test, struct slab_ext_cache *c, int n)
+{
+	void **objs = kunit_kcalloc(test, n, sizeof(void *), GFP_KERNEL);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	for (i = 0; i < n; i++) {
+		objs[i] = slab_ext_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		KUNIT_EXPECT_FALSE_MSG(test, in_array(objs, i, objs[i]),
+				       "object %d handed out twice", i);
+	}
+	for (i = 0; i < n; i++)
+		slab_ext_free(c, objs[i]);
+}
+
+enum df_path {
+	DF_CPU_ARRAY,		/* the object sits in this CPU's array, freed last */
+	DF_CPU_ARRAY_DEEP,	/* ... with other objects freed after it */
+	DF_AFTER_SHRINK,	/* shrink moved it back to its slab */
+	DF_AFTER_DRAIN,		/* a new cpu_cache bound drained it to its slab */
+	DF_SLAB_LIST,		/* no CPU arrays: straight to the slab's free list */
+	DF_EMPTY_SLAB,		/* its slab went empty and is kept on the empty list */
+	DF_OTHER_CPU,		/* freed on another CPU, freed again here */
+	DF_DEBUG,		/* a cache with debug flags */
+	DF_NR
+};
+
+static const char *const df_names[DF_NR] = {
+	"cpu-array", "cpu-array-deep", "after-shrink", "after-drain", "slab-list",
+	"empty-slab", "other-cpu", "debug-cache",
+};
+
+static const enum df_path df_paths[] = {
+	DF_CPU_ARRAY, DF_CPU_ARRAY_DEEP, DF_AFTER_SHRINK, DF_AFTER_DRAIN, DF_SLAB_LIST,
+	DF_EMPTY_SLAB, DF_OTHER_CPU, DF_DEBUG,
+};
+
+static void df_desc(const enum df_path *p, char *desc)
+{
+	strscpy(desc, df_names[*p], KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(df_paths, df_paths, df_desc);
+
+/*
+ * Issue 12 item 1: a double free is found on every path an object can be
+ * on, debug flags or not, and the object is never handed out twice. Before
+ * the allocation bits, a free after a shrink went unnoticed and two later
+ * allocations returned the same address.
+ */
+static void slab_ext_test_double_free_every_path(struct kunit *test)
+{
+	enum df_path path = *(const enum df_path *)test->param_value;
+	struct buddy_sim *zone = test_zone(test, "sx_df_zone", 256);
+	struct slab_ext_cache *c;
+	struct handoff h = { .n = 1 };
+	struct slab_ext_info before, after;
+	atomic_t *reports;
+	void *a, *b, *objs[1];
+
+	c = test_cache(test, zone, "sx_df", 96, 0, path == DF_DEBUG ? DEBUG_FLAGS : 0, NULL);
+	if (path == DF_SLAB_LIST || path == DF_EMPTY_SLAB)
+		KUNIT_ASSERT_EQ(test, slab_ext_set_cpu_cache(c, 0), 0);
+	a = slab_ext_alloc(c, GFP_KERNEL);
+	b = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	if (path == DF_EMPTY_SLAB)
+		slab_ext_free(c, b);
+	if (path == DF_OTHER_CPU) {
+		/* Freed by a thread on the next CPU: it rests in that CPU's array. */
+		objs[0] = a;
+		h.cache = c;
+		h.objs = objs;
+		h.produce = false;
+		run_on(test, &h, test_next_cpu(raw_smp_processor_id()));
+	} else {
+		slab_ext_free(c, a);
+	}
+	if (path == DF_CPU_ARRAY_DEEP)
+		slab_ext_free(c, b);
+	if (path == DF_AFTER_SHRINK)
+		KUNIT_ASSERT_EQ(test, slab_ext_shrink(c), 0);
+	if (path == DF_AFTER_DRAIN)
+		KUNIT_ASSERT_EQ(test, slab_ext_set_cpu_cache(c, 16), 0);
+
+	slab_ext_cache_info(c, &before);
+	reports = test_count_reports(test);
+	slab_ext_free(c, a);
+	slab_ext_cache_info(c, &after);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	KUNIT_EXPECT_EQ(test, after.errors, before.errors + 1);
+	/* Refused: nothing else moved. */
+	KUNIT_EXPECT_EQ(test, after.frees, before.frees);
+	KUNIT_EXPECT_EQ(test, after.active_objs, before.active_objs);
+
+	expect_no_double_handout(test, c, 2 * before.objs_per_slab + 130);
+	if (path != DF_CPU_ARRAY_DEEP && path != DF_EMPTY_SLAB)
+		slab_ext_free(c, b);
+	slab_ext_cache_info(c, &after);
+	KUNIT_EXPECT_EQ(test, after.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, after.errors, before.errors + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+}
+
+enum fp_kind {
+	FP_INTERIOR,		/* inside an object */
+	FP_OUTSIDE,		/* outside the slab */
+	FP_ALLOCATED,		/* to an object a user holds */
+	FP_SELF,		/* to itself: a cycle */
+	FP_FRESH,		/* to an object never handed out */
+	FP_NR
+};
+
+static const char *const fp_names[FP_NR] = {
+	"interior", "outside-slab", "allocated-object", "self", "fresh-object",
+};
+
+static const enum fp_kind fp_kinds[] = {
+	FP_INTERIOR, FP_OUTSIDE, FP_ALLOCATED, FP_SELF, FP_FRESH,
+};
+
+static void fp_desc(const enum fp_kind *k, char *desc)
+{
+	strscpy(desc, fp_names[*k], KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(fp_kinds, fp_kinds, fp_desc);
+
+/*
+ * Issue 12 item 2, lib/slub_kunit.c's test_next_pointer: the free pointer
+ * of a free object is overwritten. The cache must not follow it: one
+ * report (SLUB's "Freepointer corrupt"), one error, the slab isolated and
+ * never allocated from again, and destroy (the leak report included)
+ * stays clean. Before, the cache followed it and the leak report oopsed.
+ */
+static void slab_ext_test_next_pointer(struct kunit *test)
+{
+	enum fp_kind kind = *(const enum fp_kind *)test->param_value;
+	struct buddy_sim *zone = test_zone(test, "sx_fp_zone", 256);
+	struct slab_ext_cache *c;
+	struct slab_ext_info info, before;
+	struct buddy_sim_info zi;
+	unsigned long slab_bytes;
+	atomic_t *reports;
+	u8 *a, *b, *d, *p, *q;
+	int i;
+
+	c = slab_ext_cache_create(zone, "sx_fp", 64, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+	/* Straight to the slab lists, so the free list is the one corrupted. */
+	KUNIT_ASSERT_EQ(test, slab_ext_set_cpu_cache(c, 0), 0);
+	slab_ext_cache_info(c, &info);
+	slab_bytes = PAGE_SIZE << info.order;
+	a = slab_ext_alloc(c, GFP_KERNEL);
+	b = slab_ext_alloc(c, GFP_KERNEL);
+	d = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	slab_ext_free(c, b);
+	slab_ext_free(c, a);			/* free list: a -> b */
+
+	/* A cache without ctor or debug keeps the free pointer at offset 0. */
+	switch (kind) {
+	case FP_INTERIOR:
+		*(void **)a = b + 8;
+		break;
+	case FP_OUTSIDE:
+		*(void **)a = a + slab_bytes;
+		break;
+	case FP_ALLOCATED:
+		*(void **)a = d;
+		break;
+	case FP_SELF:
+		*(void **)a = a;
+		break;
+	default:
+		*(void **)a = d + 2 * info.size;	/* d is the last one handed out */
+		break;
+	}
+	slab_ext_cache_info(c, &before);
+	reports = test_count_reports(test);
+	/* Pops a, finds its pointer bad: the slab is isolated, a new one used. */
+	p = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.errors, before.errors + 1);
+	/* Never from the isolated slab, however many are taken. */
+	KUNIT_EXPECT_GE(test, abs(p - a), (long)slab_bytes);
+	for (i = 0; i < 2 * info.objs_per_slab; i++) {
+		q = slab_ext_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, q);
+		KUNIT_EXPECT_TRUE(test, q != a && q != b && q != d);
+		slab_ext_free(c, q);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	/* Objects of the isolated slab can still be freed, once. */
+	slab_ext_free(c, d);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	slab_ext_free(c, d);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 2);
+	slab_ext_free(c, p);
+	slab_ext_shrink(c);
+	/* Destroy: nothing is leaked, nothing is followed, the zone is whole. */
+	slab_ext_cache_destroy(c);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 2);
+	buddy_sim_info(zone, &zi);
+	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 256UL);
+}
+
+/* Allocates from @cache until it gets NULL or holds @max objects. */
+struct alloc_until {
+	struct slab_ext_cache *cache;
+	int got;
+	bool migrate;		/* move to the next CPU between allocations */
+	void **objs;
+	int max;
+	struct completion done;
+};
+
+static int alloc_until_fn(void *data)
+{
+	struct alloc_until *u = data;
+	void *p;
+
+	while (u->got < u->max) {
+		if (u->migrate)
+			set_cpus_allowed_ptr(current,
+					     cpumask_of(test_next_cpu(raw_smp_processor_id())));
+		p = slab_ext_alloc(u->cache, GFP_KERNEL);
+		if (!p)
+			break;
+		u->objs[u->got++] = p;
+	}
+	complete(&u->done);
+	return 0;
+}
+
+/*
+ * Issue 12 item 3: with the zone exhausted, an allocation on one CPU
+ * takes the free objects another CPU's array holds before it fails, also
+ * when the allocating task moves between CPUs. Before, it returned NULL
+ * with 4 free objects in the other CPU's array.
+ */
+static void slab_ext_test_alloc_takes_other_cpus_objects(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "sx_steal_zone", 8);
+	struct slab_ext_cache *c = test_cache(test, zone, "sx_steal", 512, 0, 0, NULL);
+	int cpu = raw_smp_processor_id(), other = test_next_cpu(cpu), n, round;
+	struct alloc_until u = { .cache = c };
+	struct handoff h = { .cache = c, .produce = false };
+	struct slab_ext_info info;
+	void **all;
+
+	all = kunit_kcalloc(test, 64, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, all);
+	for (round = 0; round < 2; round++) {
+		/* Take every object the zone can give: 8 pages of 512-byte objects. */
+		u.objs = all;
+		u.max = 64;
+		u.got = 0;
+		u.migrate = false;
+		init_completion(&u.done);
+		test_run_on_cpu(test, alloc_until_fn, &u, cpu, "sx_steal");
+		wait_for_completion(&u.done);
+		n = u.got;
+		KUNIT_ASSERT_EQ(test, n, 8 * (int)PAGE_SIZE / 512);
+		/* Four go back on the other CPU: its array keeps them. */
+		h.objs = all + n - 4;
+		h.n = 4;
+		run_on(test, &h, other);
+		slab_ext_cache_info(c, &info);
+		KUNIT_ASSERT_EQ(test, info.active_objs, (unsigned long)n - 4);
+		/* This CPU (or a task moving between CPUs) gets exactly those four. */
+		u.objs = all + n - 4;
+		u.max = 8;
+		u.got = 0;
+		u.migrate = round == 1;
+		init_completion(&u.done);
+		test_run_on_cpu(test, alloc_until_fn, &u, cpu, "sx_steal");
+		wait_for_completion(&u.done);
+		KUNIT_EXPECT_EQ(test, u.got, 4);
+		slab_ext_cache_info(c, &info);
+		KUNIT_EXPECT_EQ(test, info.active_objs, (unsigned long)n);
+		h.objs = all;
+		h.n = n;
+		run_on(test, &h, cpu);
+	}
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+}
+
 static struct kunit_case slab_ext_test_cases[] = {
 	KUNIT_CASE(slab_ext_test_bad_create),
 	KUNIT_CASE_PARAM(slab_ext_test_geometry, geometries_gen_params),
@@ -751,6 +1067,9 @@ static struct kunit_case slab_ext_test_cases[] = {
 	KUNIT_CASE(slab_ext_test_cpu_drain),
 	KUNIT_CASE(slab_ext_test_cross_cpu_free),
 	KUNIT_CASE(slab_ext_test_cpu_offline),
+	KUNIT_CASE_PARAM(slab_ext_test_double_free_every_path, df_paths_gen_params),
+	KUNIT_CASE_PARAM(slab_ext_test_next_pointer, fp_kinds_gen_params),
+	KUNIT_CASE(slab_ext_test_alloc_takes_other_cpus_objects),
 	{}
 };
 

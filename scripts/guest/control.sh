@@ -7,8 +7,93 @@ EBUSY="resource busy" EPERM="not permitted" ENOMEM="Cannot allocate memory"
 C=$D/control
 
 kmemleak_baseline
+
+# The control file appears only once what it reaches exists: a watcher that
+# writes the moment it appears must find the default zone (made large, so
+# slow to make) and the kmalloc caches there already.
+(
+	while [ ! -e $C ]; do :; done
+	if [ -e $D/buddy/default/stats ] && [ -e $D/slab/kmalloc-64/stats ]; then
+		echo ready > /tmp/early
+	else
+		echo "too early: $(ls $D/buddy $D/slab | xargs)" > /tmp/early
+	fi
+	echo "pool create early 1 kmalloc=64" > $C
+) &
+watcher=$!
+load_mm_ext default_pages=32768 || kill $watcher
+wait $watcher
+expect "control_appears_after_default_zone_and_kmalloc_caches" "$(cat /tmp/early)" ready
+unload_all
+
 load_mm_ext
 expect "control lists its commands" "$(grep -c '^zone create' $C)" 1
+expect "control lists every command" "$(wc -l < $C)" 13
+
+# Every command of the grammar with 0 .. max+1 arguments: a count outside
+# min..max is EINVAL before any argument is used; whatever happens, the next
+# command still runs. Lines: OBJECT VERB MIN MAX, then max+1 arguments of
+# which the first N are written.
+ctl "zone create gz 64"
+ctl "cache create gc 64 zone=gz flags=poison,red_zone"
+grammar_bad=0
+while read -r obj verb min max args; do
+	set -- $args
+	n=0
+	while [ $n -le $((max + 1)) ]; do
+		words="" i=0
+		for w in "$@"; do
+			[ $i -lt $n ] || break
+			words="$words $w"
+			i=$((i + 1))
+		done
+		if echo "$obj $verb$words" > $C 2>/tmp/err; then res=accepted; else res=$(cat /tmp/err); fi
+		if [ $n -lt $min ] || [ $n -gt $max ]; then
+			case "$res" in
+			*"$EINVAL"*) ;;
+			*) bad "\"$obj $verb$words\" ($n arguments): $res, wanted $EINVAL"
+			   grammar_bad=$((grammar_bad + 1)) ;;
+			esac
+		fi
+		n=$((n + 1))
+	done
+done <<EOF
+zone create 2 2 gz2 16 x
+zone drain 1 1 gz x
+zone destroy 1 1 gz2 x
+cache create 2 5 gc2 32 zone=gz align=8 flags=poison x
+cache shrink 1 1 gc x
+cache misuse 2 2 gc double_free x
+cache destroy 1 1 gc2 x
+pool create 2 4 gp 1 page=gz order=1 x
+pool resize 2 2 gp 2 x
+pool destroy 1 1 gp x
+workload start 1 7 gw zone=gz ops=10 seed=1 slots=2 max_order=1 delay_us=0 x
+workload stop 1 1 gw x
+workload destroy 1 1 gw x
+EOF
+expect "argument_counts_outside_the_grammar_refused" "$grammar_bad" 0
+refuse "$EINVAL" $C "zone"
+refuse "$EINVAL" $C "cache misuse gc"
+refuse "$EINVAL" $C "workload start gw zone=gz zone=gz"
+ctl "zone create alive 16"
+ctl "zone destroy alive"
+expect "gc errors: one double free" "$(val $D/slab/gc/stats errors)" 1
+ctl "cache destroy gc"
+ctl "zone destroy gz"
+
+# Names that cannot be directories are refused, for every kind of object.
+refuse "$EINVAL" $C "zone create .. 16"
+refuse "$EINVAL" $C "zone create . 16"
+refuse "$EINVAL" $C "cache create . 32"
+refuse "$EINVAL" $C "cache create .. 32"
+refuse "$EINVAL" $C "pool create .. 1 kmalloc=8"
+refuse "$EINVAL" $C "pool create . 1 kmalloc=8"
+refuse "$EINVAL" $C "workload start . zone=default ops=10"
+refuse "$EINVAL" $C "workload start .. zone=default ops=10"
+ctl "zone create ... 16"
+expect "zone ... has its directory" "$(val $D/buddy/.../stats nr_pages)" 16
+ctl "zone destroy ..."
 
 # Zones.
 ctl "zone create z1 1000"
@@ -54,14 +139,51 @@ ctl "cache misuse c1 interior"
 ctl "cache misuse c1 foreign"
 expect "c1 errors" "$(val $D/slab/c1/stats errors)" 5
 expect "c1 quarantined" "$(val $D/slab/c1/stats quarantined)" 2
-refuse "$EINVAL" $C "cache misuse kmalloc-64 red_zone"
 refuse "$EINVAL" $C "cache misuse c1 sideways"
 ctl "cache shrink c1"
+
+# The shell frees only what it allocated: misuse only on a cache it made
+# and nothing else uses (between the two frees of a double free another
+# user of kmalloc-64 could be handed the object).
+k64_errors=$(val $D/slab/kmalloc-64/stats errors)
+refuse "$EPERM" $C "cache misuse kmalloc-64 double_free"
+refuse "$EPERM" $C "cache misuse kmalloc-64 red_zone"
+expect "misuse_refused_on_a_cache_the_shell_did_not_make: kmalloc-64 errors" \
+	"$(val $D/slab/kmalloc-64/stats errors)" "$k64_errors"
+ctl "cache shrink kmalloc-64"
+
+# Each misuse is counted once in the cache's errors, whether the cache
+# keeps an empty slab or not, and touches only memory the cache still owns:
+# each on a fresh cache, whose one slab goes back to the zone at the first
+# free when min_empty is 0 (a write after free would then land in the
+# zone). All stay alive until the end, so no cache gets a slab another one
+# used (slab_ext does not clear a fresh object's free pointer slot).
+ctl "zone create mz 64"
+kinds="write_after_free double_free interior foreign red_zone"
+for me in 0 1; do
+	for kind in $kinds; do
+		m=m${me}_$kind
+		ctl "cache create $m 64 zone=mz flags=poison,red_zone,store_user"
+		echo $me > $D/slab/$m/min_empty && ok "$m min_empty $me"
+		ctl "cache misuse $m $kind"
+		expect "misuse_counted_once: $kind with min_empty $me" \
+			"$(val $D/slab/$m/stats errors)" 1
+		expect "$m min_empty restored" "$(cat $D/slab/$m/min_empty)" $me
+	done
+done
+expect "mz zone saw no misuse" "$(val $D/buddy/mz/stats errors)" 0
+for me in 0 1; do
+	for kind in $kinds; do
+		ctl "cache destroy m${me}_$kind"
+	done
+done
+ctl "zone destroy mz"
 
 # Pools.
 ctl "pool create p1 4 slab=c1"
 expect "p1 curr_nr" "$(val $D/mempool/p1/stats curr_nr)" 4
 refuse "$EBUSY" $C "cache destroy c1"
+refuse "$EBUSY" $C "cache misuse c1 double_free"
 ctl "pool create p2 4 page=z1 order=2"
 ctl "pool create p3 2 kmalloc=300"
 expect "p3 elem_size" "$(val $D/mempool/p3/stats elem_size)" 300
@@ -90,6 +212,48 @@ refuse "$EINVAL" $F/probability 101
 refuse "$EINVAL" $F/times -2
 refuse "$EINVAL" $F/min_order 11
 expect "probability unchanged" "$(cat $F/probability)" 0
+
+# Numbers that do not fit are refused everywhere, never wrapped, and
+# change nothing: every writable knob, then the commands' numbers.
+echo "10 20 30" > $W && ok "watermarks 10 20 30"
+for v in "18446744073709551616 18446744073709551616 18446744073709551617" \
+	 "1 2 18446744073709551616" "4294967296 4294967296 4294967297" "-1 2 3" \
+	 "1 2 3 4" "1 2 3x"; do
+	refuse "$EINVAL" $W "$v"
+done
+expect "overflowing_watermarks_refused: unchanged" "$(cat $W | xargs)" "min 10 low 20 high 30"
+echo off > $W
+for k in interval probability min_order times; do
+	was=$(cat $F/$k)
+	for v in 18446744073709551616 4294967296 -4294967296 99999999999999999999; do
+		refuse "$EINVAL" $F/$k $v
+	done
+	expect "overflowing_fail_$k refused: unchanged" "$(cat $F/$k)" "$was"
+done
+refuse "$EINVAL" $F/times 2147483648
+refuse "$EINVAL" $F/times -2
+refuse "$EINVAL" $F/interval -1
+for f in $D/buddy/default/pcp_high $D/slab/c1/min_empty $D/slab/kmalloc-64/cpu_cache; do
+	was=$(cat $f)
+	for v in 18446744073709551616 4294967296 -1 4294967295; do
+		refuse "$EINVAL" $f $v
+	done
+	expect "overflowing_$(basename $f) refused: unchanged" "$(cat $f)" "$was"
+done
+refuse "$EINVAL" $C "zone create z2 18446744073709551616"
+refuse "$EINVAL" $C "cache create c2 4294967296"
+refuse "$EINVAL" $C "cache create c2 64 align=18446744073709551616"
+refuse "$EINVAL" $C "pool create p4 2147483648 kmalloc=8"
+refuse "$EINVAL" $C "pool create p4 1 kmalloc=18446744073709551616"
+refuse "$EINVAL" $C "pool create p4 1 page=z1 order=4294967296"
+refuse "$EINVAL" $C "pool resize p1 2147483648"
+refuse "$EINVAL" $C "pool resize p1 18446744073709551618"
+refuse "$EINVAL" $C "workload start w9 zone=z1 ops=4294967297"
+refuse "$EINVAL" $C "workload start w9 zone=z1 seed=18446744073709551616"
+refuse "$EINVAL" $C "workload start w9 zone=z1 slots=1048577"
+refuse "$EINVAL" $C "workload start w9 zone=z1 max_order=18446744073709551617"
+refuse "$EINVAL" $C "workload start w9 zone=z1 delay_us=1000001"
+expect "p1 min_nr unchanged" "$(val $D/mempool/p1/stats min_nr)" 2
 
 # Workloads.
 ctl "workload start w1 zone=z1 ops=20000 seed=7 max_order=4"
@@ -150,5 +314,14 @@ bad_modes=$(find $D -type f -exec stat -c '%a %n' {} + | grep -vE '^(400|600|200
 expect "files with other modes than 0400/0600/0200" "$bad_modes" ""
 expect "files checked" "$(find $D -type f | wc -l | awk '$1 > 60 { print "many" }')" many
 ctl "workload start w3 zone=z3 ops=1000000000 delay_us=100"
+
+# A zone of all the guest's RAM, or of more than half, is refused with
+# ENOMEM and one line; the OOM killer never runs.
+refuse "$ENOMEM" $C "zone create big 262144"
+refuse "$ENOMEM" $C "zone create big 200000"
+expect "zone create big: one-line reasons" \
+	"$(dmesg | grep -c 'control: zone create big .*no memory')" 2
+expect "huge_zone_refused_without_oom: OOM lines" \
+	"$(dmesg | grep -ciE 'out of memory|oom-kill')" 0
 unload_all
 kmemleak_check

@@ -83,6 +83,7 @@ show "stats" $D/mempool/demo_pool/stats
 grep injected_failures $D/buddy/pz/stats
 
 say "6. Misuse is reported, counted and survived: a double free on demo_obj"
+echo "workload destroy objs" > $C	# misuse only on a cache nothing else uses
 echo "cache misuse demo_obj double_free" > $C
 grep '^errors' $D/slab/demo_obj/stats
 say "rmmod cleans up every zone, cache, pool and workload made from the shell"

@@ -24,7 +24,8 @@ awk -v seed=$SEED -v n=$COUNT 'BEGIN {
 	      "align=3 align=64 align=4096 ops=100 ops=0 seed=5 slots=0 slots=8 " \
 	      "max_order=11 delay_us=5 fragment=fz2 cache=fc1 pool=fp1 zone=fz2 " \
 	      "double_free interior foreign red_zone write_after_free auto off " \
-	      "a/b x= =x ====", w, " ")
+	      "a/b x= =x ==== . .. 4294967295 2147483648 18446744073709551617 " \
+	      "-2147483649", w, " ")
 	nw = length(w)
 	for (i = 0; i < n; i++) {
 		pick = int(rand() * 1000)
