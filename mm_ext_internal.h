@@ -138,11 +138,6 @@ bool slab_ext_kmalloc_allocated(const void *obj, size_t size);
 
 /* mempool_ext.c: module-wide teardown and the debugfs glue's views. */
 struct mempool_ext;
-struct mempool_ext_extra {
-	int lowest_nr;			/* the lowest the reserve has fallen to */
-	u64 errors;			/* elements found written in the reserve */
-	size_t elem_size;		/* bytes poisoned in the reserve; 0: unknown */
-};
 
 void mempool_ext_exit(void);
 const char *mempool_ext_name(struct mempool_ext *pool);
@@ -150,8 +145,7 @@ struct mempool_ext *mempool_ext_find(const char *name);
 void mempool_ext_get(struct mempool_ext *pool);
 void mempool_ext_put(struct mempool_ext *pool);
 int mempool_ext_users(struct mempool_ext *pool);
-int mempool_ext_min_nr(struct mempool_ext *pool);
-void mempool_ext_get_extra(struct mempool_ext *pool, struct mempool_ext_extra *extra);
+void *mempool_ext_alloc_until(struct mempool_ext *pool, gfp_t gfp, bool (*stop)(void));
 int slab_ext_set_min_empty(struct slab_ext_cache *cache, unsigned int min_empty);
 
 /* mm_ext_workload.c: allocation patterns run by a kthread. */

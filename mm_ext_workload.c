@@ -3,13 +3,18 @@
  * Workloads: in-kernel allocation patterns run by a kthread against a zone,
  * a cache or a pool, reproducible from a seed. A workload reports progress
  * in its stats file, can be stopped at any time, and gives back everything
- * it holds when it ends or is stopped.
+ * it holds when it ends or is stopped. A pool workload's wait for an element
+ * gives up when the kthread is told to stop (mempool_ext_alloc_until() with
+ * kthread_should_stop(); kthread_stop() wakes it), so stopping takes no
+ * longer than the current operation.
  *
  *   zone      random allocs and frees of blocks, orders drawn so that each
  *             order is half as likely as the one below it (0..max_order)
  *   cache     random allocs and frees of objects
- *   pool      random allocs and frees through a pool (GFP_KERNEL while it
- *             holds fewer than min_nr, so it never waits on itself)
+ *   pool      random allocs and frees through a pool: GFP_KERNEL only while
+ *             it holds no element, GFP_NOWAIT otherwise (bio_alloc's rule:
+ *             never wait for an element while holding one, or two
+ *             workloads can each hold what the other waits for)
  *   fragment  allocate order-0 blocks until the zone (or the slots, by
  *             default one a page) runs out, free every other one, then
  *             hold the rest until stopped
@@ -76,8 +81,9 @@ static void *wl_alloc(struct mm_ext_workload *wl, struct rnd_state *rnd,
 	case WL_CACHE:
 		return slab_ext_alloc(wl->cache, GFP_KERNEL);
 	case WL_POOL:
-		return mempool_ext_alloc(wl->pool, held < mempool_ext_min_nr(wl->pool) ?
-					 GFP_KERNEL : GFP_NOWAIT);
+		/* Block only holding nothing: see the header. */
+		return mempool_ext_alloc_until(wl->pool, held ? GFP_NOWAIT : GFP_KERNEL,
+					       kthread_should_stop);
 	default:
 		*order = 0;
 		return buddy_sim_alloc(wl->zone, GFP_KERNEL, 0);

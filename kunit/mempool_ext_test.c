@@ -11,6 +11,7 @@
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/prandom.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 
 #include <mm_ext/buddy_sim.h>
@@ -52,6 +53,14 @@ static void expect_info(struct kunit *test, struct mempool_ext *pool, int curr_n
 	KUNIT_EXPECT_EQ(test, info.refills, refills);
 }
 
+static u64 pool_errors(struct mempool_ext *pool)
+{
+	struct mempool_ext_extra extra;
+
+	mempool_ext_get_extra(pool, &extra);
+	return extra.errors;
+}
+
 /* A custom allocator that counts the elements it has out. */
 static void *custom_alloc(gfp_t gfp, void *live)
 {
@@ -68,14 +77,24 @@ static void custom_free(void *element, void *live)
 	kfree(element);
 }
 
+/*
+ * The live count of a custom pool: it outlives the test function, since the
+ * pool is destroyed at cleanup, after that function's stack is gone.
+ */
+static atomic_t *test_live(struct kunit *test)
+{
+	atomic_t *live = kunit_kzalloc(test, sizeof(*live), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, live);
+	return live;
+}
+
 static void mempool_ext_test_bad_create(struct kunit *test)
 {
 	struct buddy_sim *zone = test_zone(test, "mp_bad_zone", 16);
 	struct buddy_sim_info before, after;
-	/* Not on the stack: the pool kept below is destroyed after we return. */
-	atomic_t *live = kunit_kzalloc(test, sizeof(*live), GFP_KERNEL);
+	atomic_t *live = test_live(test);
 
-	KUNIT_ASSERT_NOT_NULL(test, live);
 	buddy_sim_info(zone, &before);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mempool_ext_create("mp_bad", -1, custom_alloc,
 							 custom_free, live)), -EINVAL);
@@ -261,7 +280,7 @@ static void mempool_ext_test_kinds(struct kunit *test)
 	struct buddy_sim *zone = test_zone(test, "mp_kinds_zone", 256);
 	struct slab_ext_cache *cache = test_cache(test, zone, "mp_kinds_cache", 100, 0, 0, NULL);
 	struct mempool_ext *pools[4];
-	atomic_t live = ATOMIC_INIT(0);
+	atomic_t *live = test_live(test);
 	struct mempool_ext_info info;
 	size_t sizes[4] = { 100, PAGE_SIZE << 1, 3000, 32 };
 	void *e[4][3];
@@ -271,8 +290,8 @@ static void mempool_ext_test_kinds(struct kunit *test)
 	pools[1] = keep_pool(test, mempool_ext_create_page_pool("mp_page", 3, zone, 1));
 	pools[2] = keep_pool(test, mempool_ext_create_kmalloc_pool("mp_kmalloc", 3, 3000));
 	pools[3] = keep_pool(test, mempool_ext_create("mp_custom", 3, custom_alloc, custom_free,
-						      &live));
-	KUNIT_EXPECT_EQ(test, atomic_read(&live), 3);
+						      live));
+	KUNIT_EXPECT_EQ(test, atomic_read(live), 3);
 	for (k = 0; k < 4; k++) {
 		for (i = 0; i < 3; i++) {
 			e[k][i] = mempool_ext_alloc_preallocated(pools[k]);
@@ -328,13 +347,371 @@ static void mempool_ext_test_foreign_free(struct kunit *test)
 	mempool_ext_free(test, pool);		/* not from the zone at all */
 	mempool_ext_free(a + 1, pool);		/* not a block start */
 	buddy_sim_info(zone, &after);
+	/* Refused by the pool the call was made on, counted there only. */
 	KUNIT_EXPECT_EQ(test, atomic_read(reports), 2);
-	KUNIT_EXPECT_EQ(test, after.errors, before.errors + 2);
-	mempool_ext_info(pool, &info);
-	KUNIT_EXPECT_EQ(test, info.curr_nr, 1);
+	KUNIT_EXPECT_EQ(test, pool_errors(pool), 2ULL);
+	KUNIT_EXPECT_EQ(test, after.errors, before.errors);
+	expect_info(test, pool, 1, 1, 1, 0, 0);
 	mempool_ext_free(a, pool);
 	mempool_ext_info(pool, &info);
 	KUNIT_EXPECT_EQ(test, info.curr_nr, 2);
+}
+
+/* The pool kinds the double-free tests run on (mm/kasan's mempool cases and more). */
+enum kind { K_SLAB, K_KMALLOC, K_PAGE, K_CUSTOM };
+
+struct kind_case {
+	const char *name;
+	enum kind kind;
+	size_t size;		/* object size, kmalloc size, or page order */
+};
+
+static const struct kind_case kind_cases[] = {
+	{ "slab", K_SLAB, 128 },
+	{ "kmalloc", K_KMALLOC, 128 },
+	{ "kmalloc_large", K_KMALLOC, 8193 },	/* past the kmalloc caches */
+	{ "page_order2", K_PAGE, 2 },
+	{ "custom", K_CUSTOM, 0 },
+};
+
+static void kind_desc(const struct kind_case *k, char *desc)
+{
+	strscpy(desc, k->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(kind, kind_cases, kind_desc);
+
+/* A pool of kind @k named @name with @min_nr, destroyed when the test ends. */
+static struct mempool_ext *kind_pool(struct kunit *test, const struct kind_case *k,
+				     const char *name, int min_nr)
+{
+	struct buddy_sim *zone;
+	atomic_t *live;
+
+	switch (k->kind) {
+	case K_SLAB:
+		zone = test_zone(test, "mp_kind_zone", 64);
+		return keep_pool(test, mempool_ext_create_slab_pool(name, min_nr,
+				 test_cache(test, zone, "mp_kind_cache", k->size, 0, 0, NULL)));
+	case K_KMALLOC:
+		return keep_pool(test, mempool_ext_create_kmalloc_pool(name, min_nr, k->size));
+	case K_PAGE:
+		zone = test_zone(test, "mp_kind_zone", 64);
+		return keep_pool(test, mempool_ext_create_page_pool(name, min_nr, zone, k->size));
+	default:
+		live = test_live(test);
+		return keep_pool(test, mempool_ext_create(name, min_nr, custom_alloc, custom_free,
+							  live));
+	}
+}
+
+/*
+ * mm/kasan's mempool_*_double_free: with the reserve below min_nr, an
+ * element freed twice must not enter it twice; the second free is refused,
+ * counted in the pool's errors, and no other counter moves.
+ */
+static void mempool_ext_test_double_free_into_reserve_refused(struct kunit *test)
+{
+	const struct kind_case *k = test->param_value;
+	struct mempool_ext *pool = kind_pool(test, k, "mp_df_reserve", 4);
+	atomic_t *reports;
+	void *extra, *elem, *got[3];
+	int i, j;
+
+	extra = mempool_ext_alloc_preallocated(pool);
+	elem = mempool_ext_alloc_preallocated(pool);
+	KUNIT_ASSERT_NOT_NULL(test, extra);
+	KUNIT_ASSERT_NOT_NULL(test, elem);
+	mempool_ext_free(elem, pool);		/* into the reserve: 3 of 4 */
+	reports = test_count_reports(test);
+	mempool_ext_free(elem, pool);		/* and again */
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	KUNIT_EXPECT_EQ(test, pool_errors(pool), 1ULL);
+	expect_info(test, pool, 3, 2, 2, 1, 1);
+
+	/* The reserve holds it once: three different elements, then none. */
+	for (i = 0; i < 3; i++) {
+		got[i] = mempool_ext_alloc_preallocated(pool);
+		KUNIT_ASSERT_NOT_NULL(test, got[i]);
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_PTR_NE(test, got[i], got[j]);
+	}
+	KUNIT_EXPECT_NULL(test, mempool_ext_alloc_preallocated(pool));
+	for (i = 0; i < 3; i++)
+		mempool_ext_free(got[i], pool);
+	mempool_ext_free(extra, pool);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	expect_info(test, pool, 4, 5, 5, 5, 5);
+}
+
+/*
+ * An element freed twice while the reserve is full, the first free having
+ * put it there: the second must not hand it to the layer below (which
+ * would free memory the reserve still holds).
+ */
+static void mempool_ext_test_double_free_of_resting_element_refused(struct kunit *test)
+{
+	const struct kind_case *k = test->param_value;
+	struct mempool_ext *pool = kind_pool(test, k, "mp_df_resting", 1);
+	atomic_t *reports;
+	void *a, *b, *fresh;
+
+	a = mempool_ext_alloc_preallocated(pool);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	mempool_ext_free(a, pool);		/* the reserve is full again */
+	reports = test_count_reports(test);
+	mempool_ext_free(a, pool);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	KUNIT_EXPECT_EQ(test, pool_errors(pool), 1ULL);
+	expect_info(test, pool, 1, 1, 1, 1, 1);
+
+	/* The layer did not get it: a fresh element is another one. */
+	fresh = mempool_ext_alloc(pool, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fresh);
+	KUNIT_EXPECT_PTR_NE(test, fresh, a);
+	b = mempool_ext_alloc_preallocated(pool);
+	KUNIT_EXPECT_PTR_EQ(test, b, a);
+	mempool_ext_free(b, pool);
+	mempool_ext_free(fresh, pool);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	expect_info(test, pool, 1, 3, 2, 3, 2);
+}
+
+/*
+ * An element freed twice, the first free having given it back to the
+ * layer below: refused by the pool and counted there, not in the layer.
+ * A custom pool's allocator cannot be asked, so only the helper pools.
+ */
+static void mempool_ext_test_double_free_to_layer_refused(struct kunit *test)
+{
+	const struct kind_case *k = test->param_value;
+	struct mempool_ext *pool;
+	atomic_t *reports;
+	void *a;
+
+	if (k->kind == K_CUSTOM)
+		kunit_skip(test, "a custom allocator cannot say what it has out");
+	pool = kind_pool(test, k, "mp_df_layer", 1);
+	a = mempool_ext_alloc(pool, GFP_KERNEL);	/* fresh: the reserve stays full */
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	mempool_ext_free(a, pool);			/* back to the layer */
+	expect_info(test, pool, 1, 1, 0, 1, 0);
+	reports = test_count_reports(test);
+	mempool_ext_free(a, pool);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	KUNIT_EXPECT_EQ(test, pool_errors(pool), 1ULL);
+	expect_info(test, pool, 1, 1, 0, 1, 0);
+}
+
+/*
+ * __GFP_ZERO is refused on both paths, even when the gfp may block: NULL,
+ * one report, counted in errors and failures; the zone and the reserve
+ * are untouched.
+ */
+static void mempool_ext_test_gfp_zero_refused(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "mp_zero_zone", 16);
+	struct mempool_ext *pool = keep_pool(test, mempool_ext_create_page_pool("mp_zero", 2,
+										zone, 0));
+	atomic_t *reports = test_count_reports(test);
+	struct buddy_sim_info before, after;
+	struct mempool_ext_info info;
+
+	buddy_sim_info(zone, &before);
+	/* The allocator would serve a fresh element. */
+	KUNIT_EXPECT_NULL(test, mempool_ext_alloc(pool, GFP_KERNEL | __GFP_ZERO));
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	/* Only the reserve could serve. */
+	fail_all(test, zone, true);
+	KUNIT_EXPECT_NULL(test, mempool_ext_alloc(pool, GFP_ATOMIC | __GFP_ZERO));
+	KUNIT_EXPECT_NULL(test, mempool_ext_alloc(pool, GFP_KERNEL | __GFP_ZERO));
+	fail_all(test, zone, false);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 3);
+	KUNIT_EXPECT_EQ(test, pool_errors(pool), 3ULL);
+	mempool_ext_info(pool, &info);
+	KUNIT_EXPECT_EQ(test, info.failures, 3ULL);
+	KUNIT_EXPECT_EQ(test, info.waits, 0ULL);
+	expect_info(test, pool, 2, 0, 0, 0, 0);
+	buddy_sim_info(zone, &after);
+	KUNIT_EXPECT_EQ(test, after.nr_free_pages, before.nr_free_pages);
+	KUNIT_EXPECT_EQ(test, after.allocs, before.allocs);
+}
+
+/*
+ * Issue 12 item 16: growing a reserve the allocator cannot fill fails with
+ * -ENOMEM and leaves min_nr and the reserve as they were; a blocking
+ * allocation then never waits on a promise the pool could not keep.
+ */
+static void mempool_ext_test_resize_up_fails_unchanged(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "mp_rsz_zone", 16);
+	struct mempool_ext *empty = keep_pool(test, mempool_ext_create_page_pool("mp_rsz0", 0,
+										 zone, 1));
+	struct mempool_ext *pool = keep_pool(test, mempool_ext_create_page_pool("mp_rsz", 2,
+										zone, 0));
+	struct buddy_sim_info before, after;
+	struct mempool_ext_info info;
+	void *a;
+
+	a = mempool_ext_alloc_preallocated(pool);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	buddy_sim_info(zone, &before);
+	fail_all(test, zone, true);
+	KUNIT_EXPECT_EQ(test, mempool_ext_resize(empty, 1), -ENOMEM);
+	mempool_ext_info(empty, &info);
+	KUNIT_EXPECT_EQ(test, info.min_nr, 0);
+	KUNIT_EXPECT_EQ(test, info.curr_nr, 0);
+	KUNIT_EXPECT_EQ(test, mempool_ext_resize(pool, 5), -ENOMEM);
+	mempool_ext_info(pool, &info);
+	KUNIT_EXPECT_EQ(test, info.min_nr, 2);
+	KUNIT_EXPECT_EQ(test, info.curr_nr, 1);
+	fail_all(test, zone, false);
+	buddy_sim_info(zone, &after);
+	KUNIT_EXPECT_EQ(test, after.nr_free_pages, before.nr_free_pages);
+
+	/* With memory it fills all of it: 4 more for a reserve of 5. */
+	KUNIT_EXPECT_EQ(test, mempool_ext_resize(pool, 5), 0);
+	mempool_ext_info(pool, &info);
+	KUNIT_EXPECT_EQ(test, info.min_nr, 5);
+	KUNIT_EXPECT_EQ(test, info.curr_nr, 5);
+	buddy_sim_info(zone, &after);
+	KUNIT_EXPECT_EQ(test, after.nr_free_pages, before.nr_free_pages - 4);
+	mempool_ext_free(a, pool);		/* full: back to the zone */
+	mempool_ext_info(pool, &info);
+	KUNIT_EXPECT_EQ(test, info.curr_nr, 5);
+}
+
+/* The model of a page pool the counters test drives. */
+struct pool_model {
+	int min_nr, curr_nr;
+	u64 allocs, reserve_allocs, frees, refills, failures, errors;
+};
+
+static void model_check(struct kunit *test, struct mempool_ext *pool,
+			const struct pool_model *m, atomic_t *reports, int op, u32 seed)
+{
+	struct mempool_ext_info info;
+
+	mempool_ext_info(pool, &info);
+	KUNIT_ASSERT_EQ_MSG(test, info.min_nr, m->min_nr, "op %d seed %u", op, seed);
+	KUNIT_ASSERT_EQ_MSG(test, info.curr_nr, m->curr_nr, "op %d seed %u", op, seed);
+	KUNIT_ASSERT_EQ_MSG(test, info.allocs, m->allocs, "op %d seed %u", op, seed);
+	KUNIT_ASSERT_EQ_MSG(test, info.reserve_allocs, m->reserve_allocs, "op %d seed %u",
+			    op, seed);
+	KUNIT_ASSERT_EQ_MSG(test, info.frees, m->frees, "op %d seed %u", op, seed);
+	KUNIT_ASSERT_EQ_MSG(test, info.refills, m->refills, "op %d seed %u", op, seed);
+	KUNIT_ASSERT_EQ_MSG(test, info.failures, m->failures, "op %d seed %u", op, seed);
+	KUNIT_ASSERT_EQ_MSG(test, pool_errors(pool), m->errors, "op %d seed %u", op, seed);
+	KUNIT_ASSERT_EQ_MSG(test, (u64)atomic_read(reports), m->errors, "op %d seed %u", op,
+			    seed);
+}
+
+#define MODEL_HELD 16
+#define MODEL_FREED 4
+
+/*
+ * Issue 12 item 11 (pools): a seeded random sequence of allocations,
+ * frees, double frees, foreign frees, __GFP_ZERO, resizes and injected
+ * failure, every counter compared with a model after each step.
+ */
+static void mempool_ext_test_counters_exact_after_misuse(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "mp_model_zone", 256);
+	struct mempool_ext *pool = keep_pool(test, mempool_ext_create_page_pool("mp_model", 3,
+										zone, 0));
+	atomic_t *reports = test_count_reports(test);
+	struct pool_model m = { .min_nr = 3, .curr_nr = 3 };
+	void *held[MODEL_HELD], *freed[MODEL_FREED] = {};
+	u32 seed = get_random_u32();
+	int op, i, n = 0, nfreed = 0;
+	bool failing = false;
+	struct rnd_state rnd;
+
+	kunit_info(test, "seed %u", seed);
+	prandom_seed_state(&rnd, seed);
+	for (op = 0; op < 4000; op++) {
+		u32 r = prandom_u32_state(&rnd) % 100;
+		void *e;
+
+		if (r < 38 && n < MODEL_HELD) {
+			e = mempool_ext_alloc(pool, GFP_ATOMIC);
+			if (!failing) {
+				KUNIT_ASSERT_NOT_NULL(test, e);
+				m.allocs++;
+			} else if (m.curr_nr) {
+				KUNIT_ASSERT_NOT_NULL(test, e);
+				m.curr_nr--;
+				m.allocs++;
+				m.reserve_allocs++;
+			} else {
+				KUNIT_ASSERT_NULL(test, e);
+				m.failures++;
+			}
+			if (e)
+				held[n++] = e;
+		} else if (r < 76 && n) {
+			i = prandom_u32_state(&rnd) % n;
+			e = held[i];
+			held[i] = held[--n];
+			mempool_ext_free(e, pool);
+			m.frees++;
+			if (m.curr_nr < m.min_nr) {
+				m.curr_nr++;
+				m.refills++;
+			}
+			freed[nfreed++ % MODEL_FREED] = e;
+		} else if (r < 80 && nfreed) {
+			/* Freed before and not ours again: in the reserve or the zone. */
+			e = freed[prandom_u32_state(&rnd) % min(nfreed, MODEL_FREED)];
+			for (i = 0; i < n && held[i] != e; i++)
+				;
+			if (i < n)
+				continue;
+			mempool_ext_free(e, pool);
+			m.errors++;
+		} else if (r < 82) {
+			mempool_ext_free(test, pool);	/* not from the zone */
+			m.errors++;
+		} else if (r < 84) {
+			KUNIT_ASSERT_NULL(test, mempool_ext_alloc(pool, GFP_ATOMIC | __GFP_ZERO));
+			m.errors++;
+			m.failures++;
+		} else if (r < 89 && n < MODEL_HELD) {
+			e = mempool_ext_alloc_preallocated(pool);
+			if (m.curr_nr) {
+				KUNIT_ASSERT_NOT_NULL(test, e);
+				held[n++] = e;
+				m.curr_nr--;
+				m.allocs++;
+				m.reserve_allocs++;
+			} else {
+				KUNIT_ASSERT_NULL(test, e);
+				m.failures++;
+			}
+		} else if (r < 95) {
+			failing = !failing;
+			fail_all(test, zone, failing);
+		} else {
+			int new_min = prandom_u32_state(&rnd) % 7;
+			int ret = mempool_ext_resize(pool, new_min);
+
+			if (new_min <= m.min_nr) {
+				KUNIT_ASSERT_EQ(test, ret, 0);
+				m.min_nr = new_min;
+				m.curr_nr = min(m.curr_nr, new_min);
+			} else if (failing) {
+				KUNIT_ASSERT_EQ(test, ret, -ENOMEM);
+			} else {
+				KUNIT_ASSERT_EQ(test, ret, 0);
+				m.min_nr = new_min;
+				m.curr_nr = new_min;
+			}
+		}
+		model_check(test, pool, &m, reports, op, seed);
+	}
+	fail_all(test, zone, false);
+	while (n)
+		mempool_ext_free(held[--n], pool);
 }
 
 struct churn {
@@ -496,6 +873,13 @@ static struct kunit_case mempool_ext_test_cases[] = {
 	KUNIT_CASE(mempool_ext_test_kinds),
 	KUNIT_CASE(mempool_ext_test_reserve_poison),
 	KUNIT_CASE(mempool_ext_test_foreign_free),
+	KUNIT_CASE_PARAM(mempool_ext_test_double_free_into_reserve_refused, kind_gen_params),
+	KUNIT_CASE_PARAM(mempool_ext_test_double_free_of_resting_element_refused,
+			 kind_gen_params),
+	KUNIT_CASE_PARAM(mempool_ext_test_double_free_to_layer_refused, kind_gen_params),
+	KUNIT_CASE(mempool_ext_test_gfp_zero_refused),
+	KUNIT_CASE(mempool_ext_test_resize_up_fails_unchanged),
+	KUNIT_CASE(mempool_ext_test_counters_exact_after_misuse),
 	KUNIT_CASE_SLOW(mempool_ext_test_two_cpus_failing),
 	KUNIT_CASE_SLOW(mempool_ext_test_resize_busy),
 	KUNIT_CASE(mempool_ext_test_destroy_leak),

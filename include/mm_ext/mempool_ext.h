@@ -43,4 +43,13 @@ void mempool_ext_free(void *element, struct mempool_ext *pool);
 void mempool_ext_destroy(struct mempool_ext *pool);
 void mempool_ext_info(struct mempool_ext *pool, struct mempool_ext_info *info);
 
+/* Beyond mempool_t: what the reserve went through, and misuse counted. */
+struct mempool_ext_extra {
+	int lowest_nr;			/* the lowest the reserve has fallen to */
+	u64 errors;			/* misuse: bad frees, __GFP_ZERO, reserve writes */
+	size_t elem_size;		/* bytes poisoned in the reserve; 0: unknown */
+};
+
+void mempool_ext_get_extra(struct mempool_ext *pool, struct mempool_ext_extra *extra);
+
 #endif /* _MM_EXT_MEMPOOL_EXT_H */

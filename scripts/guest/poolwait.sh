@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0
+# Scenario "poolwait" (issue 12, items 7 and 16): a pool resize up that
+# cannot be filled fails and changes nothing; a workload asleep in a pool
+# wait stops within a second; two pool workloads on one pool never
+# deadlock; rmmod completes with a workload waiting on a pool.
+ENOMEM="Cannot allocate memory"
+C=$D/control
+Z=$D/buddy/z/fail
+
+# $cs: centiseconds since boot, with shell builtins only (no fork to skew it).
+now_cs() {
+	read -r up _ < /proc/uptime
+	cs=$(( ${up%.*} * 100 + 1${up#*.} - 100 ))
+}
+
+# timed_ctl SECONDS CMD: CMD must be accepted and return within SECONDS;
+# sets $took, the centiseconds the write itself took. A command still
+# blocked is reported, not waited for.
+timed_ctl() {
+	rm -f /tmp/ctl_done
+	(
+		now_cs; t0=$cs
+		if echo "$2" > $C 2>/tmp/ctl_err; then
+			now_cs; r="ok $((cs - t0))"
+		else
+			r=failed
+		fi
+		echo "$r" > /tmp/ctl_done
+	) &
+	i=0
+	while [ ! -s /tmp/ctl_done ] && [ $i -lt $(($1 * 20)) ]; do
+		usleep 50000
+		i=$((i + 1))
+	done
+	took=9999
+	if [ ! -s /tmp/ctl_done ]; then
+		bad "\"$2\" still blocked after $1 s"
+	elif [ "$(cut -d' ' -f1 /tmp/ctl_done)" = ok ]; then
+		took=$(cut -d' ' -f2 /tmp/ctl_done)
+		ok "\"$2\" returned in $took cs"
+	else
+		bad "\"$2\" refused: $(cat /tmp/ctl_err)"
+	fi
+}
+
+# wait_waits POOL N: poll until the pool has counted N waits (10 s at most).
+wait_waits() {
+	i=0
+	while [ "$(val $D/mempool/$1/stats waits)" -lt "$2" ] && [ $i -lt 100 ]; do
+		usleep 100000
+		i=$((i + 1))
+	done
+	[ "$(val $D/mempool/$1/stats waits)" -ge "$2" ] &&
+		ok "pool $1 has a caller asleep in its wait"
+}
+
+kmemleak_baseline
+load_mm_ext
+
+# Item 16: a resize up the zone cannot fill fails; min_nr stays.
+ctl "zone create z 16"
+ctl "pool create p 0 page=z order=1"
+echo 100 > $Z/probability && echo -1 > $Z/times && ok "z fails every allocation"
+refuse "$ENOMEM" $C "pool resize p 1"
+expect "p min_nr after the failed resize" "$(val $D/mempool/p/stats min_nr)" 0
+expect "p curr_nr after the failed resize" "$(val $D/mempool/p/stats curr_nr)" 0
+
+# Items 7/16: a workload asleep in a pool wait stops within a second or two.
+ctl "workload start w pool=p ops=10 slots=1"
+wait_waits p 1
+timed_ctl 3 "workload stop w"
+[ "$took" -le 100 ] && ok "workload stop took ${took}0 ms (<= 1 s)" ||
+	bad "workload stop took ${took}0 ms, over 1 s"
+expect "w state" "$(val $D/workload/w/stats state)" stopped
+expect "w holds nothing" "$(val $D/workload/w/stats held)" 0
+expect "p gave up one wait (failures)" "$(val $D/mempool/p/stats failures)" 1
+ctl "workload destroy w"
+
+# Item 7: two pool workloads on one pool started together, under 100%
+# injected failure (everything from a reserve of 2): neither waits while it
+# holds an element, so both finish.
+echo 0 > $Z/probability && ok "z injection off"
+ctl "pool create q 2 page=z"
+echo 100 > $Z/probability && ok "z fails every allocation again"
+ctl "workload start a pool=q ops=20000 slots=2 seed=1"
+ctl "workload start b pool=q ops=20000 slots=2 seed=2"
+wait_state a done
+wait_state b done
+timed_ctl 3 "workload stop a"
+timed_ctl 3 "workload stop b"
+expect "q reserve full again" "$(val $D/mempool/q/stats curr_nr)" 2
+expect "q allocs = frees" "$(val $D/mempool/q/stats allocs)" "$(val $D/mempool/q/stats frees)"
+expect "q errors" "$(val $D/mempool/q/stats errors)" 0
+ctl "workload destroy a"
+ctl "workload destroy b"
+ctl "pool destroy q"
+
+# rmmod completes with a workload asleep in a pool wait.
+ctl "workload start w2 pool=p ops=10 slots=1"
+wait_waits p 2
+now_cs; t0=$cs
+unload_all
+now_cs; took=$((cs - t0))
+[ "$took" -le 500 ] && ok "rmmod with a workload waiting took ${took}0 ms" ||
+	bad "rmmod with a workload waiting took ${took}0 ms, over 5 s"
+kmemleak_check
