@@ -113,6 +113,7 @@ struct snapshot {
 	struct buddy_sim_info zone;
 	struct slab_ext_info cache[2];
 	struct mempool_ext_info pool[2];
+	u64 pool_errors[2];
 };
 
 struct model {
@@ -420,6 +421,7 @@ static void check_cache(struct model *m, int kind)
 static void check_pool(struct model *m, int kind)
 {
 	struct mpool *mp = mpool_of(m, kind);
+	struct mempool_ext_extra extra;
 	struct mempool_ext_info info;
 	const char *what = kind_name[kind];
 
@@ -432,7 +434,8 @@ static void check_pool(struct model *m, int kind)
 	EXPECT_FIELD(m, what, info.refills, mp->refills);
 	EXPECT_FIELD(m, what, info.failures, mp->failures);
 	EXPECT_FIELD(m, what, info.waits, 0);
-	/* The pool's errors are not in mempool_ext_info: see op_misuse(). */
+	mempool_ext_get_extra(mp->pool, &extra);
+	EXPECT_FIELD(m, what, extra.errors, mp->errors);
 }
 
 /* The zone's pages out are exactly the slabs and the page pool's blocks. */
@@ -813,6 +816,7 @@ static void op_migrate(struct model *m)
 
 static void take_snapshot(struct model *m, struct snapshot *s)
 {
+	struct mempool_ext_extra extra;
 	int i;
 
 	memset(s, 0, sizeof(*s));
@@ -820,6 +824,8 @@ static void take_snapshot(struct model *m, struct snapshot *s)
 	for (i = 0; i < 2; i++) {
 		slab_ext_cache_info(m->cache[i].cache, &s->cache[i]);
 		mempool_ext_info(m->pool[i].pool, &s->pool[i]);
+		mempool_ext_get_extra(m->pool[i].pool, &extra);
+		s->pool_errors[i] = extra.errors;
 	}
 }
 
@@ -831,6 +837,8 @@ static void expect_one_error(struct model *m, struct snapshot *a, struct snapsho
 
 	if (kind == K_PLAIN || kind == K_DEBUG)
 		a->cache[kind].errors++;
+	else
+		a->pool_errors[kind - K_SPOOL]++;
 	EXPECT_FIELD(m, "misuse", b->zone.errors, a->zone.errors);
 	b->zone.errors = a->zone.errors;
 	if (memcmp(&a->zone, &b->zone, sizeof(a->zone)))
@@ -846,6 +854,7 @@ static void expect_one_error(struct model *m, struct snapshot *a, struct snapsho
 			model_fail(m, "%s changed: allocs %llu -> %llu, active %lu -> %lu",
 				   kind_name[i], a->cache[i].allocs, b->cache[i].allocs,
 				   a->cache[i].active_objs, b->cache[i].active_objs);
+		EXPECT_FIELD(m, kind_name[K_SPOOL + i], b->pool_errors[i], a->pool_errors[i]);
 		if (memcmp(&a->pool[i], &b->pool[i], sizeof(a->pool[i])))
 			model_fail(m, "%s changed: curr_nr %d -> %d, frees %llu -> %llu",
 				   kind_name[K_SPOOL + i], a->pool[i].curr_nr, b->pool[i].curr_nr,
@@ -882,9 +891,7 @@ static const char *const misuse_name[NR_MISUSE] = {
 
 /*
  * One misuse, on a cache or a pool chosen at random: one report, one more
- * error in that object, and nothing else changed anywhere. The pool's
- * errors counter is not in the public mempool_ext_info, so a pool misuse
- * is checked by its report and by nothing else moving.
+ * error in that object, and nothing else changed anywhere.
  */
 static void op_misuse(struct model *m)
 {
