@@ -603,13 +603,6 @@ void mempool_ext_free(void *element, struct mempool_ext *pool)
 	if (unlikely(!element))
 		return;
 
-	/* Already back in the layer below, or never from it. */
-	if (unlikely(!element_valid(pool, element))) {
-		refuse_free(pool, element,
-			    "not allocated from the layer below (double free or foreign pointer)");
-		return;
-	}
-
 	/*
 	 * Paired with the smp_wmb() after an element leaves the reserve. The
 	 * read of @element comes before this and the read of curr_nr after,
@@ -618,6 +611,29 @@ void mempool_ext_free(void *element, struct mempool_ext *pool)
 	 * explains the case.
 	 */
 	smp_rmb();
+
+	/*
+	 * The common case of a slab pool, reserve full and the element not
+	 * resting in it: checked and freed by the cache in one look-up.
+	 */
+	if (pool->kind == POOL_SLAB &&
+	    likely(READ_ONCE(pool->curr_nr) >= READ_ONCE(pool->min_nr)) &&
+	    likely(!maybe_in_reserve(pool, element))) {
+		if (unlikely(!slab_ext_free_if_allocated(pool->pool_data, element))) {
+			refuse_free(pool, element,
+				    "not allocated from the layer below (double free or foreign pointer)");
+			return;
+		}
+		this_cpu_inc(pool->pcpu->frees);
+		return;
+	}
+
+	/* Already back in the layer below, or never from it. */
+	if (unlikely(!element_valid(pool, element))) {
+		refuse_free(pool, element,
+			    "not allocated from the layer below (double free or foreign pointer)");
+		return;
+	}
 
 	/*
 	 * Testing curr_nr < min_nr unlocked is enough: any task that took

@@ -134,6 +134,7 @@ struct slab_ext_extra {
 
 void slab_ext_get_extra(struct slab_ext_cache *cache, struct slab_ext_extra *extra);
 bool slab_ext_obj_allocated(struct slab_ext_cache *cache, const void *obj);
+bool slab_ext_free_if_allocated(struct slab_ext_cache *cache, void *obj);
 bool slab_ext_kmalloc_allocated(const void *obj, size_t size);
 
 /* mempool_ext.c: module-wide teardown and the debugfs glue's views. */

@@ -1839,6 +1839,27 @@ bool slab_ext_obj_allocated(struct slab_ext_cache *cache, const void *obj)
 	return idx >= 0 && obj_allocated(cache, slab, (void *)obj, idx);
 }
 
+/*
+ * Free @obj if it is an object of @cache handed out and not yet freed, as
+ * slab_ext_free() would; otherwise do nothing and return false, for the
+ * caller to report and count where the call was made (mempool_ext: in the
+ * pool). One look-up where asking slab_ext_obj_allocated() first takes two.
+ */
+bool slab_ext_free_if_allocated(struct slab_ext_cache *cache, void *obj)
+{
+	const char *why;
+	struct buddy_sim_owner *slab = obj_to_slab(cache, obj, &why);
+	int idx;
+
+	if (unlikely(!slab))
+		return false;
+	idx = obj_index(cache, slab, obj);
+	if (unlikely(idx < 0 || !obj_allocated(cache, slab, obj, idx)))
+		return false;
+	sx_free_slab(cache, slab, obj, NULL, _RET_IP_);
+	return true;
+}
+
 /* The same for slab_ext_kmalloc() memory of @size bytes. */
 bool slab_ext_kmalloc_allocated(const void *obj, size_t size)
 {
