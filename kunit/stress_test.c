@@ -228,8 +228,11 @@ static void mm_ext_stress_all_layers(struct kunit *test)
 	}
 	kunit_info(test, "%u rounds: %u caches, %u pools made and %u refused, %u objects",
 		   round, st.tmp_caches, st.tmp_pools, st.tmp_pools_refused, st.tmp_objs);
-	/* 3 s of 50 ms rounds: the disturber must have run, and every step of it. */
-	KUNIT_EXPECT_GE(test, round, 10U);
+	/*
+	 * The disturber ran, with and without injection, and every step of
+	 * it (a slow kernel, KCSAN on one CPU say, manages few rounds).
+	 */
+	KUNIT_EXPECT_GE(test, round, 2U);
 	KUNIT_EXPECT_EQ(test, st.tmp_caches, round);
 	KUNIT_EXPECT_GE(test, st.tmp_pools, round / 2);
 	KUNIT_EXPECT_GT(test, st.tmp_objs, 0U);
