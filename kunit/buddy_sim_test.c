@@ -11,6 +11,7 @@
 #include <linux/completion.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/prandom.h>
@@ -89,8 +90,50 @@ static void buddy_sim_test_bad_create(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(buddy_sim_create("abcdefghijklmnopqrstuvwxyz01234", 16)),
 			-EEXIST);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(buddy_sim_create("default", 16)), -EEXIST);
-	KUNIT_EXPECT_PTR_NE(test, buddy_sim_default(), NULL);
 	KUNIT_EXPECT_PTR_NE(test, zone, buddy_sim_default());
+}
+
+/* mm_ext's parameter @name, as /sys/module shows it, or 0 if unreadable. */
+static unsigned long mm_ext_param(struct kunit *test, const char *name)
+{
+	char path[64], buf[24] = { };
+	unsigned long val = 0;
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/module/mm_ext/parameters/%s", name);
+	f = filp_open(path, O_RDONLY, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(f), "%s: %ld", path, PTR_ERR(f));
+	n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
+	filp_close(f, NULL);
+	KUNIT_ASSERT_GT_MSG(test, n, 0L, "%s", path);
+	KUNIT_ASSERT_EQ_MSG(test, kstrtoul(strim(buf), 10, &val), 0, "%s: \"%s\"", path, buf);
+	return val;
+}
+
+/*
+ * The zone made at load is there, sized by the default_pages parameter,
+ * owns the name "default" and hands out and takes back a page.
+ */
+static void buddy_sim_test_default_zone(struct kunit *test)
+{
+	struct buddy_sim *zone = buddy_sim_default();
+	struct buddy_sim_info before, after;
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, zone);
+	KUNIT_EXPECT_PTR_EQ(test, buddy_sim_default(), zone);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(buddy_sim_create("default", 16)), -EEXIST);
+	buddy_sim_info(zone, &before);
+	KUNIT_EXPECT_EQ(test, before.nr_pages, mm_ext_param(test, "default_pages"));
+	p = buddy_sim_alloc(zone, GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	buddy_sim_free(zone, p, 0);
+	buddy_sim_info(zone, &after);
+	KUNIT_EXPECT_EQ(test, after.allocs, before.allocs + 1);
+	KUNIT_EXPECT_EQ(test, after.frees, before.frees + 1);
+	KUNIT_EXPECT_EQ(test, after.errors, before.errors);
 }
 
 static const unsigned int orders[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
@@ -354,15 +397,33 @@ static void buddy_sim_test_watermarks(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, blocks[0]);
 	buddy_sim_free(zone, blocks[0], 8);
 
-	/* The kernel's derivation for a 16 MiB zone: min 128 pages (512 KiB). */
-	buddy_sim_auto_wmark(4096, &got);
+	/*
+	 * The kernel's derivation, worked by hand from the formula (4 KiB
+	 * pages): min = min(clamp(sqrt(KiB * 16), 128, 262144) KiB, pages / 4),
+	 * step = max(min / 4, pages / 1000), low = min + step, high = low + step.
+	 */
 	if (PAGE_SIZE == 4096) {
-		KUNIT_EXPECT_EQ(test, got.min, 128UL);
-		KUNIT_EXPECT_EQ(test, got.low, 160UL);
-		KUNIT_EXPECT_EQ(test, got.high, 192UL);
+		static const struct {
+			unsigned long pages, min, low, high;
+		} want[] = {
+			{ 4096, 128, 160, 192 },	/* 16 MiB: sqrt(262144) = 512 KiB */
+			{ 1UL << 20, 2048, 3096, 4144 },/* 4 GiB: 8 MiB; step 1048 */
+			{ 64, 16, 20, 24 },		/* 128 KiB floor capped at 64 / 4 */
+			{ 3, 0, 0, 0 },			/* too small for any watermark */
+			{ 1, 0, 0, 0 },
+		};
+
+		for (i = 0; i < ARRAY_SIZE(want); i++) {
+			unsigned long pages = want[i].pages;
+
+			buddy_sim_auto_wmark(pages, &got);
+			KUNIT_EXPECT_EQ_MSG(test, got.min, want[i].min, "%lu pages", pages);
+			KUNIT_EXPECT_EQ_MSG(test, got.low, want[i].low, "%lu pages", pages);
+			KUNIT_EXPECT_EQ_MSG(test, got.high, want[i].high, "%lu pages", pages);
+		}
+	} else {
+		kunit_skip(test, "watermark figures are worked out for 4 KiB pages");
 	}
-	buddy_sim_auto_wmark(3, &got);
-	KUNIT_EXPECT_LE(test, got.high, 3UL);
 }
 
 static void buddy_sim_test_fail_injection(struct kunit *test)
@@ -773,6 +834,7 @@ static void buddy_sim_test_pcp_offline(struct kunit *test)
 
 static struct kunit_case buddy_sim_test_cases[] = {
 	KUNIT_CASE(buddy_sim_test_bad_create),
+	KUNIT_CASE(buddy_sim_test_default_zone),
 	KUNIT_CASE_PARAM(buddy_sim_test_every_block, orders_gen_params),
 	KUNIT_CASE(buddy_sim_test_zero),
 	KUNIT_CASE_PARAM(buddy_sim_test_split_coalesce, odd_sizes_gen_params),

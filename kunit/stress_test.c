@@ -32,6 +32,8 @@ struct stress {
 	struct slab_ext_cache *cache[K_KINDS];	/* K_SMALL, K_BIG, K_DEBUG */
 	struct mempool_ext *pool_slab, *pool_page;
 	unsigned long deadline;
+	/* What the disturber managed: each must be seen at least once. */
+	unsigned int tmp_caches, tmp_pools, tmp_pools_refused, tmp_objs;
 };
 
 struct worker {
@@ -121,10 +123,15 @@ static int worker_fn(void *data)
 	return 0;
 }
 
-/* What the test thread does while the workers run. */
+/*
+ * What the test thread does while the workers run. Nothing is skipped: a
+ * step that may fail under injection (a pool filling its reserve) must
+ * succeed when injection is off, and every outcome is counted.
+ */
 static void disturb(struct kunit *test, struct stress *st, unsigned int round)
 {
-	struct buddy_sim_fail f = { .probability = round % 2 ? 30 : 0, .times = -1 };
+	bool inject = round % 2;
+	struct buddy_sim_fail f = { .probability = inject ? 30 : 0, .times = -1 };
 	struct slab_ext_cache *tmp;
 	struct mempool_ext *pool;
 	void *objs[10];
@@ -137,14 +144,34 @@ static void disturb(struct kunit *test, struct stress *st, unsigned int round)
 	ret = mempool_ext_resize(st->pool_page, 2 + round % 7);
 	KUNIT_EXPECT_TRUE(test, !ret || (f.probability && ret == -ENOMEM));
 	slab_ext_shrink(st->cache[K_SMALL + round % 3]);
+	/* A cache takes no zone memory until its first allocation: never fails. */
 	tmp = slab_ext_cache_create(st->zone, "stress_tmp", 96 + round % 200, 0, 0, NULL);
-	if (IS_ERR(tmp))
+	/* No assert: the workers still use *st, this thread must not end. */
+	if (IS_ERR_OR_NULL(tmp)) {
+		KUNIT_FAIL(test, "round %u: cache create %ld", round, PTR_ERR(tmp));
 		return;
+	}
+	st->tmp_caches++;
 	pool = mempool_ext_create_slab_pool("stress_tmp_pool", 2, tmp);
-	for (i = 0; i < 10; i++)
+	if (IS_ERR(pool)) {
+		/* Only injection may make its reserve fail to fill. */
+		KUNIT_EXPECT_TRUE_MSG(test, inject, "round %u: pool create %ld",
+				      round, PTR_ERR(pool));
+		KUNIT_EXPECT_EQ(test, PTR_ERR(pool), -ENOMEM);
+		st->tmp_pools_refused++;
+	} else {
+		st->tmp_pools++;
+	}
+	for (i = 0; i < 10; i++) {
 		objs[i] = slab_ext_alloc(tmp, GFP_KERNEL);
+		if (objs[i])
+			st->tmp_objs++;
+		else
+			KUNIT_EXPECT_TRUE_MSG(test, inject, "round %u: alloc %d failed", round, i);
+	}
 	for (i = 0; i < 10; i++)
-		slab_ext_free(tmp, objs[i]);
+		if (objs[i])
+			slab_ext_free(tmp, objs[i]);
 	if (!IS_ERR(pool))
 		mempool_ext_destroy(pool);
 	slab_ext_cache_destroy(tmp);
@@ -175,14 +202,20 @@ static void mm_ext_stress_all_layers(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, st.pool_slab);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, st.pool_page);
 
-	w = kunit_kcalloc(test, num_online_cpus(), sizeof(*w), GFP_KERNEL);
+	/*
+	 * A worker per online CPU, and at least two: on one CPU they still
+	 * preempt each other in the middle of the per-CPU paths.
+	 */
+	n = max(num_online_cpus(), 2U);
+	w = kunit_kcalloc(test, n, sizeof(*w), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, w);
 	st.deadline = jiffies + STRESS_SECONDS * HZ;
-	for_each_online_cpu(cpu) {
-		w[n] = (struct worker){ .st = &st, .seed = 100 + n };
-		init_completion(&w[n].done);
-		test_run_on_cpu(test, worker_fn, &w[n], cpu, "mm_ext_stress");
-		n++;
+	cpu = cpumask_first(cpu_online_mask);
+	for (i = 0; i < n; i++) {
+		w[i] = (struct worker){ .st = &st, .seed = 100 + i };
+		init_completion(&w[i].done);
+		test_run_on_cpu(test, worker_fn, &w[i], cpu, "mm_ext_stress");
+		cpu = test_next_cpu(cpu);
 	}
 	while (time_before(jiffies, st.deadline)) {
 		disturb(test, &st, round++);
@@ -191,10 +224,21 @@ static void mm_ext_stress_all_layers(struct kunit *test)
 	for (i = 0; i < n; i++) {
 		wait_for_completion(&w[i].done);
 		KUNIT_EXPECT_EQ(test, w[i].corrupt, 0UL);
+		/* A worker that never ran tested nothing. */
+		KUNIT_EXPECT_GT_MSG(test, w[i].ops, 100UL, "worker %d", i);
 		kunit_info(test, "worker %d: %lu operations, %lu allocations refused",
 			   i, w[i].ops, w[i].nulls);
 	}
-	kunit_info(test, "%u rounds of injection, resizes, shrinks, create/destroy", round);
+	kunit_info(test, "%u rounds: %u caches, %u pools made and %u refused, %u objects",
+		   round, st.tmp_caches, st.tmp_pools, st.tmp_pools_refused, st.tmp_objs);
+	/*
+	 * The disturber ran, with and without injection, and every step of
+	 * it (a slow kernel, KCSAN on one CPU say, manages few rounds).
+	 */
+	KUNIT_EXPECT_GE(test, round, 2U);
+	KUNIT_EXPECT_EQ(test, st.tmp_caches, round);
+	KUNIT_EXPECT_GE(test, st.tmp_pools, round / 2);
+	KUNIT_EXPECT_GT(test, st.tmp_objs, 0U);
 
 	/* Everything came back. */
 	KUNIT_EXPECT_EQ(test, buddy_sim_set_fail(st.zone, &off), 0);

@@ -5,7 +5,7 @@
 # allnoconfig + scripts/kernel/<flavour>.config, olddefconfig, bzImage and
 # modules (for Module.symvers). Prints the build directory on stdout.
 #
-#   scripts/build-kernel.sh [debug|perf]     (default: debug)
+#   scripts/build-kernel.sh [debug|rt|perf]  (default: debug)
 #   scripts/build-kernel.sh --path [flavour] (print the directory, build nothing)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -23,8 +23,15 @@ out=$(kernel_dir "$flavour")
 src=$(ksrc_dir)
 mkdir -p "$MM_EXT_CACHE"
 
-# One builder at a time per cache; a second caller waits, then finds it built.
-exec 9>"$MM_EXT_CACHE/.lock"
+# Built already (the marker is written last): nothing to wait for.
+if [ -f "$out/.mm_ext-built" ]; then
+	echo "$out"
+	exit 0
+fi
+
+# One builder at a time per flavour; a second caller waits, then finds it
+# built. Another flavour's build does not hold this one up.
+exec 9>"$MM_EXT_CACHE/.lock-$flavour"
 flock 9
 
 if [ -f "$out/.mm_ext-built" ]; then
@@ -32,6 +39,10 @@ if [ -f "$out/.mm_ext-built" ]; then
 	exit 0
 fi
 
+# The sources are shared by the flavours: extracted once, under their own
+# lock (always taken after a flavour's, never before).
+exec 8>"$MM_EXT_CACHE/.lock-src"
+flock 8
 if [ ! -f "$src/.mm_ext-extracted" ]; then
 	tarball=$(ls /usr/src/linux-source-6.12*.tar.xz | head -n1)
 	[ -f "$tarball" ] || die "no /usr/src/linux-source-6.12*.tar.xz: is $KSRC_PKG installed?"
@@ -40,6 +51,7 @@ if [ ! -f "$src/.mm_ext-extracted" ]; then
 	tar -xJf "$tarball" -C "$src" --strip-components=1
 	touch "$src/.mm_ext-extracted"
 fi
+flock -u 8
 
 log "configuring the $flavour kernel in $out"
 rm -rf "$out" && mkdir -p "$out"

@@ -26,41 +26,71 @@ finish() {
 	exit
 }
 
+# Both test kernels: debug (KASAN, lockdep, kmemleak) and rt (PREEMPT_RT,
+# KCSAN, UBSAN, lockdep, DEBUG_ATOMIC_SLEEP). Built once, then cached.
 kdir=$("$MM_EXT_TOP/scripts/build-kernel.sh" debug) || { failed=$((failed + 1)); finish; }
+rtdir=$("$MM_EXT_TOP/scripts/build-kernel.sh" rt) || { failed=$((failed + 1)); rtdir=""; }
 step "lint (checkpatch, kernel-doc, W=1, sparse)" "$MM_EXT_TOP/scripts/lint.sh" "$kdir"
 step "build against Debian's stock 6.1 headers" "$MM_EXT_TOP/scripts/build-compat.sh"
-step "build the modules for the test kernel" \
+step "build the modules for the debug kernel" \
 	bash -c "make -s -C '$MM_EXT_TOP' clean && '$MM_EXT_TOP/scripts/build-modules.sh' '$kdir' >/dev/null"
+# The rt kernel's modules are built in a scratch copy: qemu-run.sh -m takes them from there.
+rtmods=$(mktemp -d)
+trap 'rm -rf "$rtmods"' EXIT
+if [ -n "$rtdir" ]; then
+	copy_sources "$rtmods"
+	step "build the modules for the rt kernel" \
+		bash -c "make -s -C '$rtdir' M='$rtmods' modules >/dev/null"
+fi
 
-log="$MM_EXT_TOP/results/kunit.log"
-step "QEMU: KUnit suites, unload, kmemleak, clean console" \
-	"$MM_EXT_TOP/scripts/qemu-run.sh" -q -k "$kdir" -s "$SUITES" -l "$log" kunit
+# kunit FLAVOUR KDIR MODDIR CPUS: the suites, unload, kmemleak, a clean console.
+kunit_logs=()
+kunit() {
+	local log="$MM_EXT_TOP/results/kunit-$1-$4cpu.log"
 
-# scenario NAME WHAT: boot a guest scenario; its MM_EXT_CHECK lines count too.
+	kunit_logs+=("$log")
+	rm -f "$log"
+	step "QEMU $1 kernel, $4 CPU(s): KUnit suites, unload, kmemleak, clean console" \
+		"$MM_EXT_TOP/scripts/qemu-run.sh" -q -k "$2" -m "$3" -c "$4" -s "$SUITES" -l "$log" kunit
+	# Checks the scenario makes beside the suites (rmmod refused while held).
+	[ -f "$log" ] || return 0
+	passed=$((passed + $(grep -c '^MM_EXT_CHECK ok' "$log" || true)))
+	failed=$((failed + $(grep -c '^MM_EXT_CHECK FAILED' "$log" || true)))
+}
+kunit debug "$kdir" "$MM_EXT_TOP" 1
+kunit debug "$kdir" "$MM_EXT_TOP" 2
+if [ -n "$rtdir" ]; then
+	kunit rt "$rtdir" "$rtmods" 1
+	kunit rt "$rtdir" "$rtmods" 2
+fi
+
+# scenario NAME WHAT [TIMEOUT]: boot a guest scenario on the debug kernel
+# with 2 CPUs; its MM_EXT_CHECK lines count too.
 scenario() {
 	local slog="$MM_EXT_TOP/results/$1.log"
 
-	step "QEMU: $2" "$MM_EXT_TOP/scripts/qemu-run.sh" -q -k "$kdir" -l "$slog" "$1"
+	step "QEMU: $2" "$MM_EXT_TOP/scripts/qemu-run.sh" -q -k "$kdir" -c 2 -t "${3:-900}" \
+		-l "$slog" "$1"
 	[ -f "$slog" ] || return 0
 	passed=$((passed + $(grep -c '^MM_EXT_CHECK ok' "$slog" || true)))
 	failed=$((failed + $(grep -c '^MM_EXT_CHECK FAILED' "$slog" || true)))
 	grep '^MM_EXT_CHECK FAILED' "$slog" >&2 || true
 }
 
-# Checks the KUnit scenario makes beside the suites (rmmod refused while held).
-if [ -f "$log" ]; then
-	passed=$((passed + $(grep -c '^MM_EXT_CHECK ok' "$log" || true)))
-fi
 scenario control "control files from the shell, rmmod with objects alive, kmemleak"
 scenario faults "fault injection into every allocation, nothing leaked"
-scenario fuzz "3000 fuzzed writes to every writable file, state consistent after"
+scenario fuzz "3000 fuzzed writes to every writable debugfs file, state consistent after"
+# A minute of loops; a deadlock is caught by the timeout, not waited out.
+scenario hotplug "cache create/destroy, cpu_cache writes and CPU 1 off/online at once" 240
 
-# KUnit's own parser summarises the KTAP; its counts join ours.
-if [ -f "$log" ]; then
+# KUnit's own parser summarises each run's KTAP; its counts join ours.
+: > "$MM_EXT_TOP/results/kunit.summary"
+for log in "${kunit_logs[@]}"; do
+	[ -f "$log" ] || continue
 	sed -n '/^MM_EXT_KTAP_BEGIN/,$p' "$log" > "$log.ktap"
 	summary=$(python3 "$(ksrc_dir)/tools/testing/kunit/kunit.py" parse "$log.ktap" 2>&1 |
-		  tee "$MM_EXT_TOP/results/kunit.summary" | grep 'Testing complete' | tail -n 1)
-	log "kunit.py: ${summary#*] }"
+		  tee -a "$MM_EXT_TOP/results/kunit.summary" | grep 'Testing complete' | tail -n 1)
+	log "kunit.py, $(basename "$log" .log): ${summary#*] }"
 	kp=$(grep -oE 'passed: [0-9]+' <<< "$summary" | grep -oE '[0-9]+' || echo 0)
 	kf=0
 	for what in failed crashed errors; do
@@ -71,5 +101,5 @@ if [ -f "$log" ]; then
 		kf=$((kf + 1))
 	fi
 	passed=$((passed + kp)); failed=$((failed + kf))
-fi
+done
 finish
