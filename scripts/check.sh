@@ -7,7 +7,11 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # Every KUnit suite that must report; a missing one fails the run.
-SUITES="buddy_sim slab_ext mempool_ext mm_ext_stress"
+SUITES="buddy_sim slab_ext mempool_ext mm_ext_stress mm_ext_model"
+
+# The model-based random test takes a new seed each run; MODEL_SEED=N repeats one.
+seed=${MODEL_SEED:-$(od -An -N8 -tu8 /dev/urandom | tr -d ' ')}
+log "model test seed: $seed (repeat this run with MODEL_SEED=$seed make check)"
 
 passed=0 failed=0
 step() { # NAME COMMAND...
@@ -50,7 +54,12 @@ kunit() {
 
 	kunit_logs+=("$log")
 	rm -f "$log"
+	# The rt kernel (KCSAN) runs the model's sequence at a fifth of the length:
+	# 1,000,000 operations there would near KUnit's 300 s per-test timeout.
+	local params="mm_ext_kunit.model_seed=$seed"
+	[ "$1" = rt ] && params="$params mm_ext_kunit.model_ops=200000"
 	step "QEMU $1 kernel, $4 CPU(s): KUnit suites, unload, kmemleak, clean console" \
+		env MM_EXT_APPEND="${MM_EXT_APPEND:-} $params" \
 		"$MM_EXT_TOP/scripts/qemu-run.sh" -q -k "$2" -m "$3" -c "$4" -s "$SUITES" -l "$log" kunit
 	# Checks the scenario makes beside the suites (rmmod refused while held).
 	[ -f "$log" ] || return 0
@@ -80,6 +89,7 @@ scenario() {
 scenario control "control files from the shell, rmmod with objects alive, kmemleak"
 scenario faults "fault injection into every allocation, nothing leaked"
 scenario fuzz "3000 fuzzed writes to every writable debugfs file, state consistent after"
+scenario poolwait "pool waits that workload stop and rmmod end, resize all or nothing"
 # A minute of loops; a deadlock is caught by the timeout, not waited out.
 scenario hotplug "cache create/destroy, cpu_cache writes and CPU 1 off/online at once" 240
 
