@@ -34,7 +34,9 @@ loop_cpu_cache() {
 	n=0 errs=0
 	while [ ! -e /tmp/stop ]; do
 		# The cache may be gone, or going: its file then does not exist
-		# (ENOENT), or is being removed under the write (debugfs: EIO).
+		# (ENOENT; EACCES when its directory is still there, since the
+		# shell's O_CREAT cannot make a file in debugfs), or is being
+		# removed under the write (debugfs: EIO).
 		# The shell, not echo, reports a failed redirection: catch both.
 		# Builtins only (read, case): a fork per try would slow the loop.
 		if { echo 8 > $D/slab/c/cpu_cache; } 2>/tmp/cpu_cache.err1; then
@@ -43,7 +45,8 @@ loop_cpu_cache() {
 		fi
 		read -r why < /tmp/cpu_cache.err1
 		case $why in
-		*"No such file"* | *"nonexistent directory"* | *"I/O error"*) ;;
+		*"No such file"* | *"nonexistent directory"* | *"I/O error"* | \
+		*"Permission denied"* | *"Input/output error"*) ;;
 		*)
 			echo "$why" >> /tmp/cpu_cache.err
 			errs=$((errs + 1)) ;;
