@@ -878,12 +878,12 @@ static void cache_free(struct slab_ext_cache *c, struct buddy_sim_owner *slab, v
 static unsigned int take_objects(struct slab_ext_cache *c, gfp_t gfp, void **objs,
 				 unsigned int n)
 {
-	unsigned int got = 0, fresh, i, size = c->size;
+	unsigned int got = 0, fresh, took, old, i, size = c->size;
 	struct buddy_sim_owner *slab;
 	struct fp_report fprep;
 	bool corrupt = false;
 	unsigned long flags;
-	void *obj;
+	void *obj, *fp;
 
 	spin_lock_irqsave(&c->lock, flags);
 	while (got < n) {
@@ -897,21 +897,31 @@ static unsigned int take_objects(struct slab_ext_cache *c, gfp_t gfp, void **obj
 			list_add(&slab->slab_list, &c->empty);
 			c->nr_empty++;
 		}
-		/* Counted one by one: a corrupt list found midway isolates an exact slab. */
+		old = slab->inuse;
+		took = 0;
 		while (slab->freelist && got < n) {
-			obj = slab_pop(c, slab, &fprep);
-			if (!obj) {
+			/* The head was written by us; what the object holds may not be. */
+			obj = slab->freelist;
+			__clear_bit(obj_bit(obj), slab_page(c, slab, obj)->onlist);
+			fp = get_fp(c, obj);
+			if (unlikely(fp && !fp_valid(c, slab, fp))) {
+				/* What was taken is counted first: the slab is isolated exactly. */
+				slab->inuse += took;
+				slab_relist(c, slab, old);
+				c->active_objs += took;
+				isolate_slab(c, slab, obj, fp, &fprep);
 				corrupt = true;
 				break;
 			}
+			slab->freelist = fp;
 			set_fp(c, obj, cpu_mark(c, obj));
 			objs[got++] = obj;
-			slab->inuse++;
-			slab_relist(c, slab, slab->inuse - 1);
-			c->active_objs++;
+			took++;
 		}
+		if (corrupt)
+			break;
 		/* Then fresh ones, stacked so that they go out in address order. */
-		fresh = corrupt ? 0 : min(n - got, slab->nr_fresh);
+		fresh = min(n - got, slab->nr_fresh);
 		if (fresh) {
 			obj = slab_obj(c, slab, c->objs_per_slab - slab->nr_fresh);
 			WRITE_ONCE(slab->nr_fresh, slab->nr_fresh - fresh);
@@ -920,10 +930,12 @@ static unsigned int take_objects(struct slab_ext_cache *c, gfp_t gfp, void **obj
 				set_fp(c, obj, cpu_mark(c, obj));
 				objs[i - 1] = obj;
 			}
-			slab->inuse += fresh;
-			slab_relist(c, slab, slab->inuse - fresh);
-			c->active_objs += fresh;
+			took += fresh;
 		}
+		/* One move between lists for the whole batch. */
+		slab->inuse += took;
+		slab_relist(c, slab, old);
+		c->active_objs += took;
 		if (corrupt)
 			break;
 	}
@@ -941,18 +953,32 @@ static void put_objects(struct slab_ext_cache *c, void **objs, unsigned int n)
 {
 	unsigned long slab_bytes = PAGE_SIZE << c->order;
 	struct buddy_sim_owner *slab;
+	unsigned int i, old;
 	LIST_HEAD(released);
 	unsigned long flags;
-	unsigned int i;
+	void *obj;
 
 	if (!n)
 		return;
 	spin_lock_irqsave(&c->lock, flags);
-	for (i = 0, slab = NULL; i < n; i++) {
-		/* Frees in allocation order come in runs of one slab: one look-up. */
-		if (!slab || (unsigned long)(objs[i] - slab->addr) >= slab_bytes)
-			slab = READ_ONCE(obj_page(c, objs[i])->head);
-		slab_push(c, slab, objs[i]);
+	for (i = 0; i < n; ) {
+		/* Frees in allocation order come in runs of one slab: one look-up, one move. */
+		slab = READ_ONCE(obj_page(c, objs[i])->head);
+		old = slab->inuse;
+		do {
+			obj = objs[i];
+			if (unlikely(slab->isolated)) {
+				set_fp(c, obj, cpu_mark(c, obj));
+				c->quarantined++;
+				continue;
+			}
+			set_fp(c, obj, slab->freelist);
+			slab->freelist = obj;
+			__set_bit(obj_bit(obj), slab_page(c, slab, obj)->onlist);
+			slab->inuse--;
+			c->active_objs--;
+		} while (++i < n && (unsigned long)(objs[i] - slab->addr) < slab_bytes);
+		slab_relist(c, slab, old);
 	}
 	take_empty_slabs(c, c->min_empty, &released);
 	spin_unlock_irqrestore(&c->lock, flags);
