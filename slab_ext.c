@@ -606,14 +606,15 @@ static void print_fp_report(struct slab_ext_cache *c, const struct fp_report *re
 
 /*
  * Whether @fp, read from a free object of @slab, may be followed: inside
- * the slab, on an object boundary, not fresh, and on the free list now.
+ * the slab, on an 8-byte granule, and its granule's bit says an object
+ * starting there is on the free list now. Bits are set only where objects
+ * start, and never for fresh ones, so that is an object boundary too.
  */
-static bool fp_valid(struct slab_ext_cache *c, struct buddy_sim_owner *slab, void *fp)
+static __always_inline bool fp_valid(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
+				     void *fp)
 {
-	int idx = obj_index(c, slab, fp);
-
-	return idx >= 0 && idx < c->objs_per_slab - slab->nr_fresh &&
-	       is_on_list(c, slab, fp);
+	return (unsigned long)(fp - slab->addr) < (PAGE_SIZE << c->order) &&
+	       IS_ALIGNED((unsigned long)fp, MM_EXT_OBJ_GRANULE) && is_on_list(c, slab, fp);
 }
 
 /*
@@ -1563,8 +1564,8 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 			kfree(c);
 			return ERR_PTR(-ENOMEM);
 		}
-		/* A few KiB of objects a CPU, between 8 and 128 of them. */
-		c->cpu_max = clamp(32768U / c->size, 8U, (unsigned int)SLAB_EXT_CPU_MAX);
+		/* A few KiB of objects a CPU, between 32 and 128 of them. */
+		c->cpu_max = clamp(32768U / c->size, 32U, (unsigned int)SLAB_EXT_CPU_MAX);
 		for_each_possible_cpu(cpu) {
 			struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
 
