@@ -1606,8 +1606,8 @@ EXPORT_SYMBOL_GPL(slab_ext_cache_create);
 /*
  * At destroy, the CPU arrays drained: report the objects still handed out
  * (quarantined ones were reported already), the first few by address and,
- * where kept, callers. Their allocated bits say which: no free list is
- * followed, so a corrupt one cannot mislead the report.
+ * where kept, callers. Where each object rests says which (obj_allocated()):
+ * no free list is followed, so a corrupt one cannot mislead the report.
  */
 static void report_leaks(struct slab_ext_cache *c)
 {

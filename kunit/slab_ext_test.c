@@ -826,8 +826,8 @@ KUNIT_ARRAY_PARAM(df_paths, df_paths, df_desc);
 /*
  * Issue 12 item 1: a double free is found on every path an object can be
  * on, debug flags or not, and the object is never handed out twice. Before
- * the allocation bits, a free after a shrink went unnoticed and two later
- * allocations returned the same address.
+ * the fix, a free after a shrink went unnoticed and two later allocations
+ * returned the same address.
  */
 static void slab_ext_test_double_free_every_path(struct kunit *test)
 {
