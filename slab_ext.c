@@ -1080,15 +1080,16 @@ static void drain_ipi(void *info)
 #define SLAB_EXT_DRAIN_TRIES	1000
 
 /*
- * Empty @cpu's array. In a task that may sleep or at least be preempted:
- * an online CPU's array is drained there by an IPI (tried again while it
- * finds the array busy, which lasts only until the interrupted user is
- * done with it); an offline CPU's array directly, its CPU running nothing
- * (the caller keeps it offline, or it is the CPU-dead callback). Where an
- * IPI may not be waited for (atomic context), online CPUs' arrays are left.
- * On PREEMPT_RT the array's lock is simply taken.
+ * Empty @cpu's array. With @held, the caller keeps CPUs from coming and
+ * going (cpus_read_lock(), or the hotplug lock in the CPU-dead callback)
+ * and may wait: an online CPU's array is drained there by an IPI (sent
+ * again while it finds the array busy, which lasts only until the
+ * interrupted user is done with it), an offline CPU's array directly, its
+ * CPU running nothing. Without, only online CPUs' arrays are drained, and
+ * only where an IPI may be waited for (a preemptible task). On PREEMPT_RT
+ * the array's lock is simply taken.
  */
-static void drain_cpu(struct slab_ext_cache *c, int cpu, unsigned int limit)
+static void drain_cpu(struct slab_ext_cache *c, int cpu, unsigned int limit, bool held)
 {
 	struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
 #ifdef CONFIG_PREEMPT_RT
@@ -1103,13 +1104,16 @@ static void drain_cpu(struct slab_ext_cache *c, int cpu, unsigned int limit)
 	int tries;
 
 	if (!cpu_online(cpu)) {
-		drain_array(c, pc, limit);
+		/* Unheld, it may be dying now: its CPU-dead callback empties it. */
+		if (held)
+			drain_array(c, pc, limit);
 		return;
 	}
-	if (!preemptible())
+	if (!held && !preemptible())
 		return;
 	for (tries = 0; tries < SLAB_EXT_DRAIN_TRIES; tries++) {
 		d.busy = false;
+		/* -ENXIO: it went offline (unheld only); its callback empties it. */
 		if (smp_call_function_single(cpu, drain_ipi, &d, 1) || !d.busy)
 			return;
 		cond_resched();
@@ -1129,7 +1133,7 @@ static void drain_all(struct slab_ext_cache *c, unsigned int limit)
 		return;
 	cpus_read_lock();
 	for_each_possible_cpu(cpu)
-		drain_cpu(c, cpu, limit);
+		drain_cpu(c, cpu, limit, true);
 	cpus_read_unlock();
 }
 
@@ -1143,7 +1147,7 @@ static void steal_all(struct slab_ext_cache *c)
 	int cpu;
 
 	for_each_online_cpu(cpu)
-		drain_cpu(c, cpu, SLAB_EXT_KEEP_LIMIT);
+		drain_cpu(c, cpu, SLAB_EXT_KEEP_LIMIT, false);
 }
 
 /*
@@ -1920,7 +1924,7 @@ static int slab_ext_cpu_dead(unsigned int cpu)
 	mutex_lock(&slab_ext_caches_lock);
 	list_for_each_entry(c, &slab_ext_caches, node)
 		if (c->cpu)
-			drain_cpu(c, cpu, SLAB_EXT_KEEP_LIMIT);
+			drain_cpu(c, cpu, SLAB_EXT_KEEP_LIMIT, true);
 	mutex_unlock(&slab_ext_caches_lock);
 	return 0;
 }
