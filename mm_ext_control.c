@@ -148,15 +148,42 @@ static void *shell_lookup(enum shell_kind kind, const char *name, bool own_only,
 	return NULL;
 }
 
-/* -EBUSY, said, while @users (@used_by) still use the object. */
-static int shell_unused(enum shell_kind kind, const char *name, int users,
-			const char *used_by)
+/* -EBUSY, said, while other objects (pools, workloads...) still use @ptr. */
+static int shell_unused(enum shell_kind kind, const char *name, void *ptr)
 {
+	static const char *const used_by[] = {
+		[SHELL_ZONE] = "caches, pools or workloads",
+		[SHELL_CACHE] = "pools or workloads",
+		[SHELL_POOL] = "workloads",
+	};
+	int users;
+
+	if (kind == SHELL_ZONE)
+		users = buddy_sim_users(ptr);
+	else if (kind == SHELL_CACHE)
+		users = slab_ext_users(ptr);
+	else
+		users = mempool_ext_users(ptr);
 	if (!users)
 		return 0;
 	pr_err("mm_ext: control: %s %s is used by %d %s\n", shell_kinds[kind], name,
-	       users, used_by);
+	       users, used_by[kind]);
 	return -EBUSY;
+}
+
+/* "zone|cache|pool destroy NAME": only what the shell made and nothing uses. */
+static int shell_destroy_cmd(enum shell_kind kind, struct ctl_args *a)
+{
+	void *ptr;
+	int ret;
+
+	ptr = shell_lookup(kind, a->pos[0], true, &ret);
+	if (!ptr)
+		return ret;
+	ret = shell_unused(kind, a->pos[0], ptr);
+	if (!ret)
+		shell_destroy(shell_find(kind, ptr));
+	return ret;
 }
 
 static struct mm_ext_workload *workload_find(const char *name)
@@ -255,17 +282,7 @@ static int zone_create_cmd(struct ctl_args *a)
 
 static int zone_destroy_cmd(struct ctl_args *a)
 {
-	struct buddy_sim *zone;
-	int ret;
-
-	zone = shell_lookup(SHELL_ZONE, a->pos[0], true, &ret);
-	if (!zone)
-		return ret;
-	ret = shell_unused(SHELL_ZONE, a->pos[0], buddy_sim_users(zone),
-			   "caches, pools or workloads");
-	if (!ret)
-		shell_destroy(shell_find(SHELL_ZONE, zone));
-	return ret;
+	return shell_destroy_cmd(SHELL_ZONE, a);
 }
 
 static int zone_drain_cmd(struct ctl_args *a)
@@ -319,17 +336,7 @@ static int cache_create_cmd(struct ctl_args *a)
 
 static int cache_destroy_cmd(struct ctl_args *a)
 {
-	struct slab_ext_cache *cache;
-	int ret;
-
-	cache = shell_lookup(SHELL_CACHE, a->pos[0], true, &ret);
-	if (!cache)
-		return ret;
-	ret = shell_unused(SHELL_CACHE, a->pos[0], slab_ext_users(cache),
-			   "pools or workloads");
-	if (!ret)
-		shell_destroy(shell_find(SHELL_CACHE, cache));
-	return ret;
+	return shell_destroy_cmd(SHELL_CACHE, a);
 }
 
 static int cache_shrink_cmd(struct ctl_args *a)
@@ -458,8 +465,7 @@ static int cache_misuse_cmd(struct ctl_args *a)
 	cache = shell_lookup(SHELL_CACHE, a->pos[0], true, &ret);
 	if (!cache)
 		return ret;
-	ret = shell_unused(SHELL_CACHE, a->pos[0], slab_ext_users(cache),
-			   "pools or workloads");
+	ret = shell_unused(SHELL_CACHE, a->pos[0], cache);
 	if (ret)
 		return ret;
 	for (kind = 0; kind < ARRAY_SIZE(misuse_kinds); kind++)
@@ -533,16 +539,7 @@ static int pool_resize_cmd(struct ctl_args *a)
 
 static int pool_destroy_cmd(struct ctl_args *a)
 {
-	struct mempool_ext *pool;
-	int ret;
-
-	pool = shell_lookup(SHELL_POOL, a->pos[0], true, &ret);
-	if (!pool)
-		return ret;
-	ret = shell_unused(SHELL_POOL, a->pos[0], mempool_ext_users(pool), "workloads");
-	if (!ret)
-		shell_destroy(shell_find(SHELL_POOL, pool));
-	return ret;
+	return shell_destroy_cmd(SHELL_POOL, a);
 }
 
 /* ---- workloads ---- */

@@ -618,6 +618,27 @@ static __always_inline bool fp_valid(struct slab_ext_cache *c, struct buddy_sim_
 }
 
 /*
+ * The head of @slab's free list, taken off it; NULL when the free pointer
+ * it holds (*fpp) is corrupt, the head left in place for isolate_slab().
+ * Lock held.
+ */
+static void *freelist_pop(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
+			  void **fpp)
+{
+	void *obj = slab->freelist, *fp;
+
+	/* The head was written by us; what the object holds may not be. */
+	__clear_bit(obj_bit(obj), slab_page(c, slab, obj)->onlist);
+	fp = get_fp(c, obj);
+	if (unlikely(fp && !fp_valid(c, slab, fp))) {
+		*fpp = fp;
+		return NULL;
+	}
+	slab->freelist = fp;
+	return obj;
+}
+
+/*
  * A free object of @slab, which is not isolated and has one: off its free
  * list, else fresh. NULL when the free list turns out corrupt: the slab is
  * isolated then and *rep says why. Lock held.
@@ -625,17 +646,12 @@ static __always_inline bool fp_valid(struct slab_ext_cache *c, struct buddy_sim_
 static void *slab_pop(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
 		      struct fp_report *rep)
 {
-	void *obj = slab->freelist, *fp;
+	void *obj, *fp;
 
-	if (obj) {
-		/* The head was written by us; what the object holds may not be. */
-		__clear_bit(obj_bit(obj), slab_page(c, slab, obj)->onlist);
-		fp = get_fp(c, obj);
-		if (unlikely(fp && !fp_valid(c, slab, fp))) {
-			isolate_slab(c, slab, obj, fp, rep);
-			return NULL;
-		}
-		slab->freelist = fp;
+	if (slab->freelist) {
+		obj = freelist_pop(c, slab, &fp);
+		if (unlikely(!obj))
+			isolate_slab(c, slab, slab->freelist, fp, rep);
 		return obj;
 	}
 	obj = slab_obj(c, slab, c->objs_per_slab - slab->nr_fresh);
@@ -645,7 +661,8 @@ static void *slab_pop(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
 
 /*
  * Put @obj, off every free list and not allocated, back on @slab's free
- * list; on an isolated slab it is quarantined instead. Lock held.
+ * list; on an isolated slab it is quarantined instead. The caller moves
+ * the slab between lists once it is done with it. Lock held.
  */
 static void slab_push(struct slab_ext_cache *c, struct buddy_sim_owner *slab, void *obj)
 {
@@ -658,7 +675,6 @@ static void slab_push(struct slab_ext_cache *c, struct buddy_sim_owner *slab, vo
 	slab->freelist = obj;
 	__set_bit(obj_bit(obj), slab_page(c, slab, obj)->onlist);
 	slab->inuse--;
-	slab_relist(c, slab, slab->inuse + 1);
 	c->active_objs--;
 }
 
@@ -848,6 +864,7 @@ static void cache_free(struct slab_ext_cache *c, struct buddy_sim_owner *slab, v
 	struct obj_report rep;
 	LIST_HEAD(released);
 	unsigned long flags;
+	unsigned int old;
 
 	spin_lock_irqsave(&c->lock, flags);
 	if (c->debug) {
@@ -863,7 +880,9 @@ static void cache_free(struct slab_ext_cache *c, struct buddy_sim_owner *slab, v
 		poison_object(c, obj);
 		set_redzones(c, obj, SLUB_RED_INACTIVE);
 	}
+	old = slab->inuse;
 	slab_push(c, slab, obj);
+	slab_relist(c, slab, old);
 	c->frees++;
 	if (!slab->inuse)
 		take_empty_slabs(c, c->min_empty, &released);
@@ -901,20 +920,16 @@ static unsigned int take_objects(struct slab_ext_cache *c, gfp_t gfp, void **obj
 		old = slab->inuse;
 		took = 0;
 		while (slab->freelist && got < n) {
-			/* The head was written by us; what the object holds may not be. */
-			obj = slab->freelist;
-			__clear_bit(obj_bit(obj), slab_page(c, slab, obj)->onlist);
-			fp = get_fp(c, obj);
-			if (unlikely(fp && !fp_valid(c, slab, fp))) {
+			obj = freelist_pop(c, slab, &fp);
+			if (unlikely(!obj)) {
 				/* What was taken is counted first: the slab is isolated exactly. */
 				slab->inuse += took;
 				slab_relist(c, slab, old);
 				c->active_objs += took;
-				isolate_slab(c, slab, obj, fp, &fprep);
+				isolate_slab(c, slab, slab->freelist, fp, &fprep);
 				corrupt = true;
 				break;
 			}
-			slab->freelist = fp;
 			set_fp(c, obj, cpu_mark(c, obj));
 			objs[got++] = obj;
 			took++;
@@ -937,8 +952,6 @@ static unsigned int take_objects(struct slab_ext_cache *c, gfp_t gfp, void **obj
 		slab->inuse += took;
 		slab_relist(c, slab, old);
 		c->active_objs += took;
-		if (corrupt)
-			break;
 	}
 	spin_unlock_irqrestore(&c->lock, flags);
 	if (corrupt)
@@ -957,7 +970,6 @@ static void put_objects(struct slab_ext_cache *c, void **objs, unsigned int n)
 	unsigned int i, old;
 	LIST_HEAD(released);
 	unsigned long flags;
-	void *obj;
 
 	if (!n)
 		return;
@@ -966,19 +978,9 @@ static void put_objects(struct slab_ext_cache *c, void **objs, unsigned int n)
 		/* Frees in allocation order come in runs of one slab: one look-up, one move. */
 		slab = READ_ONCE(obj_page(c, objs[i])->head);
 		old = slab->inuse;
-		do {
-			obj = objs[i];
-			if (unlikely(slab->isolated)) {
-				set_fp(c, obj, cpu_mark(c, obj));
-				c->quarantined++;
-				continue;
-			}
-			set_fp(c, obj, slab->freelist);
-			slab->freelist = obj;
-			__set_bit(obj_bit(obj), slab_page(c, slab, obj)->onlist);
-			slab->inuse--;
-			c->active_objs--;
-		} while (++i < n && (unsigned long)(objs[i] - slab->addr) < slab_bytes);
+		do
+			slab_push(c, slab, objs[i]);
+		while (++i < n && (unsigned long)(objs[i] - slab->addr) < slab_bytes);
 		slab_relist(c, slab, old);
 	}
 	take_empty_slabs(c, c->min_empty, &released);
