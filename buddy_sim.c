@@ -37,7 +37,7 @@
 #include <linux/vmalloc.h>
 
 #include <mm_ext/buddy_sim.h>
-#include "mm_ext_internal.h"
+#include "mm_ext_layers.h"
 
 enum buddy_sim_page_state {
 	BSP_TAIL = 0,		/* inside a block, not its head */
@@ -97,7 +97,6 @@ struct buddy_sim {
 	unsigned int pcp_batch;		/* pages moved per refill or flush */
 	bool slow_only;			/* watermarks or injection set: no pcp */
 
-	atomic_t users;			/* caches, pools and workloads built on it */
 };
 
 /* Protects buddy_sim_zones: the list of zones, and so the unique names. */
@@ -652,14 +651,18 @@ struct buddy_sim *buddy_sim_create(const char *name, unsigned long nr_pages)
 			return ERR_PTR(-EEXIST);
 		}
 	}
-	ret = mm_ext_debugfs_add_zone(zone);
+	list_add_tail(&zone->node, &buddy_sim_zones);
+	mutex_unlock(&buddy_sim_zones_lock);
+	/* Observers (debugfs) may refuse it: then it never was. */
+	ret = mm_ext_notify(MM_EXT_ADD, &(struct mm_ext_event){
+		.kind = MM_EXT_ZONE, .obj = zone, .name = zone->name });
 	if (ret) {
+		mutex_lock(&buddy_sim_zones_lock);
+		list_del(&zone->node);
 		mutex_unlock(&buddy_sim_zones_lock);
 		zone_free_memory(zone);
 		return ERR_PTR(ret);
 	}
-	list_add_tail(&zone->node, &buddy_sim_zones);
-	mutex_unlock(&buddy_sim_zones_lock);
 	return zone;
 }
 EXPORT_SYMBOL_GPL(buddy_sim_create);
@@ -677,14 +680,12 @@ void buddy_sim_destroy(struct buddy_sim *zone)
 
 	if (IS_ERR_OR_NULL(zone))
 		return;
-	if (atomic_read(&zone->users))
-		mm_ext_report("zone %s: destroyed while %d caches, pools or workloads use it\n",
-			      zone->name, atomic_read(&zone->users));
 	/*
-	 * Files first, and without the list lock: removal waits for handlers
-	 * in flight, which may themselves take layer locks.
+	 * Observers first, and without the list lock: removing debugfs files
+	 * waits for handlers in flight, which may themselves take layer locks.
 	 */
-	mm_ext_debugfs_remove_zone(zone);
+	mm_ext_notify(MM_EXT_DEL, &(struct mm_ext_event){
+		.kind = MM_EXT_ZONE, .obj = zone, .name = zone->name });
 	mutex_lock(&buddy_sim_zones_lock);
 	list_del(&zone->node);
 	mutex_unlock(&buddy_sim_zones_lock);
@@ -724,7 +725,7 @@ int buddy_sim_init(void)
 }
 
 /* At module unload: every zone a user left behind goes, reported as a leak. */
-void buddy_sim_destroy_all(void)
+void buddy_sim_exit(void)
 {
 	struct buddy_sim *zone;
 
@@ -734,9 +735,7 @@ void buddy_sim_destroy_all(void)
 		mutex_unlock(&buddy_sim_zones_lock);
 		if (!zone)
 			break;
-		if (zone != buddy_sim_default())
-			mm_ext_report("zone %s: still present at unload, destroying it\n",
-				      zone->name);
+		mm_ext_report("zone %s: still present at unload, destroying it\n", zone->name);
 		buddy_sim_destroy(zone);
 	}
 	if (buddy_sim_cpuhp_state > 0)
@@ -781,38 +780,6 @@ struct buddy_sim_owner *buddy_sim_owner(struct buddy_sim *zone, const void *addr
 size_t buddy_sim_owner_stride(void)
 {
 	return sizeof(struct buddy_sim_page);
-}
-
-/* The zone named @name, or NULL. */
-struct buddy_sim *buddy_sim_find(const char *name)
-{
-	struct buddy_sim *zone, *found = NULL;
-
-	mutex_lock(&buddy_sim_zones_lock);
-	list_for_each_entry(zone, &buddy_sim_zones, node) {
-		if (!strcmp(zone->name, name)) {
-			found = zone;
-			break;
-		}
-	}
-	mutex_unlock(&buddy_sim_zones_lock);
-	return found;
-}
-
-/* Users keep a zone from being destroyed from the shell (-EBUSY). */
-void buddy_sim_get(struct buddy_sim *zone)
-{
-	atomic_inc(&zone->users);
-}
-
-void buddy_sim_put(struct buddy_sim *zone)
-{
-	atomic_dec(&zone->users);
-}
-
-int buddy_sim_users(struct buddy_sim *zone)
-{
-	return atomic_read(&zone->users);
 }
 
 const char *buddy_sim_name(struct buddy_sim *zone)

@@ -27,7 +27,11 @@
  * not poisoned (custom, or a slab with a ctor) searches its reserve under
  * the lock on every free while the reserve is not empty.
  *
- * mempool_ext_alloc_until() (mm_ext_internal.h) is the allocation whose
+ * The layer knows its backends only by their callbacks (struct
+ * mempool_ext_ops, mm_ext_layers.h): mempool_ext_backends.c makes the
+ * slab, page and kmalloc pools of the API from them.
+ *
+ * mempool_ext_alloc_until() (mm_ext_layers.h) is the allocation whose
  * wait can be abandoned: a workload's kthread uses it with
  * kthread_should_stop(), so stopping a workload never waits for a pool.
  */
@@ -44,12 +48,8 @@
 #include <linux/string.h>
 #include <linux/wait.h>
 
-#include <mm_ext/buddy_sim.h>
 #include <mm_ext/mempool_ext.h>
-#include <mm_ext/slab_ext.h>
-#include "mm_ext_internal.h"
-
-enum mempool_ext_kind { POOL_CUSTOM, POOL_SLAB, POOL_PAGE, POOL_KMALLOC };
+#include "mm_ext_layers.h"
 
 /*
  * The fast paths' counters: allocations the underlying allocator served,
@@ -60,20 +60,17 @@ struct mempool_ext_pcpu {
 	u64 allocs, frees;
 };
 
-/* What a page pool's allocator functions need: the pool keeps it. */
-struct mempool_ext_page {
-	struct buddy_sim *zone;
-	unsigned int order;
-};
-
 struct mempool_ext {
 	char name[MM_EXT_NAME_MAX + 1];
 	struct list_head node;		/* on mempool_ext_pools */
+	/* The backend (struct mempool_ext_ops), copied: one load a call. */
 	mempool_ext_alloc_t *alloc;
 	mempool_ext_free_t *free;
+	bool (*valid)(void *element, void *pool_data);
+	bool (*free_valid)(void *element, void *pool_data);
+	void (*release)(void *pool_data);
 	void *pool_data;
-	enum mempool_ext_kind kind;
-	struct mempool_ext_page page;	/* POOL_PAGE: what pool_data points to */
+	void *below;			/* what observers are told it takes from */
 	size_t elem_size;		/* bytes poisoned in the reserve; 0: unknown */
 
 	/*
@@ -96,7 +93,6 @@ struct mempool_ext {
 	 * the array in between. Taken outside pool->lock.
 	 */
 	struct mutex resize_lock;
-	atomic_t users;			/* workloads driving it */
 };
 
 /* Protects mempool_ext_pools: the list of pools, and so the unique names. */
@@ -193,23 +189,15 @@ static void refuse_free(struct mempool_ext *pool, const void *element, const cha
 }
 
 /*
- * Whether the layer below handed out @element and has not had it back.
- * For the helper pools only; a custom pool's allocator cannot be asked.
+ * Whether the layer below handed out @element and has not had it back,
+ * when the backend can say; a custom pool's allocator cannot be asked.
  */
 static bool element_valid(struct mempool_ext *pool, void *element)
 {
-	switch (pool->kind) {
-	case POOL_SLAB:
-		return slab_ext_obj_allocated(pool->pool_data, element);
-	case POOL_PAGE:
-		return buddy_sim_block_allocated(pool->page.zone, element, pool->page.order);
-	case POOL_KMALLOC:
-		return slab_ext_kmalloc_allocated(element, pool->elem_size);
-	default:
-		return true;
-	}
+	return !pool->valid || pool->valid(element, pool->pool_data);
 }
 
+/* The reserve back to the backend, then the backend's data and the pool. */
 static void free_pool(struct mempool_ext *pool)
 {
 	while (pool->curr_nr) {
@@ -219,6 +207,8 @@ static void free_pool(struct mempool_ext *pool)
 		unmark_element(pool, element);
 		pool->free(element, pool->pool_data);
 	}
+	if (pool->release)
+		pool->release(pool->pool_data);
 	kvfree(pool->elements);
 	free_percpu(pool->pcpu);
 	kfree(pool);
@@ -239,30 +229,44 @@ static void pool_counts(struct mempool_ext *pool, u64 *allocs, u64 *frees)
 	}
 }
 
-static struct mempool_ext *pool_create(const char *name, int min_nr,
-				       mempool_ext_alloc_t *alloc_fn,
-				       mempool_ext_free_t *free_fn, void *pool_data,
-				       enum mempool_ext_kind kind, size_t elem_size)
+/**
+ * mempool_ext_create_ops() - create a reserve pool over a backend
+ * @name: unique among pools: 1..31 characters, no '/' or white space
+ * @min_nr: elements kept in reserve, at least 0
+ * @ops: the backend's callbacks: alloc and free, the rest optional
+ * @pool_data: passed to every callback
+ * @elem_size: bytes poisoned while an element rests in the reserve; 0: none
+ * @below: the zone or cache elements come from, for observers; or NULL
+ *
+ * Not exported: mempool_ext_create() and the helper pools are made with
+ * it. On any failure @ops->release(@pool_data) has been called.
+ *
+ * Return: the pool, or an ERR_PTR() as mempool_ext_create().
+ */
+struct mempool_ext *mempool_ext_create_ops(const char *name, int min_nr,
+					   const struct mempool_ext_ops *ops,
+					   void *pool_data, size_t elem_size,
+					   void *below)
 {
 	struct mempool_ext *pool, *other;
+	int ret = -ENOMEM;
 
-	if (!mm_ext_name_valid(name) || min_nr < 0 || !alloc_fn || !free_fn)
-		return ERR_PTR(-EINVAL);
+	if (!mm_ext_name_valid(name) || min_nr < 0 || !ops->alloc || !ops->free) {
+		ret = -EINVAL;
+		goto fail;
+	}
 	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
 	if (!pool)
-		return ERR_PTR(-ENOMEM);
+		goto fail;
 	strscpy(pool->name, name, sizeof(pool->name));
-	pool->alloc = alloc_fn;
-	pool->free = free_fn;
+	pool->alloc = ops->alloc;
+	pool->free = ops->free;
+	pool->valid = ops->valid;
+	pool->free_valid = ops->free_valid;
+	pool->release = ops->release;
 	pool->pool_data = pool_data;
-	pool->kind = kind;
+	pool->below = below;
 	pool->elem_size = elem_size;
-	if (kind == POOL_PAGE) {
-		/* A page pool's data is the zone; its allocator needs the order too. */
-		pool->page.zone = pool_data;
-		pool->page.order = get_order(elem_size);
-		pool->pool_data = &pool->page;
-	}
 	pool->min_nr = min_nr;
 	spin_lock_init(&pool->lock);
 	mutex_init(&pool->resize_lock);
@@ -274,12 +278,12 @@ static struct mempool_ext *pool_create(const char *name, int min_nr,
 		kvfree(pool->elements);
 		free_percpu(pool->pcpu);
 		kfree(pool);
-		return ERR_PTR(-ENOMEM);
+		goto fail;
 	}
 
 	/* Fill the reserve first: a pool that cannot keep its promise is no pool. */
 	while (pool->curr_nr < min_nr) {
-		void *element = alloc_fn(GFP_KERNEL, pool->pool_data);
+		void *element = pool->alloc(GFP_KERNEL, pool_data);
 
 		if (!element) {
 			free_pool(pool);
@@ -299,19 +303,23 @@ static struct mempool_ext *pool_create(const char *name, int min_nr,
 		}
 	}
 	list_add_tail(&pool->node, &mempool_ext_pools);
-	if (mm_ext_debugfs_add_pool(pool)) {
-		/* It created nothing: undo our part, leave no trace. */
+	mutex_unlock(&mempool_ext_pools_lock);
+	/* Observers (debugfs) may refuse it: then it never was. */
+	ret = mm_ext_notify(MM_EXT_ADD, &(struct mm_ext_event){
+		.kind = MM_EXT_POOL, .obj = pool, .name = pool->name, .below = below });
+	if (ret) {
+		mutex_lock(&mempool_ext_pools_lock);
 		list_del(&pool->node);
 		mutex_unlock(&mempool_ext_pools_lock);
 		free_pool(pool);
-		return ERR_PTR(-ENOMEM);
+		return ERR_PTR(ret);
 	}
-	if (kind == POOL_SLAB)
-		slab_ext_get(pool_data);
-	else if (kind == POOL_PAGE)
-		buddy_sim_get(pool_data);
-	mutex_unlock(&mempool_ext_pools_lock);
 	return pool;
+
+fail:
+	if (ops->release)
+		ops->release(pool_data);
+	return ERR_PTR(ret);
 }
 
 /**
@@ -334,110 +342,11 @@ struct mempool_ext *mempool_ext_create(const char *name, int min_nr,
 				       mempool_ext_free_t *free_fn,
 				       void *pool_data)
 {
-	return pool_create(name, min_nr, alloc_fn, free_fn, pool_data, POOL_CUSTOM, 0);
+	const struct mempool_ext_ops ops = { .alloc = alloc_fn, .free = free_fn };
+
+	return mempool_ext_create_ops(name, min_nr, &ops, pool_data, 0, NULL);
 }
 EXPORT_SYMBOL_GPL(mempool_ext_create);
-
-static void *pool_slab_alloc(gfp_t gfp, void *cache)
-{
-	return slab_ext_alloc(cache, gfp);
-}
-
-static void pool_slab_free(void *element, void *cache)
-{
-	slab_ext_free(cache, element);
-}
-
-/**
- * mempool_ext_create_slab_pool() - a pool over a slab_ext cache
- * @name: the pool's name
- * @min_nr: elements kept in reserve
- * @cache: the cache elements come from
- *
- * Elements resting in the reserve are poisoned unless the cache has a ctor.
- *
- * Return: as mempool_ext_create(); ERR_PTR(-EINVAL) for a NULL or error
- * @cache.
- */
-struct mempool_ext *mempool_ext_create_slab_pool(const char *name, int min_nr,
-						 struct slab_ext_cache *cache)
-{
-	struct slab_ext_extra extra;
-	struct slab_ext_info info;
-
-	if (IS_ERR_OR_NULL(cache))
-		return ERR_PTR(-EINVAL);
-	slab_ext_cache_info(cache, &info);
-	slab_ext_get_extra(cache, &extra);
-	/* Poison would destroy what a ctor built: such elements rest unpoisoned. */
-	return pool_create(name, min_nr, pool_slab_alloc, pool_slab_free, cache,
-			   POOL_SLAB, extra.has_ctor ? 0 : info.object_size);
-}
-EXPORT_SYMBOL_GPL(mempool_ext_create_slab_pool);
-
-static void *pool_page_alloc(gfp_t gfp, void *data)
-{
-	struct mempool_ext_page *page = data;
-
-	return buddy_sim_alloc(page->zone, gfp, page->order);
-}
-
-static void pool_page_free(void *element, void *data)
-{
-	struct mempool_ext_page *page = data;
-
-	buddy_sim_free(page->zone, element, page->order);
-}
-
-/**
- * mempool_ext_create_page_pool() - a pool of page blocks from a zone
- * @name: the pool's name
- * @min_nr: blocks kept in reserve
- * @zone: the zone blocks come from
- * @order: every block is 1 << @order pages
- *
- * Return: as mempool_ext_create(); ERR_PTR(-EINVAL) for a NULL or error
- * @zone or an order over BUDDY_SIM_MAX_ORDER.
- */
-struct mempool_ext *mempool_ext_create_page_pool(const char *name, int min_nr,
-						 struct buddy_sim *zone,
-						 unsigned int order)
-{
-	if (IS_ERR_OR_NULL(zone) || order > BUDDY_SIM_MAX_ORDER)
-		return ERR_PTR(-EINVAL);
-	return pool_create(name, min_nr, pool_page_alloc, pool_page_free, zone,
-			   POOL_PAGE, PAGE_SIZE << order);
-}
-EXPORT_SYMBOL_GPL(mempool_ext_create_page_pool);
-
-static void *pool_kmalloc(gfp_t gfp, void *size)
-{
-	return slab_ext_kmalloc((size_t)size, gfp);
-}
-
-static void pool_kfree(void *element, void *size)
-{
-	slab_ext_kfree(element);
-}
-
-/**
- * mempool_ext_create_kmalloc_pool() - a pool of slab_ext_kmalloc() memory
- * @name: the pool's name
- * @min_nr: elements kept in reserve
- * @size: bytes in each element
- *
- * Return: as mempool_ext_create(); ERR_PTR(-EINVAL) for a @size of 0 or
- * over a max-order block.
- */
-struct mempool_ext *mempool_ext_create_kmalloc_pool(const char *name,
-						    int min_nr, size_t size)
-{
-	if (!size || size > (PAGE_SIZE << BUDDY_SIM_MAX_ORDER))
-		return ERR_PTR(-EINVAL);
-	return pool_create(name, min_nr, pool_kmalloc, pool_kfree, (void *)size,
-			   POOL_KMALLOC, size);
-}
-EXPORT_SYMBOL_GPL(mempool_ext_create_kmalloc_pool);
 
 /* An element taken from the reserve: counted, its poison checked. */
 static void *take_reserved(struct mempool_ext *pool, unsigned long flags)
@@ -614,12 +523,12 @@ void mempool_ext_free(void *element, struct mempool_ext *pool)
 
 	/*
 	 * The common case of a slab pool, reserve full and the element not
-	 * resting in it: checked and freed by the cache in one look-up.
+	 * resting in it: checked and freed by the backend in one look-up.
 	 */
-	if (pool->kind == POOL_SLAB &&
+	if (pool->free_valid &&
 	    likely(READ_ONCE(pool->curr_nr) >= READ_ONCE(pool->min_nr)) &&
 	    likely(!maybe_in_reserve(pool, element))) {
-		if (unlikely(!slab_ext_free_if_allocated(pool->pool_data, element))) {
+		if (unlikely(!pool->free_valid(element, pool->pool_data))) {
 			refuse_free(pool, element,
 				    "not allocated from the layer below (double free or foreign pointer)");
 			return;
@@ -813,15 +722,12 @@ void mempool_ext_destroy(struct mempool_ext *pool)
 
 	if (IS_ERR_OR_NULL(pool))
 		return;
-	/* Not under the list lock: removal waits for handlers in flight. */
-	mm_ext_debugfs_remove_pool(pool);
+	/* Not under the list lock: observers wait for debugfs handlers in flight. */
+	mm_ext_notify(MM_EXT_DEL, &(struct mm_ext_event){
+		.kind = MM_EXT_POOL, .obj = pool, .name = pool->name, .below = pool->below });
 	mutex_lock(&mempool_ext_pools_lock);
 	list_del(&pool->node);
 	mutex_unlock(&mempool_ext_pools_lock);
-	if (pool->kind == POOL_SLAB)
-		slab_ext_put(pool->pool_data);
-	else if (pool->kind == POOL_PAGE)
-		buddy_sim_put(pool->page.zone);
 
 	/*
 	 * Refused frees count nowhere but errors, so frees never pass allocs
@@ -849,37 +755,6 @@ void mempool_ext_exit(void)
 		mm_ext_report("pool %s: still present at unload, destroying it\n", pool->name);
 		mempool_ext_destroy(pool);
 	}
-}
-
-/* The pool named @name, or NULL. */
-struct mempool_ext *mempool_ext_find(const char *name)
-{
-	struct mempool_ext *pool, *found = NULL;
-
-	mutex_lock(&mempool_ext_pools_lock);
-	list_for_each_entry(pool, &mempool_ext_pools, node) {
-		if (!strcmp(pool->name, name)) {
-			found = pool;
-			break;
-		}
-	}
-	mutex_unlock(&mempool_ext_pools_lock);
-	return found;
-}
-
-void mempool_ext_get(struct mempool_ext *pool)
-{
-	atomic_inc(&pool->users);
-}
-
-void mempool_ext_put(struct mempool_ext *pool)
-{
-	atomic_dec(&pool->users);
-}
-
-int mempool_ext_users(struct mempool_ext *pool)
-{
-	return atomic_read(&pool->users);
 }
 
 const char *mempool_ext_name(struct mempool_ext *pool)

@@ -8,6 +8,9 @@
  * the table before any handler runs, so a handler never sees an argument
  * that was not written.
  *
+ * Objects are found in the registry (mm_ext_registry.c), which also keeps
+ * what the shell made (the entry's shell flag) and who uses what.
+ *
  * Ownership: the shell acts only on what it made itself, and on the
  * module's own objects (the zone "default", the kmalloc caches), which live
  * until after the shell is gone. Anything else (a KUnit case's cache,
@@ -31,30 +34,19 @@
 #include <mm_ext/buddy_sim.h>
 #include <mm_ext/mempool_ext.h>
 #include <mm_ext/slab_ext.h>
-#include "mm_ext_internal.h"
+#include "mm_ext_glue.h"
 
 #define CTL_WRITE_MAX	256	/* longest command accepted */
 #define CTL_WORDS_MAX	12	/* most words any command of the table can have */
 
-enum shell_kind { SHELL_ZONE, SHELL_CACHE, SHELL_POOL };
-
-static const char *const shell_kinds[] = {
-	[SHELL_ZONE] = "zone", [SHELL_CACHE] = "cache", [SHELL_POOL] = "pool",
-};
-
-/* An object made through the control file. */
-struct shell_obj {
-	struct list_head node;
-	enum shell_kind kind;
-	void *ptr;
-};
+#define CTL_HELD_MAX	2	/* most objects one command looks up */
 
 /*
- * Serialises every command, and protects the lists of what the shell made.
- * Commands may sleep (creation, kthread_stop), hence a mutex.
+ * Serialises every command, and protects the list of workloads. Commands
+ * may sleep (creation, kthread_stop), hence a mutex. Taken before the
+ * registry's lock and any layer's.
  */
 static DEFINE_MUTEX(ctl_lock);
-static LIST_HEAD(shell_objs);		/* newest first: destroyed in that order */
 static LIST_HEAD(workloads);
 
 /* The words after "OBJECT VERB", split as the table says. */
@@ -62,127 +54,119 @@ struct ctl_args {
 	char **pos;			/* the positional arguments, all present */
 	char **opt;			/* KEY=VALUE options, keys known and distinct */
 	unsigned int nr_opt;
+	/* Registry entries the command looked up: put when it returns. */
+	struct mm_ext_obj *held[CTL_HELD_MAX];
+	unsigned int nr_held;
 };
 
-/* One command of the grammar. */
+/* One command of the grammar: mm_ext_commands.h lists them. */
 struct ctl_cmd {
 	const char *obj, *verb;
-	const char *help;		/* what follows "OBJECT VERB" in the listing */
+	const char *args;		/* what follows "OBJECT VERB" */
 	unsigned int nr_pos;		/* positional arguments, all required */
 	const char *const *keys;	/* option keys allowed, NULL-terminated; or NULL */
 	unsigned int max_opts;		/* most options one command may carry */
 	int (*fn)(struct ctl_args *a);
+	const char *help;		/* what it does, for `cat control` and the README */
 };
 
-static struct shell_obj *shell_find(enum shell_kind kind, void *ptr)
-{
-	struct shell_obj *o;
-
-	list_for_each_entry(o, &shell_objs, node)
-		if (o->kind == kind && o->ptr == ptr)
-			return o;
-	return NULL;
-}
-
-static int shell_add(enum shell_kind kind, void *ptr)
-{
-	struct shell_obj *o = kzalloc(sizeof(*o), GFP_KERNEL);
-
-	if (!o)
-		return -ENOMEM;
-	o->kind = kind;
-	o->ptr = ptr;
-	list_add(&o->node, &shell_objs);
-	return 0;
-}
-
-static void shell_destroy(struct shell_obj *o)
-{
-	list_del(&o->node);
-	if (o->kind == SHELL_ZONE)
-		buddy_sim_destroy(o->ptr);
-	else if (o->kind == SHELL_CACHE)
-		slab_ext_cache_destroy(o->ptr);
-	else
-		mempool_ext_destroy(o->ptr);
-	kfree(o);
-}
-
 /* The module's own objects: made at load, destroyed after the shell's. */
-static bool shell_builtin(enum shell_kind kind, void *ptr)
+static bool shell_builtin(struct mm_ext_obj *o)
 {
-	if (kind == SHELL_ZONE)
-		return ptr == buddy_sim_default();
-	if (kind == SHELL_CACHE)
-		return slab_ext_is_kmalloc(ptr);	/* compares pointers only */
+	if (o->kind == MM_EXT_ZONE)
+		return o->obj == buddy_sim_default();
+	if (o->kind == MM_EXT_CACHE)
+		return slab_ext_is_kmalloc(o->obj);	/* compares pointers only */
 	return false;
 }
 
 /*
  * The object called @name, if the shell may act on it: one it made, or
- * with !@own_only also one of the module's own. Otherwise NULL and *@err:
- * -ENOENT, or -EPERM for an object someone else owns (it could be
- * destroyed under us; the pointer found is only compared, never followed).
+ * with !@own_only also one of the module's own, neither of which anybody
+ * else destroys. Its entry stays referenced until the command returns.
+ * Otherwise NULL and *@err: -ENOENT, or -EPERM for an object someone else
+ * owns (a KUnit case's, another module's: it could go at any moment).
  */
-static void *shell_lookup(enum shell_kind kind, const char *name, bool own_only,
-			  int *err)
+static void *shell_lookup(struct ctl_args *a, enum mm_ext_kind kind, const char *name,
+			  bool own_only, int *err)
 {
-	void *ptr;
+	struct mm_ext_obj *o = mm_ext_obj_get(kind, name);
 
-	if (kind == SHELL_ZONE)
-		ptr = buddy_sim_find(name);
-	else if (kind == SHELL_CACHE)
-		ptr = slab_ext_find(name);
-	else
-		ptr = mempool_ext_find(name);
-	if (!ptr) {
-		pr_err("mm_ext: control: no %s %s\n", shell_kinds[kind], name);
+	if (!o) {
+		pr_err("mm_ext: control: no %s %s\n", mm_ext_kind_names[kind], name);
 		*err = -ENOENT;
 		return NULL;
 	}
-	if (shell_find(kind, ptr) || (!own_only && shell_builtin(kind, ptr)))
-		return ptr;
+	if (o->obj && (o->shell || (!own_only && shell_builtin(o)))) {
+		a->held[a->nr_held++] = o;
+		return o->obj;
+	}
+	mm_ext_obj_put(o);
 	pr_err("mm_ext: control: %s %s was not made from the shell: refused\n",
-	       shell_kinds[kind], name);
+	       mm_ext_kind_names[kind], name);
 	*err = -EPERM;
 	return NULL;
 }
 
-/* -EBUSY, said, while other objects (pools, workloads...) still use @ptr. */
-static int shell_unused(enum shell_kind kind, const char *name, void *ptr)
+/* The entry of the last object looked up. */
+static struct mm_ext_obj *last_held(struct ctl_args *a)
+{
+	return a->held[a->nr_held - 1];
+}
+
+/* -EBUSY, said, while other objects (pools, workloads...) still use @o. */
+static int shell_unused(struct mm_ext_obj *o)
 {
 	static const char *const used_by[] = {
-		[SHELL_ZONE] = "caches, pools or workloads",
-		[SHELL_CACHE] = "pools or workloads",
-		[SHELL_POOL] = "workloads",
+		[MM_EXT_ZONE] = "caches, pools or workloads",
+		[MM_EXT_CACHE] = "pools or workloads",
+		[MM_EXT_POOL] = "workloads",
 	};
-	int users;
+	int users = mm_ext_obj_users(o);
 
-	if (kind == SHELL_ZONE)
-		users = buddy_sim_users(ptr);
-	else if (kind == SHELL_CACHE)
-		users = slab_ext_users(ptr);
-	else
-		users = mempool_ext_users(ptr);
 	if (!users)
 		return 0;
-	pr_err("mm_ext: control: %s %s is used by %d %s\n", shell_kinds[kind], name,
-	       users, used_by[kind]);
+	pr_err("mm_ext: control: %s %s is used by %d %s\n", mm_ext_kind_names[o->kind],
+	       o->name, users, used_by[o->kind]);
 	return -EBUSY;
 }
 
-/* "zone|cache|pool destroy NAME": only what the shell made and nothing uses. */
-static int shell_destroy_cmd(enum shell_kind kind, struct ctl_args *a)
+static void destroy_obj(enum mm_ext_kind kind, void *obj)
 {
-	void *ptr;
+	if (kind == MM_EXT_ZONE)
+		buddy_sim_destroy(obj);
+	else if (kind == MM_EXT_CACHE)
+		slab_ext_cache_destroy(obj);
+	else
+		mempool_ext_destroy(obj);
+}
+
+/* A new object is the shell's: 0, or it is destroyed again and -ENOMEM. */
+static int shell_add(enum mm_ext_kind kind, void *obj)
+{
+	struct mm_ext_obj *o = mm_ext_obj_of(kind, obj);
+
+	if (!o) {
+		destroy_obj(kind, obj);
+		return -ENOMEM;
+	}
+	mm_ext_obj_set_shell(o);
+	mm_ext_obj_put(o);
+	return 0;
+}
+
+/* "zone|cache|pool destroy NAME": only what the shell made and nothing uses. */
+static int shell_destroy_cmd(enum mm_ext_kind kind, struct ctl_args *a)
+{
+	void *obj;
 	int ret;
 
-	ptr = shell_lookup(kind, a->pos[0], true, &ret);
-	if (!ptr)
+	obj = shell_lookup(a, kind, a->pos[0], true, &ret);
+	if (!obj)
 		return ret;
-	ret = shell_unused(kind, a->pos[0], ptr);
+	ret = shell_unused(last_held(a));
 	if (!ret)
-		shell_destroy(shell_find(kind, ptr));
+		destroy_obj(kind, obj);
 	return ret;
 }
 
@@ -274,15 +258,12 @@ static int zone_create_cmd(struct ctl_args *a)
 		       ret == -EEXIST ? "name in use" : "bad name or size", ret);
 		return ret;
 	}
-	ret = shell_add(SHELL_ZONE, zone);
-	if (ret)
-		buddy_sim_destroy(zone);
-	return ret;
+	return shell_add(MM_EXT_ZONE, zone);
 }
 
 static int zone_destroy_cmd(struct ctl_args *a)
 {
-	return shell_destroy_cmd(SHELL_ZONE, a);
+	return shell_destroy_cmd(MM_EXT_ZONE, a);
 }
 
 static int zone_drain_cmd(struct ctl_args *a)
@@ -290,7 +271,7 @@ static int zone_drain_cmd(struct ctl_args *a)
 	struct buddy_sim *zone;
 	int ret;
 
-	zone = shell_lookup(SHELL_ZONE, a->pos[0], false, &ret);
+	zone = shell_lookup(a, MM_EXT_ZONE, a->pos[0], false, &ret);
 	if (!zone)
 		return ret;
 	buddy_sim_drain(zone);
@@ -318,7 +299,7 @@ static int cache_create_cmd(struct ctl_args *a)
 		return -EINVAL;
 	s = opt(a, "zone");
 	if (s) {
-		zone = shell_lookup(SHELL_ZONE, s, false, &ret);
+		zone = shell_lookup(a, MM_EXT_ZONE, s, false, &ret);
 		if (!zone)
 			return ret;
 	}
@@ -328,15 +309,12 @@ static int cache_create_cmd(struct ctl_args *a)
 		       PTR_ERR(cache));
 		return PTR_ERR(cache);
 	}
-	ret = shell_add(SHELL_CACHE, cache);
-	if (ret)
-		slab_ext_cache_destroy(cache);
-	return ret;
+	return shell_add(MM_EXT_CACHE, cache);
 }
 
 static int cache_destroy_cmd(struct ctl_args *a)
 {
-	return shell_destroy_cmd(SHELL_CACHE, a);
+	return shell_destroy_cmd(MM_EXT_CACHE, a);
 }
 
 static int cache_shrink_cmd(struct ctl_args *a)
@@ -344,7 +322,7 @@ static int cache_shrink_cmd(struct ctl_args *a)
 	struct slab_ext_cache *cache;
 	int ret;
 
-	cache = shell_lookup(SHELL_CACHE, a->pos[0], false, &ret);
+	cache = shell_lookup(a, MM_EXT_CACHE, a->pos[0], false, &ret);
 	if (!cache)
 		return ret;
 	return slab_ext_shrink(cache);
@@ -462,10 +440,10 @@ static int cache_misuse_cmd(struct ctl_args *a)
 	unsigned int kind;
 	int ret;
 
-	cache = shell_lookup(SHELL_CACHE, a->pos[0], true, &ret);
+	cache = shell_lookup(a, MM_EXT_CACHE, a->pos[0], true, &ret);
 	if (!cache)
 		return ret;
-	ret = shell_unused(SHELL_CACHE, a->pos[0], cache);
+	ret = shell_unused(last_held(a));
 	if (ret)
 		return ret;
 	for (kind = 0; kind < ARRAY_SIZE(misuse_kinds); kind++)
@@ -497,13 +475,13 @@ static int pool_create_cmd(struct ctl_args *a)
 	if (ret)
 		return ret;
 	if (slab) {
-		struct slab_ext_cache *cache = shell_lookup(SHELL_CACHE, slab, false, &ret);
+		struct slab_ext_cache *cache = shell_lookup(a, MM_EXT_CACHE, slab, false, &ret);
 
 		if (!cache)
 			return ret;
 		pool = mempool_ext_create_slab_pool(a->pos[0], min_nr, cache);
 	} else if (page) {
-		struct buddy_sim *zone = shell_lookup(SHELL_ZONE, page, false, &ret);
+		struct buddy_sim *zone = shell_lookup(a, MM_EXT_ZONE, page, false, &ret);
 
 		if (!zone)
 			return ret;
@@ -516,10 +494,7 @@ static int pool_create_cmd(struct ctl_args *a)
 		       PTR_ERR(pool));
 		return PTR_ERR(pool);
 	}
-	ret = shell_add(SHELL_POOL, pool);
-	if (ret)
-		mempool_ext_destroy(pool);
-	return ret;
+	return shell_add(MM_EXT_POOL, pool);
 }
 
 static int pool_resize_cmd(struct ctl_args *a)
@@ -528,7 +503,7 @@ static int pool_resize_cmd(struct ctl_args *a)
 	u64 min_nr;
 	int ret;
 
-	pool = shell_lookup(SHELL_POOL, a->pos[0], true, &ret);
+	pool = shell_lookup(a, MM_EXT_POOL, a->pos[0], true, &ret);
 	if (!pool)
 		return ret;
 	ret = parse_num("min_nr", a->pos[1], 0, INT_MAX, &min_nr);
@@ -539,31 +514,25 @@ static int pool_resize_cmd(struct ctl_args *a)
 
 static int pool_destroy_cmd(struct ctl_args *a)
 {
-	return shell_destroy_cmd(SHELL_POOL, a);
+	return shell_destroy_cmd(MM_EXT_POOL, a);
 }
 
 /* ---- workloads ---- */
-
-static void workload_put_target(struct mm_ext_workload *wl)
-{
-	if (wl->type == WL_CACHE)
-		slab_ext_put(wl->cache);
-	else if (wl->type == WL_POOL)
-		mempool_ext_put(wl->pool);
-	else
-		buddy_sim_put(wl->zone);
-}
 
 static void workload_destroy(struct mm_ext_workload *wl)
 {
 	mm_ext_workload_stop(wl);
 	mm_ext_debugfs_remove_workload(wl);
 	list_del(&wl->node);
-	workload_put_target(wl);
+	mm_ext_obj_unuse(wl->target_obj);
+	mm_ext_obj_put(wl->target_obj);
 	kfree(wl);
 }
 
-/* Which target the workload names, found (as the shell may use it) and held. */
+/*
+ * Which target the workload names, found (as the shell may use it): its
+ * entry is then referenced until the command returns.
+ */
 static int workload_target(struct mm_ext_workload *wl, struct ctl_args *a)
 {
 	static const char *const types[] = {
@@ -571,7 +540,9 @@ static int workload_target(struct mm_ext_workload *wl, struct ctl_args *a)
 		[WL_FRAGMENT] = "fragment",
 	};
 	const char *target = NULL;
+	enum mm_ext_kind kind;
 	int t, n = 0, ret;
+	void *obj;
 
 	for (t = 0; t < ARRAY_SIZE(types); t++) {
 		const char *s = opt(a, types[t]);
@@ -590,22 +561,17 @@ static int workload_target(struct mm_ext_workload *wl, struct ctl_args *a)
 		pr_err("mm_ext: control: no %s %s\n", types[wl->type], target);
 		return -ENOENT;
 	}
-	if (wl->type == WL_CACHE) {
-		wl->cache = shell_lookup(SHELL_CACHE, target, false, &ret);
-		if (!wl->cache)
-			return ret;
-		slab_ext_get(wl->cache);
-	} else if (wl->type == WL_POOL) {
-		wl->pool = shell_lookup(SHELL_POOL, target, false, &ret);
-		if (!wl->pool)
-			return ret;
-		mempool_ext_get(wl->pool);
-	} else {
-		wl->zone = shell_lookup(SHELL_ZONE, target, false, &ret);
-		if (!wl->zone)
-			return ret;
-		buddy_sim_get(wl->zone);
-	}
+	kind = wl->type == WL_CACHE ? MM_EXT_CACHE :
+	       wl->type == WL_POOL ? MM_EXT_POOL : MM_EXT_ZONE;
+	obj = shell_lookup(a, kind, target, false, &ret);
+	if (!obj)
+		return ret;
+	if (kind == MM_EXT_CACHE)
+		wl->cache = obj;
+	else if (kind == MM_EXT_POOL)
+		wl->pool = obj;
+	else
+		wl->zone = obj;
 	return 0;
 }
 
@@ -645,9 +611,6 @@ static int workload_start_cmd(struct ctl_args *a)
 	wl->delay_us = delay_us;
 	ret = workload_target(wl, a);
 	if (ret) {
-		/* Only a found target was taken. */
-		if (wl->cache || wl->pool || wl->zone)
-			workload_put_target(wl);
 		kfree(wl);
 		return ret;
 	}
@@ -671,10 +634,13 @@ static int workload_start_cmd(struct ctl_args *a)
 		}
 	}
 	if (ret) {
-		workload_put_target(wl);
 		kfree(wl);
 		return ret;
 	}
+	/* The target keeps an entry reference and a user while the workload lives. */
+	wl->target_obj = last_held(a);
+	a->nr_held--;
+	mm_ext_obj_use(wl->target_obj);
 	list_add_tail(&wl->node, &workloads);
 	return 0;
 }
@@ -718,25 +684,10 @@ static const char *const wl_keys[] = {
 };
 
 static const struct ctl_cmd ctl_cmds[] = {
-	{ "zone", "create", "NAME PAGES", 2, NULL, 0, zone_create_cmd },
-	{ "zone", "destroy", "NAME", 1, NULL, 0, zone_destroy_cmd },
-	{ "zone", "drain", "NAME", 1, NULL, 0, zone_drain_cmd },
-	{ "cache", "create",
-	  "NAME SIZE [zone=ZONE] [align=N] [flags=poison,red_zone,store_user,hwcache_align]",
-	  2, cache_keys, 3, cache_create_cmd },
-	{ "cache", "destroy", "NAME", 1, NULL, 0, cache_destroy_cmd },
-	{ "cache", "shrink", "NAME", 1, NULL, 0, cache_shrink_cmd },
-	{ "cache", "misuse", "NAME double_free|interior|foreign|red_zone|write_after_free",
-	  2, NULL, 0, cache_misuse_cmd },
-	{ "pool", "create", "NAME MIN_NR slab=CACHE|page=ZONE [order=N]|kmalloc=SIZE",
-	  2, pool_keys, 2, pool_create_cmd },
-	{ "pool", "resize", "NAME MIN_NR", 2, NULL, 0, pool_resize_cmd },
-	{ "pool", "destroy", "NAME", 1, NULL, 0, pool_destroy_cmd },
-	{ "workload", "start",
-	  "NAME zone=ZONE|cache=CACHE|pool=POOL|fragment=ZONE [ops=N] [seed=N] [slots=N] [max_order=N] [delay_us=N]",
-	  1, wl_keys, 6, workload_start_cmd },
-	{ "workload", "stop", "NAME", 1, NULL, 0, workload_stop_cmd },
-	{ "workload", "destroy", "NAME", 1, NULL, 0, workload_destroy_cmd },
+#define MM_EXT_CMD(o, v, args, pos, keys, opts, fn, help) \
+	{ #o, #v, args, pos, keys, opts, fn, help },
+#include "mm_ext_commands.h"
+#undef MM_EXT_CMD
 };
 
 /* Whether @word is KEY=VALUE with KEY among @keys; *@key_idx says which. */
@@ -767,7 +718,7 @@ static int check_args(const struct ctl_cmd *cmd, int argc, char **argv,
 
 	if (argc < cmd->nr_pos || argc > cmd->nr_pos + cmd->max_opts) {
 		pr_err("mm_ext: control: %s %s takes %s (cat control for the list)\n",
-		       cmd->obj, cmd->verb, cmd->help);
+		       cmd->obj, cmd->verb, cmd->args);
 		return -EINVAL;
 	}
 	a->pos = argv;
@@ -819,8 +770,11 @@ static int run_command(char *cmd)
 	ret = check_args(c, argc - 2, argv + 2, &a);
 	if (ret)
 		return ret;
+	a.nr_held = 0;
 	mutex_lock(&ctl_lock);
 	ret = c->fn(&a);
+	while (a.nr_held)
+		mm_ext_obj_put(a.held[--a.nr_held]);
 	mutex_unlock(&ctl_lock);
 	return ret;
 }
@@ -849,14 +803,14 @@ static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
-/* Reading lists the grammar, one command a line. */
+/* Reading lists the grammar, one command a line, then what it does. */
 static int ctl_show(struct seq_file *m, void *v)
 {
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(ctl_cmds); i++)
-		seq_printf(m, "%s %s %s\n", ctl_cmds[i].obj, ctl_cmds[i].verb,
-			   ctl_cmds[i].help);
+		seq_printf(m, "%s %s %s\n\t%s\n", ctl_cmds[i].obj, ctl_cmds[i].verb,
+			   ctl_cmds[i].args, ctl_cmds[i].help);
 	return 0;
 }
 
@@ -878,12 +832,14 @@ const struct file_operations mm_ext_control_fops = {
 void mm_ext_control_exit(void)
 {
 	struct mm_ext_workload *wl, *wtmp;
-	struct shell_obj *o, *otmp;
+	struct mm_ext_obj *o;
 
 	mutex_lock(&ctl_lock);
 	list_for_each_entry_safe(wl, wtmp, &workloads, node)
 		workload_destroy(wl);
-	list_for_each_entry_safe(o, otmp, &shell_objs, node)
-		shell_destroy(o);
+	while ((o = mm_ext_obj_newest_shell())) {
+		destroy_obj(o->kind, o->obj);
+		mm_ext_obj_put(o);
+	}
 	mutex_unlock(&ctl_lock);
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Every debugfs file of mm_ext, in one place, under /sys/kernel/debug/mm_ext/.
- * The layers know nothing of debugfs: they call the add/remove hooks below
- * when an object appears or goes, and this file shows it. Every file is
+ * The layers know nothing of debugfs: the registry (mm_ext_registry.c)
+ * hears an object appear or go and calls mm_ext_debugfs_add()/_remove(). Every file is
  * root-only. A rejected write returns an errno, says why in one "mm_ext:"
  * line and changes nothing.
  */
@@ -17,7 +17,7 @@
 #include <mm_ext/buddy_sim.h>
 #include <mm_ext/mempool_ext.h>
 #include <mm_ext/slab_ext.h>
-#include "mm_ext_internal.h"
+#include "mm_ext_glue.h"
 
 #define MM_EXT_WRITE_MAX 64	/* longest command any file accepts */
 
@@ -290,94 +290,11 @@ static const struct file_operations watermarks_fops = {
 };
 
 /*
- * buddy/<zone>/fail/{interval,probability,min_order,times}: one knob per
- * file, as fail_page_alloc has; the file's name says which knob. The first
- * three are unsigned, times is signed (-1: no limit); each is parsed with
- * kstrto*, which refuses a number that does not fit rather than wrap it.
- */
-static int fail_knob(struct file *file, struct buddy_sim_fail *f,
-		     unsigned int **uval, int **ival)
-{
-	const char *knob = file->f_path.dentry->d_name.name;
-
-	*uval = NULL;
-	*ival = NULL;
-	if (!strcmp(knob, "interval"))
-		*uval = &f->interval;
-	else if (!strcmp(knob, "probability"))
-		*uval = &f->probability;
-	else if (!strcmp(knob, "min_order"))
-		*uval = &f->min_order;
-	else if (!strcmp(knob, "times"))
-		*ival = &f->times;
-	else
-		return -ENOENT;
-	return 0;
-}
-
-static ssize_t fail_read(struct file *file, char __user *ubuf, size_t count,
-			 loff_t *ppos)
-{
-	struct buddy_sim *zone = file_inode(file)->i_private;
-	struct buddy_sim_fail f;
-	unsigned int *uval;
-	int *ival, len, ret;
-	char buf[24];
-
-	buddy_sim_get_fail(zone, &f);
-	ret = fail_knob(file, &f, &uval, &ival);
-	if (ret)
-		return ret;
-	if (uval)
-		len = scnprintf(buf, sizeof(buf), "%u\n", *uval);
-	else
-		len = scnprintf(buf, sizeof(buf), "%d\n", *ival);
-	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
-}
-
-static ssize_t fail_write(struct file *file, const char __user *ubuf,
-			  size_t count, loff_t *ppos)
-{
-	struct buddy_sim *zone = file_inode(file)->i_private;
-	char buf[MM_EXT_WRITE_MAX], *cmd;
-	struct buddy_sim_fail f;
-	unsigned int *uval;
-	int *ival, ret;
-
-	ret = read_user_cmd(ubuf, count, buf, sizeof(buf), &cmd);
-	if (ret)
-		return ret;
-	buddy_sim_get_fail(zone, &f);
-	ret = fail_knob(file, &f, &uval, &ival);
-	if (ret)
-		return ret;
-	if (uval)
-		ret = kstrtouint(cmd, 0, uval);
-	else
-		ret = kstrtoint(cmd, 0, ival) ?: (*ival < -1 ? -EINVAL : 0);
-	if (ret || buddy_sim_set_fail(zone, &f)) {
-		pr_err("mm_ext: zone %s: fail/%s: bad value \"%s\" (interval 0..%u, probability 0..100, min_order 0..%d, times -1..%d)\n",
-		       buddy_sim_name(zone), file->f_path.dentry->d_name.name, cmd,
-		       UINT_MAX, BUDDY_SIM_MAX_ORDER, INT_MAX);
-		return -EINVAL;
-	}
-	return count;
-}
-
-static const struct file_operations fail_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = fail_read,
-	.write = fail_write,
-	.llseek = default_llseek,
-};
-
-/*
  * slabinfo: /proc/slabinfo version 2.1, header included, one row a cache.
  * There are no tunables; active_slabs are slabs holding objects (full and
  * partial), num_slabs all of them.
  */
-static void slabinfo_row(struct slab_ext_cache *cache, void *arg)
+static void slabinfo_row(void *cache, void *arg)
 {
 	struct seq_file *m = arg;
 	struct slab_ext_info info;
@@ -400,7 +317,7 @@ static int slabinfo_show(struct seq_file *m, void *v)
 	seq_puts(m, " : tunables <limit> <batchcount> <sharedfactor>");
 	seq_puts(m, " : slabdata <active_slabs> <num_slabs> <sharedavail>");
 	seq_putc(m, '\n');
-	slab_ext_walk_caches(slabinfo_row, m);
+	mm_ext_obj_walk(MM_EXT_CACHE, slabinfo_row, m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(slabinfo);
@@ -438,96 +355,155 @@ static int cache_stats_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(cache_stats);
 
 /*
- * One-number knobs: slab/<cache>/min_empty (empty slabs kept, 0..1024),
- * slab/<cache>/cpu_cache (CPU array bound, 0..128) and buddy/<zone>/pcp_high
- * (per-CPU list size, 0..64). The file's name says which; the setter checks
- * the range.
+ * One-number knobs, each a typed descriptor: its bounds and how to read
+ * and set it. The handlers find the descriptor from the file's own
+ * operations (debugfs_real_fops()), which it embeds, never from the
+ * file's name. A value outside the bounds, or one the setter refuses,
+ * is -EINVAL with one line saying why, and changes nothing.
  */
-static int knob_get(struct file *file, unsigned int *val)
+struct mm_ext_knob {
+	const struct file_operations fops;
+	long long min, max;
+	long long (*get)(void *obj, size_t arg);
+	int (*set)(void *obj, size_t arg, long long val);
+	size_t arg;			/* passed to get and set */
+};
+
+static const struct mm_ext_knob *file_knob(struct file *file)
 {
-	const char *knob = file->f_path.dentry->d_name.name;
-	void *obj = file_inode(file)->i_private;
-	struct slab_ext_extra extra;
-
-	if (!strcmp(knob, "pcp_high")) {
-		*val = buddy_sim_get_pcp(obj);
-		return 0;
-	}
-	slab_ext_get_extra(obj, &extra);
-	*val = !strcmp(knob, "min_empty") ? extra.min_empty : extra.cpu_max;
-	return 0;
-}
-
-static int knob_set(struct file *file, unsigned int val)
-{
-	const char *knob = file->f_path.dentry->d_name.name;
-	void *obj = file_inode(file)->i_private;
-
-	if (!strcmp(knob, "pcp_high"))
-		return buddy_sim_set_pcp(obj, val);
-	if (!strcmp(knob, "min_empty"))
-		return slab_ext_set_min_empty(obj, val);
-	return slab_ext_set_cpu_cache(obj, val);
+	return container_of(debugfs_real_fops(file), struct mm_ext_knob, fops);
 }
 
 static ssize_t knob_read(struct file *file, char __user *ubuf, size_t count,
 			 loff_t *ppos)
 {
-	unsigned int val;
-	char buf[16];
+	const struct mm_ext_knob *knob = file_knob(file);
+	char buf[24];
 	int len;
 
-	knob_get(file, &val);
-	len = scnprintf(buf, sizeof(buf), "%u\n", val);
+	len = scnprintf(buf, sizeof(buf), "%lld\n",
+			knob->get(file_inode(file)->i_private, knob->arg));
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
 static ssize_t knob_write(struct file *file, const char __user *ubuf,
 			  size_t count, loff_t *ppos)
 {
+	const struct mm_ext_knob *knob = file_knob(file);
 	char buf[MM_EXT_WRITE_MAX], *cmd;
-	unsigned int val;
+	long long val;
 	int ret;
 
 	ret = read_user_cmd(ubuf, count, buf, sizeof(buf), &cmd);
 	if (ret)
 		return ret;
-	if (kstrtouint(cmd, 0, &val) || knob_set(file, val)) {
-		pr_err("mm_ext: %s: \"%s\" refused (min_empty 0..1024, cpu_cache 0..128 and not on a debug cache, pcp_high 0..64)\n",
-		       file->f_path.dentry->d_name.name, cmd);
+	if (kstrtoll(cmd, 0, &val) || val < knob->min || val > knob->max) {
+		pr_err("mm_ext: %pd: \"%s\" is not a number in %lld..%lld\n",
+		       file->f_path.dentry, cmd, knob->min, knob->max);
+		return -EINVAL;
+	}
+	ret = knob->set(file_inode(file)->i_private, knob->arg, val);
+	if (ret) {
+		pr_err("mm_ext: %pd: %lld refused: error %d\n", file->f_path.dentry, val, ret);
 		return -EINVAL;
 	}
 	return count;
 }
 
-static const struct file_operations knob_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = knob_read,
-	.write = knob_write,
-	.llseek = default_llseek,
-};
+#define MM_EXT_KNOB(_min, _max, _get, _set, _arg) {			\
+	.fops = { .owner = THIS_MODULE, .open = simple_open,		\
+		  .read = knob_read, .write = knob_write,		\
+		  .llseek = default_llseek },				\
+	.min = (_min), .max = (_max), .get = (_get), .set = (_set),	\
+	.arg = (_arg),							\
+}
+
+static long long pcp_high_get(void *zone, size_t arg)
+{
+	return buddy_sim_get_pcp(zone);
+}
+
+static int pcp_high_set(void *zone, size_t arg, long long val)
+{
+	return buddy_sim_set_pcp(zone, val);
+}
+
+/*
+ * buddy/<zone>/fail/{interval,probability,min_order,times}: one knob per
+ * file, as fail_page_alloc has; @arg is the field's offset in struct
+ * buddy_sim_fail. times is signed: -1 is no limit.
+ */
+static long long fail_get(void *zone, size_t arg)
+{
+	struct buddy_sim_fail f;
+
+	buddy_sim_get_fail(zone, &f);
+	if (arg == offsetof(struct buddy_sim_fail, times))
+		return f.times;
+	return *(unsigned int *)((char *)&f + arg);
+}
+
+static int fail_set(void *zone, size_t arg, long long val)
+{
+	struct buddy_sim_fail f;
+
+	buddy_sim_get_fail(zone, &f);
+	if (arg == offsetof(struct buddy_sim_fail, times))
+		f.times = val;
+	else
+		*(unsigned int *)((char *)&f + arg) = val;
+	return buddy_sim_set_fail(zone, &f);
+}
+
+static long long min_empty_get(void *cache, size_t arg)
+{
+	struct slab_ext_extra extra;
+
+	slab_ext_get_extra(cache, &extra);
+	return extra.min_empty;
+}
+
+static int min_empty_set(void *cache, size_t arg, long long val)
+{
+	return slab_ext_set_min_empty(cache, val);
+}
+
+static long long cpu_cache_get(void *cache, size_t arg)
+{
+	struct slab_ext_extra extra;
+
+	slab_ext_get_extra(cache, &extra);
+	return extra.cpu_max;
+}
+
+/* Refused (-EINVAL) on a debug cache, which has no CPU arrays. */
+static int cpu_cache_set(void *cache, size_t arg, long long val)
+{
+	return slab_ext_set_cpu_cache(cache, val);
+}
+
+#define FAIL_FIELD(field) offsetof(struct buddy_sim_fail, field)
+
+static const struct mm_ext_knob pcp_high_knob =
+	MM_EXT_KNOB(0, 64, pcp_high_get, pcp_high_set, 0);
+static const struct mm_ext_knob fail_interval_knob =
+	MM_EXT_KNOB(0, UINT_MAX, fail_get, fail_set, FAIL_FIELD(interval));
+static const struct mm_ext_knob fail_probability_knob =
+	MM_EXT_KNOB(0, 100, fail_get, fail_set, FAIL_FIELD(probability));
+static const struct mm_ext_knob fail_min_order_knob =
+	MM_EXT_KNOB(0, BUDDY_SIM_MAX_ORDER, fail_get, fail_set, FAIL_FIELD(min_order));
+static const struct mm_ext_knob fail_times_knob =
+	MM_EXT_KNOB(-1, INT_MAX, fail_get, fail_set, FAIL_FIELD(times));
+static const struct mm_ext_knob min_empty_knob =
+	MM_EXT_KNOB(0, 1024, min_empty_get, min_empty_set, 0);
+static const struct mm_ext_knob cpu_cache_knob =
+	MM_EXT_KNOB(0, 128, cpu_cache_get, cpu_cache_set, 0);
 
 static const struct mm_ext_file cache_files[] = {
 	{ "stats", 0400, &cache_stats_fops },
-	{ "min_empty", 0600, &knob_fops },
-	{ "cpu_cache", 0600, &knob_fops },
+	{ "min_empty", 0600, &min_empty_knob.fops },
+	{ "cpu_cache", 0600, &cpu_cache_knob.fops },
 };
-
-/* slab/<cache>/: 0 or -errno, nothing made. The caller keeps names unique. */
-int mm_ext_debugfs_add_cache(struct slab_ext_cache *cache)
-{
-	struct dentry *dir;
-
-	return add_dir(mm_ext_slab_dir, slab_ext_cache_name(cache), cache, cache_files,
-		       ARRAY_SIZE(cache_files), &dir);
-}
-
-void mm_ext_debugfs_remove_cache(struct slab_ext_cache *cache)
-{
-	if (mm_ext_slab_dir)
-		debugfs_lookup_and_remove(slab_ext_cache_name(cache), mm_ext_slab_dir);
-}
 
 /* mempool/<pool>/stats: every field of mempool_ext_info, then the extras. */
 static int pool_stats_show(struct seq_file *m, void *v)
@@ -596,21 +572,6 @@ static const struct mm_ext_file pool_files[] = {
 	{ "stats", 0400, &pool_stats_fops },
 };
 
-/* mempool/<pool>/: 0 or -errno, nothing made. The caller keeps names unique. */
-int mm_ext_debugfs_add_pool(struct mempool_ext *pool)
-{
-	struct dentry *dir;
-
-	return add_dir(mm_ext_pool_dir, mempool_ext_name(pool), pool, pool_files,
-		       ARRAY_SIZE(pool_files), &dir);
-}
-
-void mm_ext_debugfs_remove_pool(struct mempool_ext *pool)
-{
-	if (mm_ext_pool_dir)
-		debugfs_lookup_and_remove(mempool_ext_name(pool), mm_ext_pool_dir);
-}
-
 static const struct mm_ext_file zone_files[] = {
 	{ "buddyinfo", 0400, &buddyinfo_fops },
 	{ "unusable_index", 0400, &unusable_index_fops },
@@ -618,40 +579,60 @@ static const struct mm_ext_file zone_files[] = {
 	{ "stats", 0400, &zone_stats_fops },
 	{ "pagemap", 0400, &pagemap_fops },
 	{ "watermarks", 0600, &watermarks_fops },
-	{ "pcp_high", 0600, &knob_fops },
+	{ "pcp_high", 0600, &pcp_high_knob.fops },
 };
 
 static const struct mm_ext_file zone_fail_files[] = {
-	{ "interval", 0600, &fail_fops },
-	{ "probability", 0600, &fail_fops },
-	{ "min_order", 0600, &fail_fops },
-	{ "times", 0600, &fail_fops },
+	{ "interval", 0600, &fail_interval_knob.fops },
+	{ "probability", 0600, &fail_probability_knob.fops },
+	{ "min_order", 0600, &fail_min_order_knob.fops },
+	{ "times", 0600, &fail_times_knob.fops },
 };
 
-/* buddy/<zone>/ and its fail/: 0 or -errno, nothing made. Names kept unique by the caller. */
-int mm_ext_debugfs_add_zone(struct buddy_sim *zone)
+/*
+ * An object's directory and files, for the registry: 0 or -errno with
+ * nothing made. Names are unique within a kind (the layers see to it).
+ */
+int mm_ext_debugfs_add(enum mm_ext_kind kind, void *obj, const char *name)
 {
 	struct dentry *dir, *fail;
 	int ret;
 
-	ret = add_dir(mm_ext_buddy_dir, buddy_sim_name(zone), zone, zone_files,
-		      ARRAY_SIZE(zone_files), &dir);
-	if (ret || !dir)
+	switch (kind) {
+	case MM_EXT_ZONE:
+		ret = add_dir(mm_ext_buddy_dir, name, obj, zone_files,
+			      ARRAY_SIZE(zone_files), &dir);
+		if (ret || !dir)
+			return ret;
+		ret = add_dir(dir, "fail", obj, zone_fail_files,
+			      ARRAY_SIZE(zone_fail_files), &fail);
+		if (ret)
+			debugfs_remove(dir);
 		return ret;
-	ret = add_dir(dir, "fail", zone, zone_fail_files, ARRAY_SIZE(zone_fail_files), &fail);
-	if (ret)
-		debugfs_remove(dir);
-	return ret;
+	case MM_EXT_CACHE:
+		return add_dir(mm_ext_slab_dir, name, obj, cache_files,
+			       ARRAY_SIZE(cache_files), &dir);
+	case MM_EXT_POOL:
+		return add_dir(mm_ext_pool_dir, name, obj, pool_files,
+			       ARRAY_SIZE(pool_files), &dir);
+	default:
+		return -EINVAL;
+	}
 }
 
 /*
  * debugfs_remove() waits for readers and writers already inside a file to
- * leave, so the zone may be freed once this returns.
+ * leave, so the object may be freed once this returns.
  */
-void mm_ext_debugfs_remove_zone(struct buddy_sim *zone)
+void mm_ext_debugfs_remove(enum mm_ext_kind kind, const char *name)
 {
-	if (mm_ext_buddy_dir)
-		debugfs_lookup_and_remove(buddy_sim_name(zone), mm_ext_buddy_dir);
+	struct dentry *parent[MM_EXT_NR_KINDS] = {
+		[MM_EXT_ZONE] = mm_ext_buddy_dir, [MM_EXT_CACHE] = mm_ext_slab_dir,
+		[MM_EXT_POOL] = mm_ext_pool_dir,
+	};
+
+	if (parent[kind])
+		debugfs_lookup_and_remove(name, parent[kind]);
 }
 
 /*

@@ -13,15 +13,9 @@
 #include <linux/percpu.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <kunit/test-bug.h>
-#include <kunit/resource.h>
-#ifdef CONFIG_FAULT_INJECTION
-/* Not self-contained on 6.1 without fault injection: only where it is used. */
-#include <linux/fault-inject.h>
-#endif
 
 #include <mm_ext/buddy_sim.h>
-#include "mm_ext_internal.h"
+#include "mm_ext_glue.h"
 
 static unsigned long default_pages = 4096;
 module_param(default_pages, ulong, 0444);
@@ -47,54 +41,12 @@ struct buddy_sim *buddy_sim_default(void)
 }
 EXPORT_SYMBOL_GPL(buddy_sim_default);
 
-#ifdef CONFIG_FAULT_INJECTION
-/*
- * The per-CPU allocations' own fault-injection site: failslab and
- * fail_page_alloc do not reach the per-CPU allocator. Like theirs, it
- * answers /proc/<pid>/fail-nth, so one sweep fails every allocation mm_ext
- * makes in turn. Quiet (verbose 0): the failures are the point.
- */
-static struct fault_attr mm_ext_fail_percpu = FAULT_ATTR_INITIALIZER;
-#endif
-
-void __percpu *mm_ext_alloc_percpu(size_t size, size_t align)
-{
-#ifdef CONFIG_FAULT_INJECTION
-	if (should_fail(&mm_ext_fail_percpu, size))
-		return NULL;
-#endif
-	return __alloc_percpu(size, align);
-}
-
-/*
- * Count a report in the running KUnit test when it added a resource named
- * "mm_ext_reports", as lib/slub_kunit.c counts SLUB's reports: a test of
- * misuse then asserts how many reports it caused.
- */
-void mm_ext_count_report(void)
-{
-#if IS_ENABLED(CONFIG_KUNIT)
-	struct kunit *test = kunit_get_current_test();
-	struct kunit_resource *res;
-
-	if (!test)
-		return;
-	res = kunit_find_named_resource(test, "mm_ext_reports");
-	if (!res)
-		return;
-	atomic_inc(res->data);
-	kunit_put_resource(res);
-#endif
-}
-
 static int __init mm_ext_init(void)
 {
 	unsigned long max_pages = buddy_sim_max_pages();
 	int ret;
 
-#ifdef CONFIG_FAULT_INJECTION
-	mm_ext_fail_percpu.verbose = 0;
-#endif
+	mm_ext_base_init();
 	if (default_pages < 1 || default_pages > max_pages) {
 		pr_err("mm_ext: default_pages=%lu is out of range 1..%lu (half of RAM)\n",
 		       default_pages, max_pages);
@@ -103,43 +55,49 @@ static int __init mm_ext_init(void)
 	ret = mm_ext_debugfs_init();
 	if (ret)
 		return ret;
+	/* The registry hears every object from the first: it shows them in debugfs. */
+	ret = mm_ext_registry_init();
+	if (ret)
+		goto err_debugfs;
 	ret = buddy_sim_init();
-	if (ret) {
-		mm_ext_debugfs_exit();
-		return ret;
-	}
+	if (ret)
+		goto err_registry;
 	default_zone = buddy_sim_create("default", default_pages);
 	if (IS_ERR(default_zone)) {
 		ret = PTR_ERR(default_zone);
 		pr_err("mm_ext: cannot create the default zone of %lu pages: %d\n",
 		       default_pages, ret);
-		buddy_sim_destroy_all();
-		mm_ext_debugfs_exit();
-		return ret;
+		goto err_buddy;
 	}
-	ret = slab_ext_init();
+	ret = slab_ext_init(default_zone, mm_ext_slab_debug);
 	if (ret) {
 		pr_err("mm_ext: cannot create the kmalloc caches: %d\n", ret);
-		buddy_sim_destroy_all();
-		mm_ext_debugfs_exit();
-		return ret;
+		goto err_zone;
 	}
 	/* Last: a command may reach the default zone and the kmalloc caches. */
 	ret = mm_ext_debugfs_add_control();
-	if (ret) {
-		slab_ext_exit();
-		buddy_sim_destroy_all();
-		mm_ext_debugfs_exit();
-		return ret;
-	}
+	if (ret)
+		goto err_slab;
 	pr_info("mm_ext: loaded, zone default has %lu pages\n", default_pages);
 	return 0;
+
+err_slab:
+	slab_ext_exit();
+err_zone:
+	buddy_sim_destroy(default_zone);
+err_buddy:
+	buddy_sim_exit();
+err_registry:
+	mm_ext_registry_exit();
+err_debugfs:
+	mm_ext_debugfs_exit();
+	return ret;
 }
 
 /*
  * The control file first, so no command runs into what goes next; then the
  * shell's objects and the layers, top first: pools live on caches and
- * zones, caches on zones.
+ * zones, caches on zones. What users left behind goes with a report.
  */
 static void __exit mm_ext_exit(void)
 {
@@ -147,7 +105,9 @@ static void __exit mm_ext_exit(void)
 	mm_ext_control_exit();
 	mempool_ext_exit();
 	slab_ext_exit();
-	buddy_sim_destroy_all();
+	buddy_sim_destroy(default_zone);
+	buddy_sim_exit();
+	mm_ext_registry_exit();
 	mm_ext_debugfs_exit();
 	pr_info("mm_ext: unloaded\n");
 }

@@ -31,7 +31,7 @@
 #include <mm_ext/buddy_sim.h>
 #include <mm_ext/mempool_ext.h>
 #include <mm_ext/slab_ext.h>
-#include "mm_ext_internal.h"
+#include "mm_ext_glue.h"
 
 struct mm_ext_wl_held {
 	void *p;

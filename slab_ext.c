@@ -102,7 +102,7 @@
 
 #include <mm_ext/buddy_sim.h>
 #include <mm_ext/slab_ext.h>
-#include "mm_ext_internal.h"
+#include "mm_ext_layers.h"
 
 #define SLAB_EXT_MAX_ORDER	3	/* slub_max_order: PAGE_ALLOC_COSTLY_ORDER */
 #define SLAB_EXT_MAX_OBJS	32767	/* MAX_OBJS_PER_PAGE */
@@ -180,8 +180,6 @@ struct slab_ext_cache {
 	unsigned long nr_isolated;	/* slabs with a corrupt free list */
 	unsigned int min_empty;		/* empty slabs kept before giving back */
 	u64 allocs, frees, errors, failures;
-
-	atomic_t users;			/* pools and workloads built on it */
 };
 
 /* Protects slab_ext_caches: the list of caches, and so the unique names. */
@@ -205,8 +203,13 @@ static const unsigned int sx_kmalloc_sizes[] = {
 
 #define SLAB_EXT_KMALLOC_MAX	8192
 static struct slab_ext_cache *sx_kmalloc_caches[ARRAY_SIZE(sx_kmalloc_sizes)];
-/* buddy_sim_default(), kept at init: set before and read-only after. */
+/*
+ * Given at init (the module's zone "default"): the kmalloc caches' zone and
+ * that of caches created with none. Set before any cache and read-only after.
+ */
 static struct buddy_sim *sx_kmalloc_zone;
+/* Given at init: every cache gets the debug flags (module parameter slab_debug). */
+static bool sx_debug_all;
 
 static inline void *get_fp(struct slab_ext_cache *c, void *obj)
 {
@@ -1534,13 +1537,13 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 	int ret, cpu;
 
 	if (!zone)
-		zone = buddy_sim_default();
+		zone = sx_kmalloc_zone;
 	if (IS_ERR_OR_NULL(zone) || !mm_ext_name_valid(name) || !size ||
 	    size > (PAGE_SIZE << BUDDY_SIM_MAX_ORDER) ||
 	    (align && (!is_power_of_2(align) || align > PAGE_SIZE)) ||
 	    (flags & ~SLAB_EXT_FLAGS))
 		return ERR_PTR(-EINVAL);
-	if (mm_ext_slab_debug)
+	if (sx_debug_all)
 		flags |= SLAB_EXT_DEBUG_FLAGS;
 
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
@@ -1595,16 +1598,19 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 			return ERR_PTR(-EEXIST);
 		}
 	}
-	ret = mm_ext_debugfs_add_cache(c);
+	list_add_tail(&c->node, &slab_ext_caches);
+	mutex_unlock(&slab_ext_caches_lock);
+	/* Observers (debugfs) may refuse it: then it never was. */
+	ret = mm_ext_notify(MM_EXT_ADD, &(struct mm_ext_event){
+		.kind = MM_EXT_CACHE, .obj = c, .name = c->name, .below = zone });
 	if (ret) {
+		mutex_lock(&slab_ext_caches_lock);
+		list_del(&c->node);
 		mutex_unlock(&slab_ext_caches_lock);
 		free_percpu(c->cpu);
 		kfree(c);
 		return ERR_PTR(ret);
 	}
-	list_add_tail(&c->node, &slab_ext_caches);
-	buddy_sim_get(zone);
-	mutex_unlock(&slab_ext_caches_lock);
 	return c;
 }
 EXPORT_SYMBOL_GPL(slab_ext_cache_create);
@@ -1661,18 +1667,16 @@ void slab_ext_cache_destroy(struct slab_ext_cache *cache)
 
 	if (IS_ERR_OR_NULL(cache))
 		return;
-	if (atomic_read(&cache->users))
-		mm_ext_report("cache %s: destroyed while %d pools or workloads use it\n",
-			      cache->name, atomic_read(&cache->users));
 	/*
-	 * Files first, and without the list lock: removal waits for handlers
-	 * in flight (a cpu_cache write, say), which take locks of their own.
+	 * Observers first, and without the list lock: removing debugfs files
+	 * waits for handlers in flight (a cpu_cache write, say), which take
+	 * locks of their own.
 	 */
-	mm_ext_debugfs_remove_cache(cache);
+	mm_ext_notify(MM_EXT_DEL, &(struct mm_ext_event){
+		.kind = MM_EXT_CACHE, .obj = cache, .name = cache->name, .below = cache->zone });
 	mutex_lock(&slab_ext_caches_lock);
 	list_del(&cache->node);
 	mutex_unlock(&slab_ext_caches_lock);
-	buddy_sim_put(cache->zone);
 
 	/* No user may touch the cache now: no lock is needed to walk it. */
 	drain_all(cache, SLAB_EXT_KEEP_LIMIT);
@@ -1910,7 +1914,7 @@ bool slab_ext_kmalloc_allocated(const void *obj, size_t size)
 	return READ_ONCE(head->cache) == c && slab_ext_obj_allocated(c, obj);
 }
 
-/* ---- module setup and the glue's views ---- */
+/* ---- module setup, and views for the glue ---- */
 
 static int slab_ext_cpuhp_state;
 
@@ -1931,13 +1935,14 @@ static int slab_ext_cpu_dead(unsigned int cpu)
 	return 0;
 }
 
-int slab_ext_init(void)
+int slab_ext_init(struct buddy_sim *zone, bool debug)
 {
 	char name[MM_EXT_NAME_MAX + 1];
 	unsigned int i;
 	int ret;
 
-	sx_kmalloc_zone = buddy_sim_default();
+	sx_kmalloc_zone = zone;
+	sx_debug_all = debug;
 	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "mm_ext/slab:dead",
 					NULL, slab_ext_cpu_dead);
 	if (ret < 0)
@@ -1983,38 +1988,6 @@ void slab_ext_exit(void)
 	}
 }
 
-/* The cache named @name, or NULL. */
-struct slab_ext_cache *slab_ext_find(const char *name)
-{
-	struct slab_ext_cache *c, *found = NULL;
-
-	mutex_lock(&slab_ext_caches_lock);
-	list_for_each_entry(c, &slab_ext_caches, node) {
-		if (!strcmp(c->name, name)) {
-			found = c;
-			break;
-		}
-	}
-	mutex_unlock(&slab_ext_caches_lock);
-	return found;
-}
-
-/* Users keep a cache from being destroyed from the shell (-EBUSY). */
-void slab_ext_get(struct slab_ext_cache *cache)
-{
-	atomic_inc(&cache->users);
-}
-
-void slab_ext_put(struct slab_ext_cache *cache)
-{
-	atomic_dec(&cache->users);
-}
-
-int slab_ext_users(struct slab_ext_cache *cache)
-{
-	return atomic_read(&cache->users);
-}
-
 /* kmalloc caches belong to the module: never destroyed from the shell. */
 bool slab_ext_is_kmalloc(struct slab_ext_cache *cache)
 {
@@ -2034,17 +2007,6 @@ struct buddy_sim *slab_ext_zone(struct slab_ext_cache *cache)
 const char *slab_ext_cache_name(struct slab_ext_cache *cache)
 {
 	return cache->name;
-}
-
-/* Call @fn for each cache in creation order, with the cache list locked. */
-void slab_ext_walk_caches(slab_ext_cache_fn fn, void *arg)
-{
-	struct slab_ext_cache *c;
-
-	mutex_lock(&slab_ext_caches_lock);
-	list_for_each_entry(c, &slab_ext_caches, node)
-		fn(c, arg);
-	mutex_unlock(&slab_ext_caches_lock);
 }
 
 void slab_ext_get_extra(struct slab_ext_cache *cache, struct slab_ext_extra *extra)

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ground every layer stands on, and nothing else: how a misuse is
+ * reported, what a name may be, per-CPU memory, and the events a layer
+ * raises when one of its objects appears or goes. The glue listens to the
+ * events (debugfs, the registry); the layers never call the glue.
+ *
+ * mm_ext_base.c implements this in the kernel, host/shim.c on the host.
+ */
+#ifndef _MM_EXT_BASE_H
+#define _MM_EXT_BASE_H
+
+#include <linux/ctype.h>
+#include <linux/printk.h>
+#include <linux/string.h>
+#include <linux/types.h>
+
+#define MM_EXT_NAME_MAX 31
+
+/*
+ * Every detected misuse is reported through this: one "mm_ext:" line, also
+ * counted in the running KUnit test when it asked, so tests assert the
+ * number of reports rather than read the log.
+ */
+void mm_ext_count_report(void);
+#define mm_ext_report(fmt, ...) do {				\
+		pr_err("mm_ext: " fmt, ##__VA_ARGS__);		\
+		mm_ext_count_report();				\
+	} while (0)
+
+/* Module load, before any layer: the kernel's mm_ext_base.c needs it. */
+void mm_ext_base_init(void);
+
+/* alloc_percpu() with a fault-injection site of its own. */
+void __percpu *mm_ext_alloc_percpu(size_t size, size_t align);
+#define mm_ext_percpu_new(type) \
+	((type __percpu *)mm_ext_alloc_percpu(sizeof(type), __alignof__(type)))
+
+/*
+ * Names become debugfs directory names, so the rule is the same for zones,
+ * caches, pools and workloads: 1..31 printable characters, no '/' and no
+ * white space, and not "." or ".." (no directory can have those names).
+ */
+static inline bool mm_ext_name_valid(const char *name)
+{
+	size_t i, len;
+
+	if (!name)
+		return false;
+	len = strnlen(name, MM_EXT_NAME_MAX + 1);
+	if (len == 0 || len > MM_EXT_NAME_MAX || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (i = 0; i < len; i++)
+		if (name[i] == '/' || isspace(name[i]) || !isprint(name[i]))
+			return false;
+	return true;
+}
+
+/* What a layer tells its observers. */
+enum mm_ext_kind { MM_EXT_ZONE, MM_EXT_CACHE, MM_EXT_POOL, MM_EXT_NR_KINDS };
+
+enum mm_ext_action {
+	/*
+	 * The object is complete and about to be returned by its create
+	 * function. An observer may refuse it (-errno): the layer then
+	 * undoes the creation, and observers that accepted hear MM_EXT_DEL.
+	 */
+	MM_EXT_ADD,
+	/*
+	 * The object is about to be freed. Observers must be done with it
+	 * when they return. Raised with no layer lock held.
+	 */
+	MM_EXT_DEL,
+};
+
+struct mm_ext_event {
+	enum mm_ext_kind kind;
+	void *obj;			/* struct buddy_sim, slab_ext_cache or mempool_ext */
+	const char *name;
+	void *below;			/* the zone or cache it takes memory from, or NULL */
+};
+
+struct notifier_block;
+int mm_ext_notify(enum mm_ext_action action, const struct mm_ext_event *ev);
+int mm_ext_register_notifier(struct notifier_block *nb);
+void mm_ext_unregister_notifier(struct notifier_block *nb);
+
+#endif /* _MM_EXT_BASE_H */
