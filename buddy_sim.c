@@ -37,7 +37,7 @@
 #include <linux/vmalloc.h>
 
 #include <mm_ext/buddy_sim.h>
-#include "mm_ext_layers.h"
+#include "buddy_sim_internal.h"
 
 enum buddy_sim_page_state {
 	BSP_TAIL = 0,		/* inside a block, not its head */
@@ -71,7 +71,7 @@ struct buddy_sim_page {
 
 struct buddy_sim {
 	char name[MM_EXT_NAME_MAX + 1];
-	struct list_head node;		/* on buddy_sim_zones */
+	struct mm_ext_named named;	/* in buddy_sim_zones */
 	void *base;			/* nr_pages * PAGE_SIZE bytes of vmalloc */
 	unsigned long nr_pages;
 	struct buddy_sim_page *pages;	/* one descriptor per page */
@@ -99,9 +99,8 @@ struct buddy_sim {
 
 };
 
-/* Protects buddy_sim_zones: the list of zones, and so the unique names. */
-static DEFINE_MUTEX(buddy_sim_zones_lock);
-static LIST_HEAD(buddy_sim_zones);
+/* Every zone, by unique name; its lock is buddy_sim_zones.lock. */
+static struct mm_ext_names buddy_sim_zones = MM_EXT_NAMES_INIT(buddy_sim_zones, MM_EXT_ZONE);
 
 static inline void *zone_addr(struct buddy_sim *zone, unsigned long pfn)
 {
@@ -589,7 +588,7 @@ static void zone_free_memory(struct buddy_sim *zone)
  */
 struct buddy_sim *buddy_sim_create(const char *name, unsigned long nr_pages)
 {
-	struct buddy_sim *zone, *z;
+	struct buddy_sim *zone;
 	unsigned long pfn;
 	unsigned int o;
 	int cpu, ret;
@@ -643,23 +642,11 @@ struct buddy_sim *buddy_sim_create(const char *name, unsigned long nr_pages)
 		add_free_block(zone, pfn, o);
 	}
 
-	mutex_lock(&buddy_sim_zones_lock);
-	list_for_each_entry(z, &buddy_sim_zones, node) {
-		if (!strcmp(z->name, name)) {
-			mutex_unlock(&buddy_sim_zones_lock);
-			zone_free_memory(zone);
-			return ERR_PTR(-EEXIST);
-		}
-	}
-	list_add_tail(&zone->node, &buddy_sim_zones);
-	mutex_unlock(&buddy_sim_zones_lock);
-	/* Observers (debugfs) may refuse it: then it never was. */
-	ret = mm_ext_notify(MM_EXT_ADD, &(struct mm_ext_event){
-		.kind = MM_EXT_ZONE, .obj = zone, .name = zone->name });
+	/* A name in use, or observers (debugfs) refusing it: then it never was. */
+	zone->named.obj = zone;
+	zone->named.name = zone->name;
+	ret = mm_ext_names_add(&buddy_sim_zones, &zone->named);
 	if (ret) {
-		mutex_lock(&buddy_sim_zones_lock);
-		list_del(&zone->node);
-		mutex_unlock(&buddy_sim_zones_lock);
 		zone_free_memory(zone);
 		return ERR_PTR(ret);
 	}
@@ -680,15 +667,7 @@ void buddy_sim_destroy(struct buddy_sim *zone)
 
 	if (IS_ERR_OR_NULL(zone))
 		return;
-	/*
-	 * Observers first, and without the list lock: removing debugfs files
-	 * waits for handlers in flight, which may themselves take layer locks.
-	 */
-	mm_ext_notify(MM_EXT_DEL, &(struct mm_ext_event){
-		.kind = MM_EXT_ZONE, .obj = zone, .name = zone->name });
-	mutex_lock(&buddy_sim_zones_lock);
-	list_del(&zone->node);
-	mutex_unlock(&buddy_sim_zones_lock);
+	mm_ext_names_del(&buddy_sim_zones, &zone->named);
 
 	buddy_sim_drain(zone);
 	used = zone->nr_pages - zone->nr_free_pages;
@@ -701,15 +680,15 @@ EXPORT_SYMBOL_GPL(buddy_sim_destroy);
 
 static int buddy_sim_cpuhp_state;
 
+static void zone_cpu_dead(void *zone, void *cpu)
+{
+	pcp_drain_cpu(zone, *(unsigned int *)cpu);
+}
+
 /* A CPU is gone: its lists go back to the free lists, from the CPU that saw it. */
 static int buddy_sim_cpu_dead(unsigned int cpu)
 {
-	struct buddy_sim *zone;
-
-	mutex_lock(&buddy_sim_zones_lock);
-	list_for_each_entry(zone, &buddy_sim_zones, node)
-		pcp_drain_cpu(zone, cpu);
-	mutex_unlock(&buddy_sim_zones_lock);
+	mm_ext_names_for_each(&buddy_sim_zones, zone_cpu_dead, &cpu);
 	return 0;
 }
 
@@ -724,20 +703,15 @@ int buddy_sim_init(void)
 	return 0;
 }
 
+static void zone_destroy(void *zone)
+{
+	buddy_sim_destroy(zone);
+}
+
 /* At module unload: every zone a user left behind goes, reported as a leak. */
 void buddy_sim_exit(void)
 {
-	struct buddy_sim *zone;
-
-	for (;;) {
-		mutex_lock(&buddy_sim_zones_lock);
-		zone = list_first_entry_or_null(&buddy_sim_zones, struct buddy_sim, node);
-		mutex_unlock(&buddy_sim_zones_lock);
-		if (!zone)
-			break;
-		mm_ext_report("zone %s: still present at unload, destroying it\n", zone->name);
-		buddy_sim_destroy(zone);
-	}
+	mm_ext_names_destroy_all(&buddy_sim_zones, zone_destroy);
 	if (buddy_sim_cpuhp_state > 0)
 		cpuhp_remove_state_nocalls(buddy_sim_cpuhp_state);
 	buddy_sim_cpuhp_state = 0;

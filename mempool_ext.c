@@ -28,10 +28,10 @@
  * the lock on every free while the reserve is not empty.
  *
  * The layer knows its backends only by their callbacks (struct
- * mempool_ext_ops, mm_ext_layers.h): mempool_ext_backends.c makes the
+ * mempool_ext_ops, mempool_ext_internal.h): mempool_ext_backends.c makes the
  * slab, page and kmalloc pools of the API from them.
  *
- * mempool_ext_alloc_until() (mm_ext_layers.h) is the allocation whose
+ * mempool_ext_alloc_until() (mempool_ext_internal.h) is the allocation whose
  * wait can be abandoned: a workload's kthread uses it with
  * kthread_should_stop(), so stopping a workload never waits for a pool.
  */
@@ -49,7 +49,7 @@
 #include <linux/wait.h>
 
 #include <mm_ext/mempool_ext.h>
-#include "mm_ext_layers.h"
+#include "mempool_ext_internal.h"
 
 /*
  * The fast paths' counters: allocations the underlying allocator served,
@@ -62,7 +62,7 @@ struct mempool_ext_pcpu {
 
 struct mempool_ext {
 	char name[MM_EXT_NAME_MAX + 1];
-	struct list_head node;		/* on mempool_ext_pools */
+	struct mm_ext_named named;	/* in mempool_ext_pools */
 	/* The backend (struct mempool_ext_ops), copied: one load a call. */
 	mempool_ext_alloc_t *alloc;
 	mempool_ext_free_t *free;
@@ -70,7 +70,6 @@ struct mempool_ext {
 	bool (*free_valid)(void *element, void *pool_data);
 	void (*release)(void *pool_data);
 	void *pool_data;
-	void *below;			/* what observers are told it takes from */
 	size_t elem_size;		/* bytes poisoned in the reserve; 0: unknown */
 
 	/*
@@ -95,9 +94,8 @@ struct mempool_ext {
 	struct mutex resize_lock;
 };
 
-/* Protects mempool_ext_pools: the list of pools, and so the unique names. */
-static DEFINE_MUTEX(mempool_ext_pools_lock);
-static LIST_HEAD(mempool_ext_pools);
+/* Every pool, by unique name; its lock is mempool_ext_pools.lock. */
+static struct mm_ext_names mempool_ext_pools = MM_EXT_NAMES_INIT(mempool_ext_pools, MM_EXT_POOL);
 
 /* Resting elements read as freed SLUB objects do: 0x6b ... 0xa5. */
 static void poison_element(struct mempool_ext *pool, void *element)
@@ -248,7 +246,7 @@ struct mempool_ext *mempool_ext_create_ops(const char *name, int min_nr,
 					   void *pool_data, size_t elem_size,
 					   void *below)
 {
-	struct mempool_ext *pool, *other;
+	struct mempool_ext *pool;
 	int ret = -ENOMEM;
 
 	if (!mm_ext_name_valid(name) || min_nr < 0 || !ops->alloc || !ops->free) {
@@ -265,7 +263,6 @@ struct mempool_ext *mempool_ext_create_ops(const char *name, int min_nr,
 	pool->free_valid = ops->free_valid;
 	pool->release = ops->release;
 	pool->pool_data = pool_data;
-	pool->below = below;
 	pool->elem_size = elem_size;
 	pool->min_nr = min_nr;
 	spin_lock_init(&pool->lock);
@@ -294,23 +291,12 @@ struct mempool_ext *mempool_ext_create_ops(const char *name, int min_nr,
 	}
 	pool->lowest_nr = pool->curr_nr;
 
-	mutex_lock(&mempool_ext_pools_lock);
-	list_for_each_entry(other, &mempool_ext_pools, node) {
-		if (!strcmp(other->name, name)) {
-			mutex_unlock(&mempool_ext_pools_lock);
-			free_pool(pool);
-			return ERR_PTR(-EEXIST);
-		}
-	}
-	list_add_tail(&pool->node, &mempool_ext_pools);
-	mutex_unlock(&mempool_ext_pools_lock);
-	/* Observers (debugfs) may refuse it: then it never was. */
-	ret = mm_ext_notify(MM_EXT_ADD, &(struct mm_ext_event){
-		.kind = MM_EXT_POOL, .obj = pool, .name = pool->name, .below = below });
+	/* A name in use, or observers (debugfs) refusing it: then it never was. */
+	pool->named.obj = pool;
+	pool->named.name = pool->name;
+	pool->named.below = below;
+	ret = mm_ext_names_add(&mempool_ext_pools, &pool->named);
 	if (ret) {
-		mutex_lock(&mempool_ext_pools_lock);
-		list_del(&pool->node);
-		mutex_unlock(&mempool_ext_pools_lock);
 		free_pool(pool);
 		return ERR_PTR(ret);
 	}
@@ -722,12 +708,7 @@ void mempool_ext_destroy(struct mempool_ext *pool)
 
 	if (IS_ERR_OR_NULL(pool))
 		return;
-	/* Not under the list lock: observers wait for debugfs handlers in flight. */
-	mm_ext_notify(MM_EXT_DEL, &(struct mm_ext_event){
-		.kind = MM_EXT_POOL, .obj = pool, .name = pool->name, .below = pool->below });
-	mutex_lock(&mempool_ext_pools_lock);
-	list_del(&pool->node);
-	mutex_unlock(&mempool_ext_pools_lock);
+	mm_ext_names_del(&mempool_ext_pools, &pool->named);
 
 	/*
 	 * Refused frees count nowhere but errors, so frees never pass allocs
@@ -741,20 +722,15 @@ void mempool_ext_destroy(struct mempool_ext *pool)
 }
 EXPORT_SYMBOL_GPL(mempool_ext_destroy);
 
+static void pool_destroy(void *pool)
+{
+	mempool_ext_destroy(pool);
+}
+
 /* At module unload: any pool a user left behind goes, reported. */
 void mempool_ext_exit(void)
 {
-	struct mempool_ext *pool;
-
-	for (;;) {
-		mutex_lock(&mempool_ext_pools_lock);
-		pool = list_first_entry_or_null(&mempool_ext_pools, struct mempool_ext, node);
-		mutex_unlock(&mempool_ext_pools_lock);
-		if (!pool)
-			break;
-		mm_ext_report("pool %s: still present at unload, destroying it\n", pool->name);
-		mempool_ext_destroy(pool);
-	}
+	mm_ext_names_destroy_all(&mempool_ext_pools, pool_destroy);
 }
 
 const char *mempool_ext_name(struct mempool_ext *pool)

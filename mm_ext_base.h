@@ -5,12 +5,15 @@
  * raises when one of its objects appears or goes. The glue listens to the
  * events (debugfs, the registry); the layers never call the glue.
  *
- * mm_ext_base.c implements this in the kernel, host/shim.c on the host.
+ * mm_ext_base.c implements the first part in the kernel, host/shim.c on the
+ * host; mm_ext_names.c, the sets of named objects, is the same on both.
  */
 #ifndef _MM_EXT_BASE_H
 #define _MM_EXT_BASE_H
 
 #include <linux/ctype.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -58,6 +61,7 @@ static inline bool mm_ext_name_valid(const char *name)
 
 /* What a layer tells its observers. */
 enum mm_ext_kind { MM_EXT_ZONE, MM_EXT_CACHE, MM_EXT_POOL, MM_EXT_NR_KINDS };
+extern const char *const mm_ext_kind_names[MM_EXT_NR_KINDS];	/* "zone", ... */
 
 enum mm_ext_action {
 	/*
@@ -84,5 +88,35 @@ struct notifier_block;
 int mm_ext_notify(enum mm_ext_action action, const struct mm_ext_event *ev);
 int mm_ext_register_notifier(struct notifier_block *nb);
 void mm_ext_unregister_notifier(struct notifier_block *nb);
+
+/*
+ * The objects of one kind a layer has, by unique name (mm_ext_names.c):
+ * entering one tells the observers (MM_EXT_ADD, which they may refuse),
+ * taking one out tells them first (MM_EXT_DEL). Each layer keeps one set.
+ */
+struct mm_ext_named {
+	struct list_head node;		/* on the set's list */
+	void *obj;			/* the object that embeds this */
+	const char *name;
+	void *below;			/* for the events: what it is built on */
+};
+
+struct mm_ext_names {
+	struct mutex lock;		/* protects list, and so the unique names */
+	struct list_head list;		/* creation order */
+	enum mm_ext_kind kind;
+};
+
+#define MM_EXT_NAMES_INIT(set, k) {					\
+	.lock = __MUTEX_INITIALIZER((set).lock),			\
+	.list = LIST_HEAD_INIT((set).list),				\
+	.kind = (k),							\
+}
+
+int mm_ext_names_add(struct mm_ext_names *set, struct mm_ext_named *n);
+void mm_ext_names_del(struct mm_ext_names *set, struct mm_ext_named *n);
+void mm_ext_names_for_each(struct mm_ext_names *set, void (*fn)(void *obj, void *arg),
+			   void *arg);
+void mm_ext_names_destroy_all(struct mm_ext_names *set, void (*destroy)(void *obj));
 
 #endif /* _MM_EXT_BASE_H */

@@ -782,34 +782,22 @@ static int run_command(char *cmd)
 static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 			 size_t count, loff_t *ppos)
 {
-	char *buf;
+	char buf[CTL_WRITE_MAX], *cmd;
 	int ret;
 
-	if (count == 0 || count >= CTL_WRITE_MAX) {
-		pr_err("mm_ext: control: write of %zu bytes refused (1..%d accepted)\n",
-		       count, CTL_WRITE_MAX - 1);
-		return -EINVAL;
-	}
-	buf = memdup_user_nul(ubuf, count);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	if (strlen(buf) != count) {
-		pr_err("mm_ext: control: write holding a NUL byte refused\n");
-		kfree(buf);
-		return -EINVAL;
-	}
-	ret = run_command(buf);
-	kfree(buf);
+	ret = mm_ext_read_cmd(ubuf, count, buf, sizeof(buf), &cmd);
+	if (!ret)
+		ret = run_command(cmd);
 	return ret ? ret : count;
 }
 
-/* Reading lists the grammar, one command a line, then what it does. */
+/* Reading lists the grammar, one command a line, and what it does. */
 static int ctl_show(struct seq_file *m, void *v)
 {
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(ctl_cmds); i++)
-		seq_printf(m, "%s %s %s\n\t%s\n", ctl_cmds[i].obj, ctl_cmds[i].verb,
+		seq_printf(m, "%s %s %s -- %s\n", ctl_cmds[i].obj, ctl_cmds[i].verb,
 			   ctl_cmds[i].args, ctl_cmds[i].help);
 	return 0;
 }

@@ -84,11 +84,12 @@ static int add_dir(struct dentry *parent, const char *name, void *data,
 }
 
 /*
- * Copy a short command from user space into @buf as a trimmed string.
+ * Copy a short command from user space into @buf (@size bytes) as a
+ * trimmed string, for every writable file here and the control file.
  * Over-long or NUL-holding input is refused: it can only be a mistake.
  */
-static int read_user_cmd(const char __user *ubuf, size_t count, char *buf,
-			 size_t size, char **cmd)
+int mm_ext_read_cmd(const char __user *ubuf, size_t count, char *buf, size_t size,
+		    char **cmd)
 {
 	if (count == 0 || count >= size) {
 		pr_err("mm_ext: write of %zu bytes refused (1..%zu accepted)\n",
@@ -106,57 +107,66 @@ static int read_user_cmd(const char __user *ubuf, size_t count, char *buf,
 	return 0;
 }
 
-/* buddy/<zone>/buddyinfo: /proc/buddyinfo's line, byte for byte. */
-static int buddyinfo_show(struct seq_file *m, void *v)
+static long free_blocks(const struct buddy_sim_info *info, unsigned int order)
+{
+	return info->nr_free[order];
+}
+
+static long unusable(const struct buddy_sim_info *info, unsigned int order)
+{
+	return buddy_sim_unusable_index(info, order);
+}
+
+static long extfrag(const struct buddy_sim_info *info, unsigned int order)
+{
+	return buddy_sim_extfrag_index(info, order);
+}
+
+/*
+ * One "Node 0, zone NAME" line with a value per order, as the kernel
+ * prints it: a count in @width columns, or (@milli) an index scaled by
+ * 1000 as "%d.%03d" with the integer part in @width columns.
+ */
+static int zone_line(struct seq_file *m,
+		     long (*value)(const struct buddy_sim_info *info, unsigned int order),
+		     int width, bool milli)
 {
 	struct buddy_sim *zone = m->private;
 	struct buddy_sim_info info;
 	unsigned int o;
+	long v;
 
 	buddy_sim_info(zone, &info);
 	seq_printf(m, "Node %d, zone %8s ", 0, buddy_sim_name(zone));
-	for (o = 0; o <= BUDDY_SIM_MAX_ORDER; o++)
-		seq_printf(m, "%6lu ", info.nr_free[o]);
+	for (o = 0; o <= BUDDY_SIM_MAX_ORDER; o++) {
+		v = value(&info, o);
+		if (milli)
+			seq_printf(m, "%*ld.%03ld ", width, v / 1000, v % 1000);
+		else
+			seq_printf(m, "%*ld ", width, v);
+	}
 	seq_putc(m, '\n');
 	return 0;
+}
+
+/* buddy/<zone>/buddyinfo: /proc/buddyinfo's line, byte for byte. */
+static int buddyinfo_show(struct seq_file *m, void *v)
+{
+	return zone_line(m, free_blocks, 6, false);
 }
 DEFINE_SHOW_ATTRIBUTE(buddyinfo);
 
 /* buddy/<zone>/unusable_index: /sys/kernel/debug/extfrag/unusable_index's line. */
 static int unusable_index_show(struct seq_file *m, void *v)
 {
-	struct buddy_sim *zone = m->private;
-	struct buddy_sim_info info;
-	unsigned int o;
-	int index;
-
-	buddy_sim_info(zone, &info);
-	seq_printf(m, "Node %d, zone %8s ", 0, buddy_sim_name(zone));
-	for (o = 0; o <= BUDDY_SIM_MAX_ORDER; o++) {
-		index = buddy_sim_unusable_index(&info, o);
-		seq_printf(m, "%d.%03d ", index / 1000, index % 1000);
-	}
-	seq_putc(m, '\n');
-	return 0;
+	return zone_line(m, unusable, 0, true);
 }
 DEFINE_SHOW_ATTRIBUTE(unusable_index);
 
 /* buddy/<zone>/extfrag_index: /sys/kernel/debug/extfrag/extfrag_index's line. */
 static int extfrag_index_show(struct seq_file *m, void *v)
 {
-	struct buddy_sim *zone = m->private;
-	struct buddy_sim_info info;
-	unsigned int o;
-	int index;
-
-	buddy_sim_info(zone, &info);
-	seq_printf(m, "Node %d, zone %8s ", 0, buddy_sim_name(zone));
-	for (o = 0; o <= BUDDY_SIM_MAX_ORDER; o++) {
-		index = buddy_sim_extfrag_index(&info, o);
-		seq_printf(m, "%2d.%03d ", index / 1000, index % 1000);
-	}
-	seq_putc(m, '\n');
-	return 0;
+	return zone_line(m, extfrag, 2, true);
 }
 DEFINE_SHOW_ATTRIBUTE(extfrag_index);
 
@@ -260,7 +270,7 @@ static ssize_t watermarks_write(struct file *file, const char __user *ubuf,
 	struct buddy_sim_info info;
 	int ret;
 
-	ret = read_user_cmd(ubuf, count, buf, sizeof(buf), &cmd);
+	ret = mm_ext_read_cmd(ubuf, count, buf, sizeof(buf), &cmd);
 	if (ret)
 		return ret;
 	if (!strcmp(cmd, "auto")) {
@@ -394,7 +404,7 @@ static ssize_t knob_write(struct file *file, const char __user *ubuf,
 	long long val;
 	int ret;
 
-	ret = read_user_cmd(ubuf, count, buf, sizeof(buf), &cmd);
+	ret = mm_ext_read_cmd(ubuf, count, buf, sizeof(buf), &cmd);
 	if (ret)
 		return ret;
 	if (kstrtoll(cmd, 0, &val) || val < knob->min || val > knob->max) {

@@ -45,7 +45,6 @@ void mm_ext_obj_set_shell(struct mm_ext_obj *o);
 struct mm_ext_obj *mm_ext_obj_newest_shell(void);
 typedef void (*mm_ext_obj_fn)(void *obj, void *arg);
 void mm_ext_obj_walk(enum mm_ext_kind kind, mm_ext_obj_fn fn, void *arg);
-extern const char *const mm_ext_kind_names[MM_EXT_NR_KINDS];
 
 /* mm_ext_workload.c: allocation patterns run by a kthread. */
 enum mm_ext_wl_type { WL_ZONE, WL_CACHE, WL_POOL, WL_FRAGMENT };
@@ -95,6 +94,8 @@ void mm_ext_debugfs_exit(void);
 int mm_ext_debugfs_add_control(void);
 void mm_ext_debugfs_remove_control(void);
 int mm_ext_debugfs_add(enum mm_ext_kind kind, void *obj, const char *name);
+int mm_ext_read_cmd(const char __user *ubuf, size_t count, char *buf, size_t size,
+		    char **cmd);
 void mm_ext_debugfs_remove(enum mm_ext_kind kind, const char *name);
 int mm_ext_debugfs_add_workload(struct mm_ext_workload *wl);
 void mm_ext_debugfs_remove_workload(struct mm_ext_workload *wl);

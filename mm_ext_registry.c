@@ -20,10 +20,6 @@
 
 #include "mm_ext_glue.h"
 
-const char *const mm_ext_kind_names[MM_EXT_NR_KINDS] = {
-	[MM_EXT_ZONE] = "zone", [MM_EXT_CACHE] = "cache", [MM_EXT_POOL] = "pool",
-};
-
 /*
  * Protects reg_objs (creation order) and, in every entry, obj, below,
  * users and shell. Taken inside the layers' list locks (an ADD is raised

@@ -61,21 +61,8 @@
  * other CPUs' arrays are left alone, and an allocation there may see NULL
  * while they hold objects. On PREEMPT_RT they are always reached.)
  *
- * Lock order, for the whole module (lockdep checks it):
- *
- *   ctl_lock (mm_ext_control.c)
- *     -> slab_ext_cpu_cache_lock (this file)
- *       -> cpu_hotplug_lock (cpus_read_lock() in a drain of every CPU)
- *         -> buddy_sim_zones_lock, slab_ext_caches_lock, mempool_ext_pools_lock
- *            (list mutexes: never held across debugfs removal, whose
- *            handlers take the locks above, nor across cpus_read_lock())
- *     -> a CPU array (busy flag, or spinlock_t on PREEMPT_RT; one at a time)
- *       -> slab_ext_cache.lock
- *         -> buddy_sim_pcp.lock -> buddy_sim.lock
- *   mempool_ext.lock is never held around a call into a cache or a zone.
- *
- * CPU hotplug callbacks run under cpu_hotplug_lock and take a list mutex
- * and the locks below it.
+ * The lock order of the whole module is written once, in
+ * docs/ARCHITECTURE.md; lockdep checks it.
  */
 
 #include <linux/bitmap.h>
@@ -102,7 +89,7 @@
 
 #include <mm_ext/buddy_sim.h>
 #include <mm_ext/slab_ext.h>
-#include "mm_ext_layers.h"
+#include "slab_ext_internal.h"
 
 #define SLAB_EXT_MAX_ORDER	3	/* slub_max_order: PAGE_ALLOC_COSTLY_ORDER */
 #define SLAB_EXT_MAX_OBJS	32767	/* MAX_OBJS_PER_PAGE */
@@ -145,7 +132,7 @@ enum { TRACK_ALLOC, TRACK_FREE };
 
 struct slab_ext_cache {
 	char name[MM_EXT_NAME_MAX + 1];
-	struct list_head node;		/* on slab_ext_caches */
+	struct mm_ext_named named;	/* in slab_ext_caches */
 	struct buddy_sim *zone;
 	void (*ctor)(void *obj);
 	slab_flags_t flags;
@@ -182,9 +169,8 @@ struct slab_ext_cache {
 	u64 allocs, frees, errors, failures;
 };
 
-/* Protects slab_ext_caches: the list of caches, and so the unique names. */
-static DEFINE_MUTEX(slab_ext_caches_lock);
-static LIST_HEAD(slab_ext_caches);
+/* Every cache, by unique name; its lock is slab_ext_caches.lock. */
+static struct mm_ext_names slab_ext_caches = MM_EXT_NAMES_INIT(slab_ext_caches, MM_EXT_CACHE);
 
 /*
  * Serialises changes of a cache's CPU array bound (slab_ext_set_cpu_cache()),
@@ -838,7 +824,8 @@ static __always_inline bool free_ok(struct slab_ext_cache *c, struct buddy_sim_o
 	}
 	idx = obj_index(c, slab, obj);
 	if (unlikely(idx < 0)) {
-		bad_free(c, slab, obj, "pointer not at the start of an object (interior pointer)");
+		/* No slab: nothing kept at an object's offsets lies at @obj's. */
+		bad_free(c, NULL, obj, "pointer not at the start of an object (interior pointer)");
 		return false;
 	}
 	if (unlikely(READ_ONCE(*(void **)(obj + c->offset)) == cpu_mark(c, obj))) {
@@ -1533,7 +1520,7 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 					     unsigned int align, slab_flags_t flags,
 					     void (*ctor)(void *))
 {
-	struct slab_ext_cache *c, *other;
+	struct slab_ext_cache *c;
 	int ret, cpu;
 
 	if (!zone)
@@ -1589,24 +1576,12 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 	INIT_LIST_HEAD(&c->partial);
 	INIT_LIST_HEAD(&c->empty);
 
-	mutex_lock(&slab_ext_caches_lock);
-	list_for_each_entry(other, &slab_ext_caches, node) {
-		if (!strcmp(other->name, name)) {
-			mutex_unlock(&slab_ext_caches_lock);
-			free_percpu(c->cpu);
-			kfree(c);
-			return ERR_PTR(-EEXIST);
-		}
-	}
-	list_add_tail(&c->node, &slab_ext_caches);
-	mutex_unlock(&slab_ext_caches_lock);
-	/* Observers (debugfs) may refuse it: then it never was. */
-	ret = mm_ext_notify(MM_EXT_ADD, &(struct mm_ext_event){
-		.kind = MM_EXT_CACHE, .obj = c, .name = c->name, .below = zone });
+	/* A name in use, or observers (debugfs) refusing it: then it never was. */
+	c->named.obj = c;
+	c->named.name = c->name;
+	c->named.below = zone;
+	ret = mm_ext_names_add(&slab_ext_caches, &c->named);
 	if (ret) {
-		mutex_lock(&slab_ext_caches_lock);
-		list_del(&c->node);
-		mutex_unlock(&slab_ext_caches_lock);
 		free_percpu(c->cpu);
 		kfree(c);
 		return ERR_PTR(ret);
@@ -1667,16 +1642,8 @@ void slab_ext_cache_destroy(struct slab_ext_cache *cache)
 
 	if (IS_ERR_OR_NULL(cache))
 		return;
-	/*
-	 * Observers first, and without the list lock: removing debugfs files
-	 * waits for handlers in flight (a cpu_cache write, say), which take
-	 * locks of their own.
-	 */
-	mm_ext_notify(MM_EXT_DEL, &(struct mm_ext_event){
-		.kind = MM_EXT_CACHE, .obj = cache, .name = cache->name, .below = cache->zone });
-	mutex_lock(&slab_ext_caches_lock);
-	list_del(&cache->node);
-	mutex_unlock(&slab_ext_caches_lock);
+	/* Observers first: a cpu_cache write in flight finishes. */
+	mm_ext_names_del(&slab_ext_caches, &cache->named);
 
 	/* No user may touch the cache now: no lock is needed to walk it. */
 	drain_all(cache, SLAB_EXT_KEEP_LIMIT);
@@ -1923,15 +1890,17 @@ static int slab_ext_cpuhp_state;
  * so their objects are not stranded until the next drain. Runs under the
  * hotplug lock, which no path of the module takes inside its own locks.
  */
+static void cache_cpu_dead(void *cache, void *cpu)
+{
+	struct slab_ext_cache *c = cache;
+
+	if (c->cpu)
+		drain_cpu(c, *(unsigned int *)cpu, SLAB_EXT_KEEP_LIMIT, true);
+}
+
 static int slab_ext_cpu_dead(unsigned int cpu)
 {
-	struct slab_ext_cache *c;
-
-	mutex_lock(&slab_ext_caches_lock);
-	list_for_each_entry(c, &slab_ext_caches, node)
-		if (c->cpu)
-			drain_cpu(c, cpu, SLAB_EXT_KEEP_LIMIT, true);
-	mutex_unlock(&slab_ext_caches_lock);
+	mm_ext_names_for_each(&slab_ext_caches, cache_cpu_dead, &cpu);
 	return 0;
 }
 
@@ -1963,10 +1932,14 @@ int slab_ext_init(struct buddy_sim *zone, bool debug)
 	return 0;
 }
 
+static void cache_destroy(void *cache)
+{
+	slab_ext_cache_destroy(cache);
+}
+
 /* At unload: the kmalloc caches, then any cache a user left behind. */
 void slab_ext_exit(void)
 {
-	struct slab_ext_cache *c;
 	unsigned int i;
 
 	if (slab_ext_cpuhp_state > 0)
@@ -1977,15 +1950,7 @@ void slab_ext_exit(void)
 		slab_ext_cache_destroy(sx_kmalloc_caches[i]);
 		sx_kmalloc_caches[i] = NULL;
 	}
-	for (;;) {
-		mutex_lock(&slab_ext_caches_lock);
-		c = list_first_entry_or_null(&slab_ext_caches, struct slab_ext_cache, node);
-		mutex_unlock(&slab_ext_caches_lock);
-		if (!c)
-			break;
-		mm_ext_report("cache %s: still present at unload, destroying it\n", c->name);
-		slab_ext_cache_destroy(c);
-	}
+	mm_ext_names_destroy_all(&slab_ext_caches, cache_destroy);
 }
 
 /* kmalloc caches belong to the module: never destroyed from the shell. */

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make lint: checkpatch --strict, sparse (C=2: every file), W=1 and
-# kernel-doc over the sources; any warning fails. KDIR as for make.
+# kernel-doc over the sources, the include graph's layering
+# (scripts/check-layers.py) and the README's command table against the
+# grammar; any warning fails. KDIR as for make.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need_pkgs perl sparse make gcc
@@ -35,6 +37,13 @@ if [ -n "$kd" ] || [ $missing -ne 0 ]; then
 else
 	log "kernel-doc: clean"
 fi
+
+log "the include graph: no cycle, no layer reaching above itself"
+"$MM_EXT_TOP/scripts/check-layers.py" >/dev/null || {
+	"$MM_EXT_TOP/scripts/check-layers.py" | grep -v '^  ' >&2; log "layers: FAILED"; status=1; }
+
+log "README's command table against mm_ext_commands.h"
+"$MM_EXT_TOP/scripts/readme-commands.sh" --check || { log "command table: FAILED"; status=1; }
 
 # W=1 and sparse each from a clean tree, so every file is compiled and checked.
 for mode in "W=1" "C=2"; do

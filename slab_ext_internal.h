@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What slab_ext.c offers the layers above it and the glue beyond the
+ * public API (include/mm_ext/slab_ext.h): never exported. Below it is
+ * only buddy_sim.
+ */
+#ifndef _SLAB_EXT_INTERNAL_H
+#define _SLAB_EXT_INTERNAL_H
+
+#include <linux/slab.h>
+#include <mm_ext/slab_ext.h>
+#include "buddy_sim_internal.h"
+
+struct slab_ext_extra {
+	unsigned long quarantined;	/* objects kept out of use after corruption */
+	u64 failures;			/* allocations the zone could not serve */
+	unsigned int min_empty;		/* empty slabs kept before giving back */
+	unsigned int align;
+	slab_flags_t flags;
+	bool has_ctor;
+	unsigned int cpu_max;		/* bound of the CPU arrays; 0: none */
+	unsigned long cpu_cached;	/* free objects in the CPU arrays now */
+};
+
+/*
+ * Module load: the kmalloc caches are made on @zone, which is also the
+ * zone of caches created with a NULL one; @debug turns on poisoning, red
+ * zones and user tracking in every cache. At unload the kmalloc caches go,
+ * and every other cache must be gone already.
+ */
+int slab_ext_init(struct buddy_sim *zone, bool debug);
+void slab_ext_exit(void);
+const char *slab_ext_cache_name(struct slab_ext_cache *cache);
+bool slab_ext_is_kmalloc(struct slab_ext_cache *cache);
+struct buddy_sim *slab_ext_zone(struct slab_ext_cache *cache);
+void slab_ext_get_extra(struct slab_ext_cache *cache, struct slab_ext_extra *extra);
+int slab_ext_set_min_empty(struct slab_ext_cache *cache, unsigned int min_empty);
+bool slab_ext_obj_allocated(struct slab_ext_cache *cache, const void *obj);
+bool slab_ext_free_if_allocated(struct slab_ext_cache *cache, void *obj);
+bool slab_ext_kmalloc_allocated(const void *obj, size_t size);
+
+#endif /* _SLAB_EXT_INTERNAL_H */
