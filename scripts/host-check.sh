@@ -16,6 +16,7 @@ start=$(date +%s.%N)
 log "host build (ASan, UBSan; and -O2 release)"
 make -s -C "$MM_EXT_TOP/host" -j"$(nproc)" asan release
 built=$(date +%s.%N)
+"$MM_EXT_TOP/host/build/release/release_smoke" || die "the -O2 library fails its smoke test"
 log "host KUnit suites, seed $seed (repeat with HOST_SEED=$seed make host-check)"
 # The layers' misuse reports go to a log: the tests count them themselves.
 report_log="$MM_EXT_TOP/host/build/asan/reports.log"

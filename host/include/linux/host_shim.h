@@ -52,6 +52,7 @@
 #endif
 #define noinline		__attribute__((__noinline__))
 #define __noreturn		__attribute__((__noreturn__))
+#define __weak			__attribute__((__weak__))
 #define __maybe_unused		__attribute__((__unused__))
 #define __always_unused		__attribute__((__unused__))
 #define __must_check		__attribute__((__warn_unused_result__))
