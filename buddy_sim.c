@@ -100,7 +100,11 @@ struct buddy_sim {
 };
 
 /* Every zone, by unique name; its lock is buddy_sim_zones.lock. */
-static struct mm_ext_names buddy_sim_zones = MM_EXT_NAMES_INIT(buddy_sim_zones, MM_EXT_ZONE);
+static struct mm_ext_names buddy_sim_zones = {
+	.lock = __MUTEX_INITIALIZER(buddy_sim_zones.lock),
+	.list = LIST_HEAD_INIT(buddy_sim_zones.list),
+	.kind = MM_EXT_ZONE,
+};
 
 static inline void *zone_addr(struct buddy_sim *zone, unsigned long pfn)
 {

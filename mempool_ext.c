@@ -95,7 +95,11 @@ struct mempool_ext {
 };
 
 /* Every pool, by unique name; its lock is mempool_ext_pools.lock. */
-static struct mm_ext_names mempool_ext_pools = MM_EXT_NAMES_INIT(mempool_ext_pools, MM_EXT_POOL);
+static struct mm_ext_names mempool_ext_pools = {
+	.lock = __MUTEX_INITIALIZER(mempool_ext_pools.lock),
+	.list = LIST_HEAD_INIT(mempool_ext_pools.list),
+	.kind = MM_EXT_POOL,
+};
 
 /* Resting elements read as freed SLUB objects do: 0x6b ... 0xa5. */
 static void poison_element(struct mempool_ext *pool, void *element)

@@ -107,12 +107,6 @@ struct mm_ext_names {
 	enum mm_ext_kind kind;
 };
 
-#define MM_EXT_NAMES_INIT(set, k) {					\
-	.lock = __MUTEX_INITIALIZER((set).lock),			\
-	.list = LIST_HEAD_INIT((set).list),				\
-	.kind = (k),							\
-}
-
 int mm_ext_names_add(struct mm_ext_names *set, struct mm_ext_named *n);
 void mm_ext_names_del(struct mm_ext_names *set, struct mm_ext_named *n);
 void mm_ext_names_for_each(struct mm_ext_names *set, void (*fn)(void *obj, void *arg),

@@ -170,7 +170,11 @@ struct slab_ext_cache {
 };
 
 /* Every cache, by unique name; its lock is slab_ext_caches.lock. */
-static struct mm_ext_names slab_ext_caches = MM_EXT_NAMES_INIT(slab_ext_caches, MM_EXT_CACHE);
+static struct mm_ext_names slab_ext_caches = {
+	.lock = __MUTEX_INITIALIZER(slab_ext_caches.lock),
+	.list = LIST_HEAD_INIT(slab_ext_caches.list),
+	.kind = MM_EXT_CACHE,
+};
 
 /*
  * Serialises changes of a cache's CPU array bound (slab_ext_set_cpu_cache()),

@@ -5,10 +5,9 @@
  * KTAP and a summary, and exits non-zero when a case failed, a WARN fired,
  * or the unload found objects left behind.
  *
- *   kunit_host [-s SEED] [-v] [-k] [PARAM=VALUE]... [SUITE[.CASE]]...
+ *   kunit_host [-s SEED] [-v] [PARAM=VALUE]... [SUITE[.CASE]]...
  *
  * -s seeds get_random_*() (default 1); -v shows the layers' reports;
- * -k runs the cases skipped as known layer bugs (host_skips[]);
  * PARAM=VALUE sets a suite's module parameter (model_seed=N, model_ops=N).
  */
 
@@ -19,22 +18,6 @@
 #include <unistd.h>
 
 #include "mm_ext_host.h"
-
-/*
- * Cases not run, by "suite" or "suite.case", with the reason printed. The
- * host runs every case of the kernel's suites, CPU hotplug included (the
- * shim's remove_cpu() runs the CPU-dead callbacks); what is here are
- * layer bugs the sanitizers abort on: -k runs them.
- */
-static const struct {
-	const char *name, *why;
-} host_skips[] = {
-	{ "host_known_bugs", "a layer bug the sanitizers abort on (run with -k)" },
-	{ "mm_ext_model.mm_ext_model_test_random",
-	  "its interior frees to debug caches hit host_known_bugs (run with -k)" },
-};
-
-static bool host_run_known_bugs;
 
 #define HOST_MAX_SUITES 16
 static struct kunit_suite *host_suites[HOST_MAX_SUITES];
@@ -301,20 +284,6 @@ static void *host_watchdog(void *arg)
 	return NULL;
 }
 
-static const char *host_skip_reason(const char *suite, const char *name)
-{
-	char full[512];
-	size_t i;
-
-	if (host_run_known_bugs)
-		return NULL;
-	snprintf(full, sizeof(full), "%s.%s", suite, name);
-	for (i = 0; i < ARRAY_SIZE(host_skips); i++)
-		if (!strcmp(host_skips[i].name, full) || !strcmp(host_skips[i].name, suite))
-			return host_skips[i].why;
-	return NULL;
-}
-
 /* Run one case (one parameter of it); its status. */
 static enum kunit_status host_run_one(struct kunit_case *kc, const void *param,
 				      char *comment, size_t comment_size)
@@ -395,14 +364,9 @@ static enum kunit_status host_run_case(struct kunit_suite *s, struct kunit_case 
 {
 	char desc[KUNIT_PARAM_DESC_SIZE], comment[256] = "";
 	enum kunit_status st, all = KUNIT_SKIPPED;
-	const char *why = host_skip_reason(s->name, kc->name);
 	const void *param;
 	int p = 0;
 
-	if (why) {
-		host_result(4, KUNIT_SKIPPED, n, kc->name, why);
-		return KUNIT_SKIPPED;
-	}
 	if (!kc->generate_params) {
 		st = host_run_one(kc, NULL, comment, sizeof(comment));
 		host_result(4, st, n, kc->name, comment);
@@ -450,15 +414,12 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[first], "-s") && first + 1 < argc) {
 			seed = strtoull(argv[first + 1], NULL, 0);
 			first += 2;
-		} else if (!strcmp(argv[first], "-k")) {
-			host_run_known_bugs = true;
-			first++;
 		} else if (!strcmp(argv[first], "-v")) {
 			host_verbose = true;
 			first++;
 		} else {
 			fprintf(stderr, "usage: %s %s\n", argv[0],
-				"[-s SEED] [-v] [-k] [PARAM=VALUE]... [SUITE[.CASE]]...");
+				"[-s SEED] [-v] [PARAM=VALUE]... [SUITE[.CASE]]...");
 			return 2;
 		}
 	}

@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host-only suites, beside the kernel's in kunit/ (compiled as they
- * are):
- *  - host_layers: slab_ext and its kmalloc classes from 8 threads on the 4
- *    host CPUs (two threads share each CPU id), objects freed on other
- *    threads than their allocator's, every counter checked at the end;
- *    this is where ASan and the shim's locks meet.
- *  - host_known_bugs: what the sanitizers found in the layers, one case a
- *    bug, skipped unless the runner is given -k (they abort the run).
+ * The host-only suite host_layers, beside the kernel's in kunit/ (compiled
+ * as they are): slab_ext and its kmalloc classes from 8 threads on the 4
+ * host CPUs (two threads share each CPU id), objects freed on other
+ * threads than their allocator's, every counter checked at the end; this
+ * is where ASan and the shim's locks meet.
  */
 
 #include <kunit/test.h>
@@ -246,73 +243,4 @@ static struct kunit_suite host_layers_suite = {
 	.test_cases = host_layers_cases,
 };
 
-/*
- * Bug: a free of an interior pointer to a SLAB_STORE_USER cache is refused
- * (free_ok(): "pointer not at the start of an object"), but bad_free() is
- * given the slab, so fill_report() reads the tracks with get_track() at
- * the INTERIOR pointer + offset: a misaligned read (UBSan) of bytes that
- * are no track.
- */
-static void host_bug_interior_free_track_misaligned(struct kunit *test)
-{
-	struct buddy_sim *zone = test_zone(test, "hb_zone1", 16);
-	struct slab_ext_cache *c = test_cache(test, zone, "hb_user1", 64, 0,
-					      SLAB_STORE_USER, NULL);
-	atomic_t *reports = test_count_reports(test);
-	char *p = slab_ext_alloc(c, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	slab_ext_free(c, p + 3);
-	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
-	slab_ext_free(c, p);
-}
-
-/*
- * The same read past the end of the zone: the last object of a slab that
- * ends the zone, freed by a pointer 8 bytes before its stride's end, has
- * its "tracks" read beyond the zone's memory (ASan: heap-buffer-overflow;
- * in the kernel, vmalloc's guard page: an oops without KASAN).
- */
-static void host_bug_interior_free_track_past_zone(struct kunit *test)
-{
-	struct buddy_sim *probe_zone = test_zone(test, "hb_probe", 16);
-	struct slab_ext_cache *probe = test_cache(test, probe_zone, "hb_probe", 64, 0,
-						  SLAB_STORE_USER, NULL);
-	struct slab_ext_info info;
-	struct buddy_sim *zone;
-	struct slab_ext_cache *c;
-	atomic_t *reports;
-	char **objs, *last = NULL;
-	unsigned int i;
-
-	slab_ext_cache_info(probe, &info);
-	/* A zone of exactly one slab. */
-	zone = test_zone(test, "hb_zone2", 1UL << info.order);
-	c = test_cache(test, zone, "hb_user2", 64, 0, SLAB_STORE_USER, NULL);
-	objs = kunit_kcalloc(test, info.objs_per_slab, sizeof(*objs), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, objs);
-	for (i = 0; i < info.objs_per_slab; i++) {
-		objs[i] = slab_ext_alloc(c, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
-		if (!last || objs[i] > last)
-			last = objs[i];
-	}
-	reports = test_count_reports(test);
-	slab_ext_free(c, last + info.size - 8);
-	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
-	for (i = 0; i < info.objs_per_slab; i++)
-		slab_ext_free(c, objs[i]);
-}
-
-static struct kunit_case host_known_bugs_cases[] = {
-	KUNIT_CASE(host_bug_interior_free_track_misaligned),
-	KUNIT_CASE(host_bug_interior_free_track_past_zone),
-	{}
-};
-
-static struct kunit_suite host_known_bugs_suite = {
-	.name = "host_known_bugs",
-	.test_cases = host_known_bugs_cases,
-};
-
-kunit_test_suites(&host_layers_suite, &host_known_bugs_suite);
+kunit_test_suites(&host_layers_suite);

@@ -1074,7 +1074,65 @@ static void slab_ext_test_alloc_takes_other_cpus_objects(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
 }
 
+/*
+ * Regression (found by UBSan in the host build): an interior-pointer free
+ * to a SLAB_STORE_USER cache was refused, but its report read "tracks" at
+ * the interior pointer + offset, a misaligned read of bytes that are none.
+ */
+static void slab_ext_test_interior_free_store_user(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "sx_intr_zone1", 16);
+	struct slab_ext_cache *c = test_cache(test, zone, "sx_intr_user1", 64, 0,
+					      SLAB_STORE_USER, NULL);
+	atomic_t *reports = test_count_reports(test);
+	char *p = slab_ext_alloc(c, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	slab_ext_free(c, p + 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	slab_ext_free(c, p);
+}
+
+/*
+ * Regression, the same read past the end of the zone: the last object of a
+ * slab that ends the zone, freed by a pointer 8 bytes before its stride's
+ * end, had its "tracks" read beyond the zone's memory (KASAN and ASan:
+ * out of bounds; without KASAN, vmalloc's guard page: an oops).
+ */
+static void slab_ext_test_interior_free_past_zone(struct kunit *test)
+{
+	struct buddy_sim *probe_zone = test_zone(test, "sx_intr_probe", 16);
+	struct slab_ext_cache *probe = test_cache(test, probe_zone, "sx_intr_probe", 64, 0,
+						  SLAB_STORE_USER, NULL);
+	struct slab_ext_info info;
+	struct buddy_sim *zone;
+	struct slab_ext_cache *c;
+	atomic_t *reports;
+	char **objs, *last = NULL;
+	unsigned int i;
+
+	slab_ext_cache_info(probe, &info);
+	/* A zone of exactly one slab. */
+	zone = test_zone(test, "sx_intr_zone2", 1UL << info.order);
+	c = test_cache(test, zone, "sx_intr_user2", 64, 0, SLAB_STORE_USER, NULL);
+	objs = kunit_kcalloc(test, info.objs_per_slab, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	for (i = 0; i < info.objs_per_slab; i++) {
+		objs[i] = slab_ext_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		if (!last || objs[i] > last)
+			last = objs[i];
+	}
+	reports = test_count_reports(test);
+	slab_ext_free(c, last + info.size - 8);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	for (i = 0; i < info.objs_per_slab; i++)
+		slab_ext_free(c, objs[i]);
+}
+
 static struct kunit_case slab_ext_test_cases[] = {
+	KUNIT_CASE(slab_ext_test_interior_free_store_user),
+	KUNIT_CASE(slab_ext_test_interior_free_past_zone),
 	KUNIT_CASE(slab_ext_test_bad_create),
 	KUNIT_CASE_PARAM(slab_ext_test_geometry, geometries_gen_params),
 	KUNIT_CASE(slab_ext_test_lists),

@@ -6,7 +6,7 @@
 # library a benchmark links (host/build/release/libmm_ext_host.a) is built
 # too, so it keeps compiling. A new seed each run, printed;
 # HOST_SEED=N repeats one. HOST_KUNIT_ARGS adds runner arguments, e.g.
-# "-k" (run the known layer bugs too) or a suite name.
+# a suite name, or -v to see the layers' reports.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need_pkgs gcc make libasan8 libubsan1

@@ -802,7 +802,8 @@ int spin_trylock(spinlock_t *l);
 struct mutex {
 	pthread_mutex_t m;
 };
-#define DEFINE_MUTEX(x)		struct mutex x = { PTHREAD_MUTEX_INITIALIZER }
+#define __MUTEX_INITIALIZER(x)	{ PTHREAD_MUTEX_INITIALIZER }
+#define DEFINE_MUTEX(x)		struct mutex x = __MUTEX_INITIALIZER(x)
 void mutex_init(struct mutex *l);
 void mutex_lock(struct mutex *l);
 void mutex_unlock(struct mutex *l);
