@@ -96,30 +96,31 @@ void kunit_host_assert_end(struct kunit *test)
 	kunit_host_abort(test);
 }
 
+static void mark_skipped(struct kunit *test, const char *fmt, va_list ap)
+{
+	pthread_mutex_lock(&test->lock);
+	if (test->status == KUNIT_SUCCESS)
+		test->status = KUNIT_SKIPPED;
+	vsnprintf(test->status_comment, sizeof(test->status_comment), fmt, ap);
+	pthread_mutex_unlock(&test->lock);
+}
+
 void kunit_host_mark_skipped(struct kunit *test, const char *fmt, ...)
 {
 	va_list ap;
 
-	pthread_mutex_lock(&test->lock);
-	if (test->status == KUNIT_SUCCESS)
-		test->status = KUNIT_SKIPPED;
 	va_start(ap, fmt);
-	vsnprintf(test->status_comment, sizeof(test->status_comment), fmt, ap);
+	mark_skipped(test, fmt, ap);
 	va_end(ap);
-	pthread_mutex_unlock(&test->lock);
 }
 
 void kunit_host_skip(struct kunit *test, const char *fmt, ...)
 {
 	va_list ap;
 
-	pthread_mutex_lock(&test->lock);
-	if (test->status == KUNIT_SUCCESS)
-		test->status = KUNIT_SKIPPED;
 	va_start(ap, fmt);
-	vsnprintf(test->status_comment, sizeof(test->status_comment), fmt, ap);
+	mark_skipped(test, fmt, ap);
 	va_end(ap);
-	pthread_mutex_unlock(&test->lock);
 	kunit_host_abort(test);
 }
 

@@ -294,6 +294,12 @@ int scnprintf(char *buf, size_t size, const char *fmt, ...)
 	return (size_t)n >= size ? (int)size - 1 : n;
 }
 
+/* What strtoul/strtol left: nothing, or one newline, as kstrto*() accept. */
+static bool host_strto_tail(const char *end)
+{
+	return !*end || (*end == '\n' && !end[1]);
+}
+
 int kstrtoul(const char *s, unsigned int base, unsigned long *res)
 {
 	char *end;
@@ -305,9 +311,7 @@ int kstrtoul(const char *s, unsigned int base, unsigned long *res)
 	v = strtoul(s, &end, base);
 	if (errno)
 		return -ERANGE;
-	if (*end == '\n')
-		end++;
-	if (*end)
+	if (!host_strto_tail(end))
 		return -EINVAL;
 	*res = v;
 	return 0;
@@ -337,9 +341,7 @@ int kstrtoint(const char *s, unsigned int base, int *res)
 	v = strtol(s, &end, base);
 	if (errno || v > INT_MAX || v < INT_MIN)
 		return -ERANGE;
-	if (*end == '\n')
-		end++;
-	if (*end)
+	if (!host_strto_tail(end))
 		return -EINVAL;
 	*res = v;
 	return 0;
