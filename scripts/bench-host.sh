@@ -15,7 +15,7 @@
 #           every object is freed by another thread than its allocator's
 #
 # The runs are interleaved, allocator after allocator, for BENCH_HOST_REPS
-# repetitions (15), the first allocator of each repetition rotating, so
+# repetitions (41), the first allocator of each repetition rotating, so
 # the host's noise falls on all of them alike. Results, in
 # results/bench-host/<UTC date>/ (and results/bench-host/latest):
 #
@@ -25,7 +25,7 @@
 #
 # The plot is copied to docs/bench-host.png for the README.
 #
-#   BENCH_HOST_REPS=N          repetitions (3..101, default 15)
+#   BENCH_HOST_REPS=N          repetitions (3..101, default 41)
 #   BENCH_HOST_ALLOCATORS=...  a subset of "glibc jemalloc tcmalloc mimalloc mm_ext"
 #   BENCH_HOST_ARGS=...        passed to bench_host (-t threads -r rounds
 #                              -q ring slots -s sizes; see bench_host.c)
@@ -34,7 +34,7 @@ set -euo pipefail
 
 need_pkgs make gcc libc6-dev gnuplot-nox libjemalloc2 libtcmalloc-minimal4 libmimalloc2.0
 
-reps=${BENCH_HOST_REPS:-15}
+reps=${BENCH_HOST_REPS:-41}
 allocators=(${BENCH_HOST_ALLOCATORS:-glibc jemalloc tcmalloc mimalloc mm_ext})
 args=(${BENCH_HOST_ARGS:-})
 case $reps in
@@ -113,6 +113,7 @@ for ((rep = 1; rep <= reps; rep++)); do
 		grep -qF -- "${expect[$a]}" "$work/run.err" ||
 			die "$a: malloc() was not served by ${expect[$a]}: $(cat "$work/run.err")"
 		sed "s/^/$a,$rep,/" "$work/run.csv" >> "$raw"
+		if [ "$a" = mm_ext ]; then cp "$work/run.err" "$work/mm_ext.err"; fi
 	done
 	printf '.' >&2
 done
@@ -198,13 +199,14 @@ threads=$(param threads) rounds=$(param rounds) slots=$(param slots)
 {
 	echo "# make bench-host: seed 001's workload on the host"
 	echo
-	echo "Measured on $(date -u '+%Y-%m-%d %H:%M UTC'): $model, $ncpu CPUs (nproc),"
-	echo "$(uname -sr), glibc $(dpkg-query -W -f='${Version}' libc6),"
-	echo "jemalloc $(dpkg-query -W -f='${Version}' libjemalloc2),"
-	echo "tcmalloc $(dpkg-query -W -f='${Version}' libtcmalloc-minimal4),"
-	echo "mimalloc $(dpkg-query -W -f='${Version}' libmimalloc2.0); load average at the end"
-	echo "$(cut -d' ' -f1-3 /proc/loadavg). ${args[*]:+bench_host ${args[*]}. }$reps repetitions"
-	echo "of every allocator, interleaved, in ${elapsed} s."
+	echo "Measured on $(date -u '+%Y-%m-%d %H:%M UTC'): $model, $ncpu CPUs (nproc), $(uname -sr);"
+	echo "glibc $(dpkg-query -W -f='${Version}' libc6), jemalloc $(dpkg-query -W -f='${Version}' libjemalloc2),"\
+	     "tcmalloc $(dpkg-query -W -f='${Version}' libtcmalloc-minimal4) (gperftools), mimalloc $(dpkg-query -W -f='${Version}' libmimalloc2.0)."
+	echo "$reps repetitions of every allocator, interleaved, in $elapsed s;"\
+	     "load average at the end $(cut -d' ' -f1-3 /proc/loadavg).${args[*]:+ bench_host ${args[*]}.}"
+	if [ -n "$need_mm_ext" ]; then
+		echo "mm_ext: $(sed -n 's/^bench_host: .*: \(mm_ext .*\)$/\1/p' "$work/mm_ext.err")."
+	fi
 	if [ "$ncpu" -lt "$threads" ]; then
 		echo
 		echo "$threads threads on $ncpu CPUs: oversubscribed, as in the seed's setting."
