@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make host-check: the layer files, unmodified, built in user space on the
+# shim in host/ (ASan + UBSan), and the KUnit suites run there; the -O2
+# library a benchmark links (host/build/release/libmm_ext_host.a) is built
+# too, so it keeps compiling. A new seed each run, printed;
+# HOST_SEED=N repeats one. HOST_KUNIT_ARGS adds runner arguments, e.g.
+# "-k" (run the known layer bugs too) or a suite name.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+need_pkgs gcc make libasan8 libubsan1
+
+seed=${HOST_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+start=$(date +%s.%N)
+log "host build (ASan, UBSan; and -O2 release)"
+make -s -C "$MM_EXT_TOP/host" -j"$(nproc)" asan release
+built=$(date +%s.%N)
+log "host KUnit suites, seed $seed (repeat with HOST_SEED=$seed make host-check)"
+# The layers' misuse reports go to a log: the tests count them themselves.
+report_log="$MM_EXT_TOP/host/build/asan/reports.log"
+set +e
+# shellcheck disable=SC2086 # HOST_KUNIT_ARGS is a list of arguments
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	timeout 300 "$MM_EXT_TOP/host/build/asan/kunit_host" -v -s "$seed" \
+	${HOST_KUNIT_ARGS:-} 2> "$report_log"
+rc=$?
+set -e
+end=$(date +%s.%N)
+if [ "$rc" -ne 0 ]; then
+	# A sanitizer's or a WARN's own words are in the log: show its end.
+	grep -nE 'ERROR: AddressSanitizer|runtime error|ERROR: LeakSanitizer|WARNING:|BUG at' \
+		"$report_log" >&2 || true
+	tail -n 40 "$report_log" >&2
+fi
+log "$(awk -v s="$start" -v b="$built" -v e="$end" -v seed="$seed" \
+	'BEGIN { printf "host-check: build %.1f s, tests %.1f s (seed %s)", b - s, e - b, seed }')"
+[ "$rc" -eq 0 ] || die "host KUnit failed (exit $rc); the layers' output: $report_log"
