@@ -6,6 +6,8 @@
  * host shim's include path, linked with its release library.
  */
 #include <linux/host_shim.h>
+#include <kunit/test.h>
+#include <kunit/resource.h>
 #include <mm_ext/slab_ext.h>
 
 #include "mm_ext_host.h"
@@ -20,6 +22,23 @@
 #define BENCH_MM_EXT_PAGES	65536UL
 
 const char bench_backend_name[] = "mm_ext";
+
+/*
+ * The release library's shim.o calls into the host KUnit runner (host/kunit.c,
+ * which has its own main()): a warning tells the running test, a report is
+ * counted in it. No test runs here, so these stand in. Weak: a library that
+ * brings its own definitions wins.
+ */
+__attribute__((weak)) void kunit_host_warned(void)
+{
+}
+
+__attribute__((weak)) struct kunit_resource *
+kunit_find_named_resource(struct kunit *test __always_unused,
+			  const char *name __always_unused)
+{
+	return NULL;
+}
 
 static char what[128];
 static int nr_ids;
