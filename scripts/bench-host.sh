@@ -255,13 +255,17 @@ set xtics (8, 16, 32, 64, 128, 256, 512, 1024, 2048)
 set xrange [6:2800]
 set grid xtics ytics
 set key top left
+# One colour each, mm_ext black and thicker; glibc is the reference.
+colour(name) = name eq "glibc" ? "#7f7f7f" : name eq "jemalloc" ? "#2ca02c" : \
+	name eq "tcmalloc" ? "#1f77b4" : name eq "mimalloc" ? "#ff7f0e" : "#000000"
+width(name) = name eq "mm_ext" ? 3 : 2
 n = words(names)
 set title t1
 plot for [i = 1:n] dir."/rounds.dat" using ($1 * (1 + (i - (n + 1) / 2.0) * 0.03)):(column(3 * i - 1)):(column(3 * i)):(column(3 * i + 1)) \
-	with yerrorlines lw 2 pt 7 ps 0.8 title word(names, i)
+	with yerrorlines lw width(word(names, i)) lc rgb colour(word(names, i)) pt 7 ps 0.8 title word(names, i)
 set title t2
 plot for [i = 1:n] dir."/pc.dat" using ($1 * (1 + (i - (n + 1) / 2.0) * 0.03)):(column(3 * i - 1)):(column(3 * i)):(column(3 * i + 1)) \
-	with yerrorlines lw 2 pt 7 ps 0.8 title word(names, i)
+	with yerrorlines lw width(word(names, i)) lc rgb colour(word(names, i)) pt 7 ps 0.8 title word(names, i)
 unset multiplot
 EOF
 cp "$png" "$MM_EXT_TOP/docs/bench-host.png"
