@@ -21,7 +21,10 @@
  */
 #define BENCH_MM_EXT_PAGES	65536UL
 
-const char bench_backend_name[] = "mm_ext";
+const char *bench_backend_name(void)
+{
+	return "mm_ext";
+}
 
 /*
  * The release library's shim.o calls into the host KUnit runner (host/kunit.c,
@@ -29,11 +32,14 @@ const char bench_backend_name[] = "mm_ext";
  * counted in it. No test runs here, so these stand in. Weak: a library that
  * brings its own definitions wins.
  */
-__attribute__((weak)) void kunit_host_warned(void)
+#pragma weak kunit_host_warned
+#pragma weak kunit_find_named_resource
+
+void kunit_host_warned(void)
 {
 }
 
-__attribute__((weak)) struct kunit_resource *
+struct kunit_resource *
 kunit_find_named_resource(struct kunit *test __always_unused,
 			  const char *name __always_unused)
 {

@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 /* A short name for the output ("malloc" or "mm_ext"). */
-extern const char bench_backend_name[];
+const char *bench_backend_name(void);
 /* Which allocator serves the calls: for malloc, the file that defines it. */
 const char *bench_backend_what(void);
 

@@ -49,6 +49,7 @@
 
 #include "bench_backend.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_THREADS	256
 #define MAX_SIZES	32
 #define CACHELINE	64
@@ -60,11 +61,16 @@ static const size_t default_sizes[] = {
 enum shape { SHAPE_ROUNDS, SHAPE_PC, NR_SHAPES };
 static const char *const shape_name[NR_SHAPES] = { "rounds", "pc" };
 
-/* One producer -> consumer ring: each index written by one side only. */
+/*
+ * One producer -> consumer ring, each index written by one side only and
+ * on a cache line of its own (the ring is allocated cache-line aligned).
+ */
 struct ring {
-	_Alignas(CACHELINE) atomic_ulong head;	/* producer's: next to fill */
-	_Alignas(CACHELINE) atomic_ulong tail;	/* consumer's: next to empty */
-	_Alignas(CACHELINE) void *slot[];	/* ring_slots of them */
+	atomic_ulong head;			/* producer's: next to fill */
+	char pad1[CACHELINE - sizeof(atomic_ulong)];
+	atomic_ulong tail;			/* consumer's: next to empty */
+	char pad2[CACHELINE - sizeof(atomic_ulong)];
+	void *slot[];				/* ring_slots of them */
 };
 
 static int nr_threads = 16;
@@ -238,15 +244,15 @@ static int parse_sizes(char *list)
 	return nr_sizes ? 0 : -1;
 }
 
-static void usage(void)
+static void print_help(const char *prog)
 {
 	fprintf(stderr,
-		"usage: bench_host [-t threads] [-r rounds] [-q ring slots] [-s size,...]\n"
+		"usage: %s [-t threads] [-r rounds] [-q ring slots] [-s size,...]\n"
 		"  -t  threads, even, 2..%d (16)\n"
 		"  -r  rounds per thread and size, 1..10000000 (10000)\n"
 		"  -q  slots per producer/consumer ring, a power of two (1024)\n"
 		"  -s  sizes in bytes, 2..1048576 (8,16,32,64,128,256,512,1024,2048)\n",
-		MAX_THREADS);
+		prog, MAX_THREADS);
 	exit(2);
 }
 
@@ -255,41 +261,41 @@ int main(int argc, char **argv)
 	pthread_t tid[MAX_THREADS];
 	int opt, i, s, sh, ret;
 
-	nr_sizes = sizeof(default_sizes) / sizeof(default_sizes[0]);
+	nr_sizes = ARRAY_SIZE(default_sizes);
 	memcpy(sizes, default_sizes, sizeof(default_sizes));
 	while ((opt = getopt(argc, argv, "t:r:q:s:")) != -1) {
 		switch (opt) {
 		case 't':
 			nr_threads = atoi(optarg);
 			if (nr_threads < 2 || nr_threads > MAX_THREADS || nr_threads % 2)
-				usage();
+				print_help(argv[0]);
 			break;
 		case 'r':
 			nr_rounds = atol(optarg);
 			if (nr_rounds < 1 || nr_rounds > 10000000)
-				usage();
+				print_help(argv[0]);
 			break;
 		case 'q':
 			ring_slots = strtoul(optarg, NULL, 10);
 			if (ring_slots < 2 || ring_slots > (1UL << 20) ||
 			    (ring_slots & (ring_slots - 1)))
-				usage();
+				print_help(argv[0]);
 			break;
 		case 's':
 			if (parse_sizes(optarg))
-				usage();
+				print_help(argv[0]);
 			break;
 		default:
-			usage();
+			print_help(argv[0]);
 		}
 	}
 	if (optind != argc)
-		usage();
+		print_help(argv[0]);
 
 	if (bench_backend_init(nr_threads))
 		return 1;
 	fprintf(stderr, "bench_host: threads=%d rounds=%ld slots=%lu backend=%s: %s\n",
-		nr_threads, nr_rounds, ring_slots, bench_backend_name,
+		nr_threads, nr_rounds, ring_slots, bench_backend_name(),
 		bench_backend_what());
 	for (i = 0; i < nr_threads / 2; i++) {
 		rings[i] = aligned_alloc(CACHELINE, sizeof(struct ring) +
