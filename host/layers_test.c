@@ -26,7 +26,7 @@
 #define STRESS_HANDOFF	32	/* objects a thread may hand to the next */
 
 struct handoff {
-	spinlock_t lock;
+	spinlock_t lock;		/* protects the rest: giver and taker race */
 	unsigned int n;
 	void *objs[STRESS_HANDOFF];
 	size_t sizes[STRESS_HANDOFF];

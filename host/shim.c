@@ -41,7 +41,7 @@ void mm_ext_host_quiet(bool quiet)
 	host_quiet = quiet;
 }
 
-int printk(const char *fmt, ...)
+int host_printk(const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -418,14 +418,17 @@ struct reciprocal_value reciprocal_value(u32 d)
 
 /* ---- random: the kernel's prandom, and a seeded get_random_*() ---- */
 
-#define TAUSWORTHE(s, a, b, c, d) ((((s) & (c)) << (d)) ^ ((((s) << (a)) ^ (s)) >> (b)))
+static u32 tausworthe(u32 s, unsigned int a, unsigned int b, u32 c, unsigned int d)
+{
+	return ((s & c) << d) ^ (((s << a) ^ s) >> b);
+}
 
 u32 prandom_u32_state(struct rnd_state *state)
 {
-	state->s1 = TAUSWORTHE(state->s1, 6U, 13U, 4294967294U, 18U);
-	state->s2 = TAUSWORTHE(state->s2, 2U, 27U, 4294967288U, 2U);
-	state->s3 = TAUSWORTHE(state->s3, 13U, 21U, 4294967280U, 7U);
-	state->s4 = TAUSWORTHE(state->s4, 3U, 12U, 4294967168U, 13U);
+	state->s1 = tausworthe(state->s1, 6U, 13U, 4294967294U, 18U);
+	state->s2 = tausworthe(state->s2, 2U, 27U, 4294967288U, 2U);
+	state->s3 = tausworthe(state->s3, 13U, 21U, 4294967280U, 7U);
+	state->s4 = tausworthe(state->s4, 3U, 12U, 4294967168U, 13U);
 	return state->s1 ^ state->s2 ^ state->s3 ^ state->s4;
 }
 
@@ -627,7 +630,7 @@ const struct cpumask *cpumask_of(unsigned int cpu)
 void mm_ext_host_set_cpu(int cpu)
 {
 	if (cpu < 0 || cpu >= HOST_NR_CPUS)
-		host_die("mm_ext_host_set_cpu: no such CPU");
+		host_die("no such CPU");
 	host_cpu = cpu;
 }
 
@@ -978,6 +981,7 @@ void wake_up(wait_queue_head_t *wq)
 	pthread_mutex_unlock(&wq->lock);
 }
 
+/* Under the queue's lock: no barrier to pair with, unlike the kernel's. */
 bool waitqueue_active(wait_queue_head_t *wq)
 {
 	bool active;
@@ -1034,7 +1038,7 @@ unsigned long wait_for_completion_timeout(struct completion *c, unsigned long ti
 void wait_for_completion(struct completion *c)
 {
 	if (!wait_for_completion_timeout(c, 60 * HZ))
-		WARN(1, "wait_for_completion: nothing after 60 s\n");
+		WARN(1, "%s: nothing after 60 s\n", __func__);
 }
 
 bool completion_done(struct completion *c)

@@ -30,6 +30,10 @@ finish() {
 	exit
 }
 
+# First, in seconds and without a kernel: the layers built in user space
+# on the shim in host/, their KUnit suites run under ASan and UBSan.
+step "host build and tests (ASan, UBSan)" "$MM_EXT_TOP/scripts/host-check.sh"
+
 # Both test kernels: debug (KASAN, lockdep, kmemleak) and rt (PREEMPT_RT,
 # KCSAN, UBSAN, lockdep, DEBUG_ATOMIC_SLEEP). Built once, then cached.
 kdir=$("$MM_EXT_TOP/scripts/build-kernel.sh" debug) || { failed=$((failed + 1)); finish; }

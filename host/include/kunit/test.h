@@ -90,7 +90,7 @@ void kunit_host_warned(void);
 __printf(5, 6) void kunit_host_fail(struct kunit *test, const char *file, int line,
 				    bool assert, const char *fmt, ...);
 __printf(2, 3) void kunit_host_msg(struct kunit *test, const char *fmt, ...);
-void __attribute__((noreturn)) kunit_host_assert_end(struct kunit *test);
+void __noreturn kunit_host_assert_end(struct kunit *test);
 __printf(2, 3) void kunit_host_skip(struct kunit *test, const char *fmt, ...);
 __printf(2, 3) void kunit_host_mark_skipped(struct kunit *test, const char *fmt, ...);
 __printf(2, 3) void kunit_host_log(struct kunit *test, const char *fmt, ...);

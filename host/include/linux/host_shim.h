@@ -54,6 +54,7 @@
 #define __always_inline		inline __attribute__((__always_inline__))
 #endif
 #define noinline		__attribute__((__noinline__))
+#define __noreturn		__attribute__((__noreturn__))
 #define __maybe_unused		__attribute__((__unused__))
 #define __always_unused		__attribute__((__unused__))
 #define __must_check		__attribute__((__warn_unused_result__))
@@ -190,7 +191,8 @@ static inline int PTR_ERR_OR_ZERO(const void *ptr) { return IS_ERR(ptr) ? (int)P
 #ifndef pr_fmt
 #define pr_fmt(fmt) fmt
 #endif
-__printf(1, 2) int printk(const char *fmt, ...);
+__printf(1, 2) int host_printk(const char *fmt, ...);
+#define printk host_printk
 #define pr_emerg(fmt, ...)	printk(pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_err(fmt, ...)	printk(pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_warn(fmt, ...)	printk(pr_fmt(fmt), ##__VA_ARGS__)
