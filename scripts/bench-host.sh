@@ -102,6 +102,9 @@ done
 model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 ncpu=$(nproc)
 log "$reps repetitions of ${allocators[*]} on $ncpu CPUs ($model)"
+# Our own 16 threads count in the load average: say how busy the host was
+# before the runs.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 start_s=$(date +%s)
 echo "allocator,rep,shape,size,ms" > "$raw"
 n=${#allocators[@]}
@@ -203,7 +206,7 @@ threads=$(param threads) rounds=$(param rounds) slots=$(param slots)
 	echo "glibc $(dpkg-query -W -f='${Version}' libc6), jemalloc $(dpkg-query -W -f='${Version}' libjemalloc2),"\
 	     "tcmalloc $(dpkg-query -W -f='${Version}' libtcmalloc-minimal4) (gperftools), mimalloc $(dpkg-query -W -f='${Version}' libmimalloc2.0)."
 	echo "$reps repetitions of every allocator, interleaved, in $elapsed s;"\
-	     "load average at the end $(cut -d' ' -f1-3 /proc/loadavg).${args[*]:+ bench_host ${args[*]}.}"
+	     "load average before the runs $load_before.${args[*]:+ bench_host ${args[*]}.}"
 	if [ -n "$need_mm_ext" ]; then
 		echo "mm_ext: $(sed -n 's/^bench_host: .*: \(mm_ext .*\)$/\1/p' "$work/mm_ext.err")."
 	fi
