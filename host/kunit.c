@@ -54,11 +54,6 @@ struct kunit *kunit_get_current_test(void)
 	return current->kunit_test;
 }
 
-void kunit_host_warned(void)
-{
-	/* The runner compares mm_ext_host_warnings() around each case. */
-}
-
 static void kunit_host_vprint(struct kunit *test, const char *fmt, va_list ap)
 {
 	char msg[1024];

@@ -16,15 +16,22 @@ start=$(date +%s.%N)
 log "host build (ASan, UBSan; and -O2 release)"
 make -s -C "$MM_EXT_TOP/host" -j"$(nproc)" asan release
 built=$(date +%s.%N)
+"$MM_EXT_TOP/host/build/release/release_smoke" || die "the -O2 library fails its smoke test"
 log "host KUnit suites, seed $seed (repeat with HOST_SEED=$seed make host-check)"
-# The layers' misuse reports go to a log: the tests count them themselves.
-report_log="$MM_EXT_TOP/host/build/asan/reports.log"
+# The KTAP goes to results/host-kunit.log, the layers' misuse reports (the
+# tests count them themselves) and any sanitizer's to host-kunit.err; the
+# console shows each suite's line, every skip and failure, and the counts.
+mkdir -p "$MM_EXT_TOP/results"
+ktap_log="$MM_EXT_TOP/results/host-kunit.log"
+report_log="$MM_EXT_TOP/results/host-kunit.err"
 set +e
 # shellcheck disable=SC2086 # HOST_KUNIT_ARGS is a list of arguments
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	timeout 300 "$MM_EXT_TOP/host/build/asan/kunit_host" -v -s "$seed" \
-	${HOST_KUNIT_ARGS:-} 2> "$report_log"
-rc=$?
+	${HOST_KUNIT_ARGS:-} 2> "$report_log" | tee "$ktap_log" |
+	grep -E '^(not )?ok |not ok|# SKIP|FAILED at|^        # [a-z_0-9]+: |^# ' |
+	grep -vE '^        # [a-z_0-9]+: (seed|worker|[0-9]+ (allocations|rounds))'
+rc=${PIPESTATUS[0]}
 set -e
 end=$(date +%s.%N)
 if [ "$rc" -ne 0 ]; then
@@ -35,4 +42,4 @@ if [ "$rc" -ne 0 ]; then
 fi
 log "$(awk -v s="$start" -v b="$built" -v e="$end" -v seed="$seed" \
 	'BEGIN { printf "host-check: build %.1f s, tests %.1f s (seed %s)", b - s, e - b, seed }')"
-[ "$rc" -eq 0 ] || die "host KUnit failed (exit $rc); the layers' output: $report_log"
+[ "$rc" -eq 0 ] || die "host KUnit failed (exit $rc): $ktap_log, $report_log"

@@ -6,8 +6,6 @@
  * host shim's include path, linked with its release library.
  */
 #include <linux/host_shim.h>
-#include <kunit/test.h>
-#include <kunit/resource.h>
 #include <mm_ext/slab_ext.h>
 
 #include "mm_ext_host.h"
@@ -24,26 +22,6 @@
 const char *bench_backend_name(void)
 {
 	return "mm_ext";
-}
-
-/*
- * The release library's shim.o calls into the host KUnit runner (host/kunit.c,
- * which has its own main()): a warning tells the running test, a report is
- * counted in it. No test runs here, so these stand in. Weak: a library that
- * brings its own definitions wins.
- */
-#pragma weak kunit_host_warned
-#pragma weak kunit_find_named_resource
-
-void kunit_host_warned(void)
-{
-}
-
-struct kunit_resource *
-kunit_find_named_resource(struct kunit *test __always_unused,
-			  const char *name __always_unused)
-{
-	return NULL;
 }
 
 static char what[128];

@@ -84,8 +84,6 @@ void kunit_host_register(struct kunit_suite *suite);
 
 /* The case in this thread, or NULL. */
 struct kunit *kunit_get_current_test(void);
-/* A WARN fired: the running case fails. */
-void kunit_host_warned(void);
 
 __printf(5, 6) void kunit_host_fail(struct kunit *test, const char *file, int line,
 				    bool assert, const char *fmt, ...);

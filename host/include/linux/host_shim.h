@@ -55,6 +55,7 @@
 #endif
 #define noinline		__attribute__((__noinline__))
 #define __noreturn		__attribute__((__noreturn__))
+#define __weak			__attribute__((__weak__))
 #define __maybe_unused		__attribute__((__unused__))
 #define __always_unused		__attribute__((__unused__))
 #define __must_check		__attribute__((__warn_unused_result__))
@@ -82,8 +83,14 @@
 #define smp_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define smp_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define smp_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
+#if defined(__SANITIZE_THREAD__)
+/* Marked accesses, as KCSAN sees them: TSan then reports plain ones only. */
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, val)	__atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
+#else
 #define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, val)	do { *(volatile __typeof__(x) *)&(x) = (val); } while (0)
+#endif
 #define data_race(expr)		(expr)
 #define cmpxchg(ptr, old, new) ({						\
 	__typeof__(*(ptr)) __host_old = (old);					\
@@ -293,9 +300,10 @@ static inline void atomic_long_dec(atomic_long_t *v) { atomic_long_add(-1, v); }
 /* ---- bitops, bitmap ---- */
 #define BIT_WORD(nr)		((nr) / BITS_PER_LONG)
 #define BIT_MASK(nr)		(1UL << ((nr) % BITS_PER_LONG))
+/* test_bit() is an atomic read in the kernel (and for KCSAN). */
 static inline bool test_bit(unsigned long nr, const volatile unsigned long *addr)
 {
-	return (addr[BIT_WORD(nr)] >> (nr % BITS_PER_LONG)) & 1;
+	return (__atomic_load_n(&addr[BIT_WORD(nr)], __ATOMIC_RELAXED) >> (nr % BITS_PER_LONG)) & 1;
 }
 static inline void __set_bit(unsigned long nr, volatile unsigned long *addr)
 {
