@@ -11,6 +11,8 @@
 #   make compat   build against Debian's stock 6.1 headers (linux-headers-amd64)
 #   make kernel   build (once) and cache the debug test kernel
 #   make bench    time mm_ext against the kernel's allocators (perf kernel, QEMU)
+#   make bench-host  seed 001's workload in user space: glibc, jemalloc, tcmalloc,
+#                 mimalloc and mm_ext's host build side by side
 #   make clean
 #
 # KDIR=<kernel build tree> builds against another kernel, e.g.
@@ -49,20 +51,23 @@ compat:
 bench:
 	@$(SCRIPTS)/bench.sh
 
+bench-host:
+	@$(SCRIPTS)/bench-host.sh
+
 clean:
 	@find . -path ./results -prune -o \( -name '*.o' -o -name '*.ko' \
 		-o -name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' \
 		-o -name modules.order -o -name Module.symvers -o -name '*.a' \) \
 		-type f -print | xargs -r rm -f
-	@rm -rf .tmp_versions host/build
+	@rm -rf .tmp_versions host/build host/bench/build
 
 help:
 	@sed -n 's/^#   //p' Makefile
 
-.PHONY: all modules kernel demo check host-check shell lint compat bench clean help
+.PHONY: all modules kernel demo check shell lint compat host-check bench bench-host clean help
 
 # Anything else is a mistake: say what there is.
 Makefile: ;
 %:
-	@echo "mm_ext: no target '$@'. Targets: all demo check host-check shell lint compat bench kernel clean help" >&2
+	@echo "mm_ext: no target '$@'. Targets: all demo check host-check shell lint compat bench bench-host kernel clean help" >&2
 	@exit 2

@@ -35,7 +35,10 @@
 #define CONFIG_SMP 1
 #define CONFIG_PREEMPT_RT 1
 #define CONFIG_PREEMPTION 1
-#define HOST_NR_CPUS 4			/* nr_cpu_ids: fixed */
+/* nr_cpu_ids, fixed at build time; -DHOST_NR_CPUS=N (<= 63) for another */
+#ifndef HOST_NR_CPUS
+#define HOST_NR_CPUS 4
+#endif
 #define HOST_PERCPU_STRIDE 8192		/* bytes between two CPUs' copies */
 #define IS_ENABLED(option) __host_is_defined(option)
 #define __host_arg_placeholder_1 0,
