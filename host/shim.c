@@ -503,29 +503,19 @@ static void host_check(int err, const char *what)
 	}
 }
 
-void spin_lock_init(spinlock_t *l)
+/* The contended side of spin_lock(): spin a little, then give the CPU up. */
+void host_spin_wait(spinlock_t *l)
 {
-	host_check(pthread_mutex_init(&l->m, NULL), "spin_lock_init");
-}
+	unsigned int spins = 0;
 
-void spin_lock(spinlock_t *l)
-{
-	host_check(pthread_mutex_lock(&l->m), "spin_lock");
-}
-
-void spin_unlock(spinlock_t *l)
-{
-	host_check(pthread_mutex_unlock(&l->m), "spin_unlock");
-}
-
-int spin_trylock(spinlock_t *l)
-{
-	int err = pthread_mutex_trylock(&l->m);
-
-	if (err == EBUSY)
-		return 0;
-	host_check(err, "spin_trylock");
-	return 1;
+	do {
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
+			if (++spins < 64)
+				__builtin_ia32_pause();
+			else
+				sched_yield();
+		}
+	} while (!spin_trylock(l));
 }
 
 void mutex_init(struct mutex *l)

@@ -4,8 +4,8 @@
  * tools/testing/vma and tools/testing/memblock do it: every <linux/...>
  * header of host/include includes this one file. The runtime is host/shim.c.
  *
- * The model is PREEMPT_RT on SMP: spinlock_t and struct mutex are pthread
- * mutexes, a thread's CPU id is a thread-local int that only the thread
+ * The model is PREEMPT_RT on SMP: spinlock_t is a spinning word, struct
+ * mutex a pthread mutex, a thread's CPU id is a thread-local int that only the thread
  * itself changes (so migrate_disable() has nothing to do), and per-CPU
  * memory is HOST_NR_CPUS copies at a fixed stride.
  */
@@ -782,16 +782,41 @@ int add_cpu(unsigned int cpu);
 #define irqs_disabled()		0
 
 /* ---- locks ---- */
+/*
+ * A spinlock_t spins, as the kernel's does (an RT kernel's sleeps, but a
+ * pthread mutex would put a syscall's worth of cost on every uncontended
+ * trylock of a CPU array): a test-and-set word, yielding the CPU while it
+ * is held, since host threads outnumber the cores and a holder may be
+ * descheduled.
+ */
 typedef struct spinlock {
-	pthread_mutex_t m;
+	int locked;
 } spinlock_t;
 typedef spinlock_t raw_spinlock_t;
-#define __SPIN_LOCK_UNLOCKED(x)	{ PTHREAD_MUTEX_INITIALIZER }
+#define __SPIN_LOCK_UNLOCKED(x)	{ 0 }
 #define DEFINE_SPINLOCK(x)	spinlock_t x = __SPIN_LOCK_UNLOCKED(x)
-void spin_lock_init(spinlock_t *l);
-void spin_lock(spinlock_t *l);
-void spin_unlock(spinlock_t *l);
-int spin_trylock(spinlock_t *l);
+static inline void spin_lock_init(spinlock_t *l)
+{
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELAXED);
+}
+
+static inline int spin_trylock(spinlock_t *l)
+{
+	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+}
+
+void host_spin_wait(spinlock_t *l);
+
+static inline void spin_lock(spinlock_t *l)
+{
+	if (__builtin_expect(!spin_trylock(l), 0))
+		host_spin_wait(l);
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
 #define spin_lock_irq(l)	spin_lock(l)
 #define spin_unlock_irq(l)	spin_unlock(l)
 #define spin_lock_bh(l)		spin_lock(l)
