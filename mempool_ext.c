@@ -512,8 +512,20 @@ void mempool_ext_free(void *element, struct mempool_ext *pool)
 	smp_rmb();
 
 	/*
+	 * Already back in the layer below, or never from it. Asked before
+	 * anything reads the element: a foreign pointer may be shorter than
+	 * an element (reserve elements are out too, so they pass).
+	 */
+	if (unlikely(!element_valid(pool, element))) {
+		refuse_free(pool, element,
+			    "not allocated from the layer below (double free or foreign pointer)");
+		return;
+	}
+
+	/*
 	 * The common case of a slab pool, reserve full and the element not
-	 * resting in it: checked and freed by the backend in one look-up.
+	 * resting in it: freed by the backend, which checks it again in the
+	 * same look-up (a racing double free loses there).
 	 */
 	if (pool->free_valid &&
 	    likely(READ_ONCE(pool->curr_nr) >= READ_ONCE(pool->min_nr)) &&
@@ -524,13 +536,6 @@ void mempool_ext_free(void *element, struct mempool_ext *pool)
 			return;
 		}
 		this_cpu_inc(pool->pcpu->frees);
-		return;
-	}
-
-	/* Already back in the layer below, or never from it. */
-	if (unlikely(!element_valid(pool, element))) {
-		refuse_free(pool, element,
-			    "not allocated from the layer below (double free or foreign pointer)");
 		return;
 	}
 

@@ -357,6 +357,29 @@ static void mempool_ext_test_foreign_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.curr_nr, 2);
 }
 
+/*
+ * Regression (found by the host fuzzer): a slab pool with its reserve full
+ * read a freed element's first and last bytes (is it poisoned, so resting
+ * in the reserve?) before asking whether the cache had it out, so a
+ * foreign pointer shorter than an element was read past its end (KASAN,
+ * ASan: out of bounds). It is refused before anything reads it.
+ */
+static void mempool_ext_test_foreign_short_free(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "mp_fshort_zone", 64);
+	struct slab_ext_cache *c = test_cache(test, zone, "mp_fshort_cache", 256, 0, 0, NULL);
+	struct mempool_ext *pool = keep_pool(test, mempool_ext_create_slab_pool("mp_fshort", 2,
+										c));
+	atomic_t *reports = test_count_reports(test);
+	u8 *foreign = kunit_kmalloc(test, 16, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, foreign);
+	mempool_ext_free(foreign, pool);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	KUNIT_EXPECT_EQ(test, pool_errors(pool), 1ULL);
+	expect_info(test, pool, 2, 0, 0, 0, 0);
+}
+
 /* The pool kinds the double-free tests run on (mm/kasan's mempool cases and more). */
 enum kind { K_SLAB, K_KMALLOC, K_PAGE, K_CUSTOM };
 
@@ -873,6 +896,7 @@ static struct kunit_case mempool_ext_test_cases[] = {
 	KUNIT_CASE(mempool_ext_test_kinds),
 	KUNIT_CASE(mempool_ext_test_reserve_poison),
 	KUNIT_CASE(mempool_ext_test_foreign_free),
+	KUNIT_CASE(mempool_ext_test_foreign_short_free),
 	KUNIT_CASE_PARAM(mempool_ext_test_double_free_into_reserve_refused, kind_gen_params),
 	KUNIT_CASE_PARAM(mempool_ext_test_double_free_of_resting_element_refused,
 			 kind_gen_params),
