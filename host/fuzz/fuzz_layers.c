@@ -9,18 +9,26 @@
  * pool over the plain cache and a page pool of order-1 blocks, plus the
  * kmalloc caches of the default zone (made once, for every input).
  *
+ * The operations: zone, cache, pool and kmalloc allocations and frees, pool
+ * resizes, cache shrinks, CPU array bounds, zone drains, per-CPU page list
+ * sizes, watermarks, failure injection (0, 50, 100 %), a move to another
+ * CPU, and misuse (double, interior, foreign and wrong-cache frees, a wrong
+ * order, a pool element freed while in reserve, __GFP_ZERO on a pool).
+ *
  * The model is kunit/model_test.c's, smaller: the live objects (address,
  * size, what was written into them), the elements each pool keeps in
  * reserve, and one counter per counter of the real objects, moved by the
  * contract (shared/API.md) alone. After every operation every counter is
  * compared, and so are the zone's pages out, the report count and the
  * WARN count; a new object must not overlap any live one or an element in
- * a reserve; a freed object must still hold what was written into it; a
+ * a reserve; a freed object must still hold what was written into it
+ * (and every live one after an operation that moves objects in bulk); a
  * NULL must be allowed (too few free objects and blocks, or injection),
  * and so must a success (100 % injection fails every zone allocation). A
  * misuse must make exactly one report, one more error on the object the
- * call was made on, and change nothing else. At the end everything is
- * freed and destroyed: the zone must be whole and no report unexpected.
+ * call was made on, change nothing else, and read as a report should. At
+ * the end everything is freed and destroyed: the zone must be whole, its
+ * free lists as they were made, and no report unexpected.
  *
  * On a mismatch it prints what differed and aborts, so libFuzzer keeps the
  * input. FUZZ_TRACE=1 in the environment prints each operation first, and
@@ -87,8 +95,10 @@ struct model {
 	bool trace;
 
 	struct buddy_sim *zone;
+	unsigned long nr_free[BUDDY_SIM_MAX_ORDER + 1]; /* right after creation */
 	u64 zone_errors;
 	unsigned int fail_pct;
+	unsigned long wmark_min;	/* 0: watermarks off */
 	bool arrays_off;		/* the plain cache's CPU arrays bound to 0 */
 	struct mcache cache[2];		/* K_PLAIN, K_DEBUG */
 	struct mpool pool[2];		/* K_SPOOL, K_PPOOL */
@@ -218,6 +228,14 @@ static void check_contents(const struct obj *o)
 		if (o->p[i] != pattern(o, i))
 			fail("%s %p of op %u overwritten: byte %zu of %zu is %#x, not %#x",
 			     kind_name[o->kind], o->p, o->op, i, o->size, o->p[i], pattern(o, i));
+}
+
+static void check_live(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < m.nr; i++)
+		check_contents(&m.objs[i]);
 }
 
 static void check_zeroed(const u8 *p, size_t size, int kind)
@@ -356,9 +374,12 @@ static const char *must_succeed(int kind, unsigned long need, unsigned int order
 		blocks = DIV_ROUND_UP(need - free, info.objs_per_slab);
 		order = info.order;
 	}
-	if (!m.fail_pct && zone_blocks(order) >= blocks)
-		return "the zone has enough free blocks and no injection";
-	return NULL;
+	if (m.fail_pct || zone_blocks(order) < blocks)
+		return NULL;
+	/* The min watermark may refuse it (half of it is open to __GFP_HIGH). */
+	if (m.wmark_min && zone_blocks(0) < m.wmark_min + (blocks << order))
+		return NULL;
+	return "the zone has enough free blocks, no injection, watermarks met";
 }
 
 /* Why one allocation from @kind cannot succeed now, or NULL when it may. */
@@ -758,6 +779,41 @@ static void op_drain(void)
 	EXPECT("after a drain", zi.nr_pcp, 0);
 }
 
+/* Per-CPU page lists resized (drained first), or off; over 64 refused. */
+static void op_pcp(unsigned int a)
+{
+	static const unsigned int highs[] = { 0, 1, 4, 16, 64, 65 };
+	unsigned int high = highs[a % ARRAY_SIZE(highs)];
+	struct buddy_sim_info zi;
+	int ret;
+
+	m.what = "per-CPU page lists";
+	ret = buddy_sim_set_pcp(m.zone, high);
+	trace("per-CPU page lists of %u: %d", high, ret);
+	if (ret != (high > 64 ? -EINVAL : 0))
+		fail("buddy_sim_set_pcp(%u) returned %d", high, ret);
+	buddy_sim_info(m.zone, &zi);
+	if (!ret)
+		EXPECT("after a per-CPU list resize", zi.nr_pcp, 0);
+}
+
+/* The kernel's watermarks for the zone's size, or none. */
+static void op_wmark(unsigned int a)
+{
+	struct buddy_sim_wmark wm = { 0 };
+	int ret;
+
+	m.what = "watermarks";
+	if (a & 1)
+		buddy_sim_auto_wmark(ZONE_PAGES, &wm);
+	ret = buddy_sim_set_wmark(m.zone, &wm);
+	trace("watermarks min %lu low %lu high %lu: %d", wm.min, wm.low, wm.high, ret);
+	if (ret)
+		fail("buddy_sim_set_wmark(%lu, %lu, %lu) returned %d", wm.min, wm.low, wm.high,
+		     ret);
+	m.wmark_min = wm.min;
+}
+
 static void set_injection(unsigned int pct)
 {
 	struct buddy_sim_fail f = { .probability = pct, .times = -1 };
@@ -992,13 +1048,14 @@ static void op_misuse(unsigned int a, unsigned int b)
 enum {
 	OP_ZONE_ALLOC, OP_ZONE_FREE, OP_CACHE_ALLOC, OP_CACHE_FREE, OP_POOL_ALLOC,
 	OP_POOL_FREE, OP_RESIZE, OP_SHRINK, OP_CPU_CACHE, OP_DRAIN, OP_FAIL, OP_CPU,
-	OP_KMALLOC, OP_KFREE, OP_MISUSE, NR_OPS
+	OP_KMALLOC, OP_KFREE, OP_MISUSE, OP_PCP, OP_WMARK, NR_OPS
 };
 
 /* Argument bytes each operation reads after its own. */
 static const unsigned int op_args[NR_OPS] = {
 	[OP_DRAIN] = 0, [OP_KMALLOC] = 2, [OP_MISUSE] = 2,
 	[OP_ZONE_ALLOC ... OP_CPU_CACHE] = 1, [OP_FAIL ... OP_CPU] = 1, [OP_KFREE] = 1,
+	[OP_PCP ... OP_WMARK] = 1,
 };
 
 static bool is_alloc(unsigned int op)
@@ -1071,20 +1128,35 @@ static bool one_op(void)
 	case OP_KFREE:
 		op_kfree(a);
 		break;
-	default:
+	case OP_MISUSE:
 		op_misuse(a, b);
+		break;
+	case OP_PCP:
+		op_pcp(a);
+		break;
+	default:
+		op_wmark(a);
 		break;
 	}
 	check_all();
+	/* What moves objects in bulk must not have written into a live one. */
+	if (op == OP_SHRINK || op == OP_CPU_CACHE || op == OP_DRAIN || op == OP_RESIZE ||
+	    op == OP_PCP)
+		check_live();
 	return true;
 }
 
 static void setup(void)
 {
+	struct buddy_sim_info info0;
 	struct slab_ext_info info;
 	int i;
 
 	m.zone = buddy_sim_create("fz_zone", ZONE_PAGES);
+	if (!IS_ERR_OR_NULL(m.zone)) {
+		buddy_sim_info(m.zone, &info0);
+		memcpy(m.nr_free, info0.nr_free, sizeof(m.nr_free));
+	}
 	m.cache[0].cache = slab_ext_cache_create(m.zone, "fz_plain", 256, 0, 0, NULL);
 	m.cache[1].cache = slab_ext_cache_create(m.zone, "fz_debug", 100, 0,
 						 SLAB_POISON | SLAB_RED_ZONE | SLAB_STORE_USER,
@@ -1121,6 +1193,7 @@ static void teardown(void)
 	int i;
 
 	set_injection(0);
+	op_wmark(0);
 	m.what = "teardown";
 	while (m.nr) {
 		struct obj *o = &m.objs[m.nr - 1];
@@ -1163,6 +1236,11 @@ static void teardown(void)
 	buddy_sim_info(m.zone, &zi);
 	EXPECT("zone at the end", zi.nr_free_pages, zi.nr_pages);
 	EXPECT("zone at the end", zi.allocs, zi.frees);
+	/* Every block coalesced back: the free lists as they were made. */
+	for (i = 0; i <= BUDDY_SIM_MAX_ORDER; i++)
+		if (zi.nr_free[i] != m.nr_free[i])
+			fail("%lu free blocks of order %d at the end, %lu when made", zi.nr_free[i],
+			     i, m.nr_free[i]);
 	buddy_sim_destroy(m.zone);
 	EXPECT("input at the end", mm_ext_host_reports() - m.reports, m.misuses);
 	EXPECT("input at the end", mm_ext_host_warnings() - m.warnings, 0);
