@@ -5,7 +5,9 @@
 #   make          build mm_ext.ko (+ kunit/mm_ext_kunit.ko) for the test kernel
 #   make demo     boot the test kernel in QEMU and show what mm_ext exposes
 #   make check    every test: lint, the 6.1 build, KUnit and shell scenarios in QEMU
-#   make host-check  the layers built in user space (ASan, UBSan) and their KUnit suites
+#   make host-check  the layers built in user space (ASan, UBSan), their KUnit suites
+#                 and the fuzzer's corpus replayed
+#   make fuzz     libFuzzer on the host build for FUZZ_TIME s (default 60), host/fuzz/corpus
 #   make shell    a root shell in the test kernel with mm_ext loaded
 #   make lint     checkpatch --strict, kernel-doc, W=1 and sparse
 #   make compat   build against Debian's stock 6.1 headers (linux-headers-amd64)
@@ -39,6 +41,9 @@ check:
 host-check:
 	@$(SCRIPTS)/host-check.sh
 
+fuzz:
+	@$(SCRIPTS)/fuzz.sh
+
 shell:
 	@$(SCRIPTS)/shell.sh
 
@@ -64,10 +69,10 @@ clean:
 help:
 	@sed -n 's/^#   //p' Makefile
 
-.PHONY: all modules kernel demo check shell lint compat host-check bench bench-host clean help
+.PHONY: all modules kernel demo check host-check fuzz shell lint compat bench bench-host clean help
 
 # Anything else is a mistake: say what there is.
 Makefile: ;
 %:
-	@echo "mm_ext: no target '$@'. Targets: all demo check host-check shell lint compat bench bench-host kernel clean help" >&2
+	@echo "mm_ext: no target '$@'. Targets: all demo check host-check fuzz shell lint compat bench bench-host kernel clean help" >&2
 	@exit 2

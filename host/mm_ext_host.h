@@ -33,6 +33,12 @@ int mm_ext_host_cpu(void);
 /* How many mm_ext_report() lines have been made so far, by any thread. */
 unsigned long mm_ext_host_reports(void);
 
+/*
+ * The text of the last mm_ext_report() (its first line, as printed, quiet
+ * or not); "" before any. Meant for a single-threaded caller.
+ */
+const char *mm_ext_host_last_report(void);
+
 /* How many WARN_ON()s fired so far (each also fails the running test). */
 unsigned long mm_ext_host_warnings(void);
 

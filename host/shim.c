@@ -41,17 +41,29 @@ void mm_ext_host_quiet(bool quiet)
 	host_quiet = quiet;
 }
 
+/* The last line printed by this thread, quiet or not; the last report's. */
+static __thread char host_last_line[256];
+static char host_last_report[256];
+
 int host_printk(const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
+	va_start(ap, fmt);
+	vsnprintf(host_last_line, sizeof(host_last_line), fmt, ap);
+	va_end(ap);
 	if (host_quiet)
 		return 0;
 	va_start(ap, fmt);
 	n = vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+const char *mm_ext_host_last_report(void)
+{
+	return host_last_report;
 }
 
 void host_warn(const char *file, int line, const char *cond)
@@ -86,6 +98,7 @@ void mm_ext_count_report(void)
 	struct kunit_resource *res;
 
 	__atomic_fetch_add(&host_nr_reports, 1, __ATOMIC_RELAXED);
+	memcpy(host_last_report, host_last_line, sizeof(host_last_report));
 	if (!test)
 		return;
 	res = kunit_find_named_resource(test, "mm_ext_reports");

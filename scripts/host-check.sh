@@ -14,7 +14,7 @@ need_pkgs gcc make libasan8 libubsan1
 seed=${HOST_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 start=$(date +%s.%N)
 log "host build (ASan, UBSan; and -O2 release)"
-make -s -C "$MM_EXT_TOP/host" -j"$(nproc)" asan release
+make -s -C "$MM_EXT_TOP/host" -j"$(nproc)" asan release fuzz-replay
 built=$(date +%s.%N)
 "$MM_EXT_TOP/host/build/release/release_smoke" || die "the -O2 library fails its smoke test"
 log "host KUnit suites, seed $seed (repeat with HOST_SEED=$seed make host-check)"
@@ -40,6 +40,24 @@ if [ "$rc" -ne 0 ]; then
 		"$report_log" >&2 || true
 	tail -n 40 "$report_log" >&2
 fi
-log "$(awk -v s="$start" -v b="$built" -v e="$end" -v seed="$seed" \
-	'BEGIN { printf "host-check: build %.1f s, tests %.1f s (seed %s)", b - s, e - b, seed }')"
 [ "$rc" -eq 0 ] || die "host KUnit failed (exit $rc): $ktap_log, $report_log"
+
+# The fuzzer's corpus and regressions (host/fuzz/), each input run through
+# the same target under gcc's ASan and UBSan: a crash or a model mismatch
+# fails. What differed, per input, goes to host-fuzz.err; failed inputs
+# are also named on the console.
+log "fuzz corpus replay (host/fuzz/corpus, host/fuzz/regressions)"
+fuzz_log="$MM_EXT_TOP/results/host-fuzz.err"
+set +e
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	timeout 120 "$MM_EXT_TOP/host/build/asan/fuzz_replay" "$MM_EXT_TOP/host/fuzz/corpus" \
+	"$MM_EXT_TOP/host/fuzz/regressions" 2> "$fuzz_log"
+frc=$?
+set -e
+fend=$(date +%s.%N)
+if [ "$frc" -ne 0 ]; then
+	grep -E '^replay: FAILED|^fuzz_layers: |runtime error|ERROR: AddressSanitizer' "$fuzz_log" >&2 || true
+fi
+log "$(awk -v s="$start" -v b="$built" -v e="$end" -v f="$fend" -v seed="$seed" \
+	'BEGIN { printf "host-check: build %.1f s, tests %.1f s (seed %s), fuzz replay %.1f s", b - s, e - b, seed, f - e }')"
+[ "$frc" -eq 0 ] || die "fuzz corpus replay failed (exit $frc): $fuzz_log"

@@ -20,6 +20,9 @@ status=0
 
 log "checkpatch --strict on ${#files[@]} files"
 out=$("$src/scripts/checkpatch.pl" --strict --no-tree --terse --show-types -f "${files[@]}" 2>&1 || true)
+# libFuzzer names the fuzz target's entry point (LLVMFuzzerTestOneInput): in
+# host/fuzz alone, that CamelCase is not ours to change.
+out=$(grep -vE '^\./host/fuzz/[a-z_]+\.c:[0-9]+: CHECK:CAMELCASE: Avoid CamelCase: <LLVMFuzzerTestOneInput>' <<< "$out" || true)
 if grep -qE '(ERROR|WARNING|CHECK):' <<< "$out"; then
 	grep -E '(ERROR|WARNING|CHECK):' <<< "$out" >&2
 	log "checkpatch: FAILED"; status=1
