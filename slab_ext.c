@@ -397,12 +397,6 @@ static void quarantine(struct slab_ext_cache *c, void *obj)
 	c->quarantined++;
 }
 
-/* The first of @slab's fresh objects: they run from here to its end. */
-static inline void *first_fresh(struct slab_ext_cache *c, struct buddy_sim_owner *slab)
-{
-	return slab_obj(c, slab, c->objs_per_slab - slab->nr_fresh);
-}
-
 /* ---- slabs ---- */
 
 static void slab_set_owner(struct slab_ext_cache *c, void *addr,
