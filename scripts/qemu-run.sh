@@ -61,7 +61,7 @@ find "$moddir" -name '*.ko' -not -path "$moddir/results/*" \
 	-exec cp {} "$root/modules/" \;
 # A scenario that needs more than busybox has a host-side hook beside it,
 # scripts/guest/<scenario>.bins: run here, it prints the files (built as
-# needed, static) that go into the guest's /bin.
+# needed, static) that go into the guest's /bin, under their own names.
 hook="$MM_EXT_TOP/scripts/guest/$scenario.bins"
 if [ -x "$hook" ]; then
 	bins=$("$hook") || die "$hook failed"

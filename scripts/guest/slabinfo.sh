@@ -22,13 +22,24 @@ si() {
 	cat /tmp/si.out
 }
 
-# slabs CACHE, partial CACHE: as SLUB counts them (empty slabs are on its
-# partial list), from stats.
-slabs() {
-	echo $(($(val $S/$1/stats nr_full) + $(val $S/$1/stats nr_partial) + $(val $S/$1/stats nr_empty)))
+# st CACHE: its stats as s_<key>, plus s_slabs and s_part as SLUB counts
+# them (its partial list holds the empty slabs too); builtins only, as a
+# fork is slow under emulation.
+st() {
+	while read -r k v; do eval "s_$k=\$v"; done < $S/$1/stats
+	s_slabs=$((s_nr_full + s_nr_partial + s_nr_empty))
+	s_part=$((s_nr_partial + s_nr_empty))
 }
-partial() {
-	echo $(($(val $S/$1/stats nr_partial) + $(val $S/$1/stats nr_empty)))
+
+# at CACHE FILE...: the first word of each attribute file (a statistic's
+# total, without its per-CPU parts), space-separated, in $a.
+at() {
+	c=$1 a=""
+	shift
+	for f in "$@"; do
+		read -r l _ < $S/$c/$f
+		a="$a${a:+ }$l"
+	done
 }
 
 kmemleak_baseline
@@ -60,25 +71,22 @@ expect "plain holds objects in its CPU arrays" \
 
 # The attribute files, against stats and against SLUB's formats.
 for c in $(ls $S); do
-	st=$S/$c/stats
-	expect "$c object_size" "$(cat $S/$c/object_size)" "$(val $st object_size)"
-	expect "$c slab_size" "$(cat $S/$c/slab_size)" "$(val $st size)"
-	expect "$c align" "$(cat $S/$c/align)" "$(val $st align)"
-	expect "$c objects" "$(cat $S/$c/objects)" "$(val $st active_objs)"
-	expect "$c total_objects" "$(cat $S/$c/total_objects)" "$(val $st total_objs)"
-	expect "$c slabs, partial, cpu_slabs, aliases" \
-		"$(cat $S/$c/slabs $S/$c/partial $S/$c/cpu_slabs $S/$c/aliases | xargs)" \
-		"$(slabs $c) $(partial $c) 0 0"
-	expect "$c alloc_fastpath + alloc_slowpath" \
-		"$(($(cut -d' ' -f1 $S/$c/alloc_fastpath) + $(cat $S/$c/alloc_slowpath)))" \
-		"$(val $st allocs)"
-	expect "$c free_fastpath + free_slowpath" \
-		"$(($(cut -d' ' -f1 $S/$c/free_fastpath) + $(cat $S/$c/free_slowpath)))" \
-		"$(val $st frees)"
+	st $c
+	at $c object_size slab_size align objects total_objects
+	expect "$c object_size slab_size align objects total_objects" "$a" \
+		"$s_object_size $s_size $s_align $s_active_objs $s_total_objs"
+	at $c slabs partial cpu_slabs aliases
+	expect "$c slabs partial cpu_slabs aliases" "$a" "$s_slabs $s_part 0 0"
+	at $c alloc_fastpath alloc_slowpath free_fastpath free_slowpath
+	set -- $a
+	expect "$c alloc_fastpath + alloc_slowpath" "$(($1 + $2))" "$s_allocs"
+	expect "$c free_fastpath + free_slowpath" "$(($3 + $4))" "$s_frees"
 	# "total C0=n C1=n": the per-CPU parts add up to the total.
-	expect "$c alloc_fastpath's CPUs add up" \
-		"$(awk '{ s = 0; for (i = 2; i <= NF; i++) { sub(/^C[0-9]+=/, "", $i); s += $i } print (s == $1) }' \
-		   $S/$c/alloc_fastpath)" 1
+	read -r tot cpus < $S/$c/alloc_fastpath
+	sum=0
+	for p in $cpus; do sum=$((sum + ${p#C*=})); done
+	[ -n "$cpus" ] || sum=$tot
+	expect "$c alloc_fastpath's CPUs add up" $sum $tot
 done
 expect "hw alloc_fastpath is per CPU" \
 	"$(grep -cE '^[1-9][0-9]* (C[0-9]+=[1-9][0-9]*)( C[0-9]+=[1-9][0-9]*)*$' $S/hw/alloc_fastpath)" 1
@@ -95,8 +103,9 @@ expect "plain ctor (none: an empty file)" "$(wc -c < $S/plain/ctor)" 0
 # says the slabs hold, less the full slabs'.
 echo 0 > $S/plain/cpu_cache && ok "plain cpu_cache takes 0"
 for c in plain dbg; do
-	expect "$c objects_partial" "$(cat $S/$c/objects_partial)" \
-		"$(($(val $S/$c/stats active_objs) - $(val $S/$c/stats nr_full) * $(val $S/$c/stats objs_per_slab)))"
+	st $c
+	at $c objects_partial
+	expect "$c objects_partial" "$a" $((s_active_objs - s_nr_full * s_objs_per_slab))
 done
 refuse "$EINVAL" $S/dbg/validate 1
 refuse "$EINVAL" $S/plain/shrink 2
@@ -112,13 +121,22 @@ cp /tmp/si.out /tmp/si-z.out
 si
 listed=0
 for c in $(ls $S); do
-	want="$(val $S/$c/stats active_objs) $(val $S/$c/stats object_size) $(slabs $c)/$(partial $c)/0 $(val $S/$c/stats objs_per_slab) $(val $S/$c/stats order)"
-	expect "slabinfo -z: $c" "$(awk -v n=$c '$1 == n { print $2, $3, $5, $6, $7 }' /tmp/si-z.out)" "$want"
-	if [ "$(slabs $c)" -gt 0 ]; then
+	st $c
+	want="$s_active_objs $s_object_size $s_slabs/$s_part/0 $s_objs_per_slab $s_order"
+	got=""
+	while read -r n o osz sp dist ops ord rest; do
+		[ "$n" = "$c" ] && got="$o $osz $dist $ops $ord"
+	done < /tmp/si-z.out
+	expect "slabinfo -z: $c" "$got" "$want"
+	got=""
+	while read -r n o osz sp dist ops ord rest; do
+		[ "$n" = "$c" ] && got="$o $osz $dist $ops $ord"
+	done < /tmp/si.out
+	if [ $s_slabs -gt 0 ]; then
 		listed=$((listed + 1))
-		expect "slabinfo: $c" "$(awk -v n=$c '$1 == n { print $2, $3, $5, $6, $7 }' /tmp/si.out)" "$want"
+		expect "slabinfo: $c" "$got" "$want"
 	else
-		expect "slabinfo: $c, no slabs, not listed" "$(awk -v n=$c '$1 == n' /tmp/si.out)" ""
+		expect "slabinfo: $c, no slabs, not listed" "$got" ""
 	fi
 done
 expect "slabinfo lines" "$(grep -vc '^Name ' /tmp/si.out)" $listed
@@ -133,11 +151,11 @@ si -T
 expect "slabinfo -T: slab caches" "$(awk '/^Slabcaches/ { print $3 }' /tmp/si.out)" "$(ls $S | wc -l)"
 active=0 objs=0 nslabs=0 mem=0 used=0
 for c in $(ls $S); do
-	o=$(val $S/$c/stats active_objs) n=$(slabs $c)
-	[ "$o" -gt 0 ] && [ "$n" -gt 0 ] || continue
-	active=$((active + 1)) objs=$((objs + o)) nslabs=$((nslabs + n))
-	mem=$((mem + n * (4096 << $(val $S/$c/stats order))))
-	used=$((used + o * $(val $S/$c/stats object_size)))
+	st $c
+	[ $s_active_objs -gt 0 ] && [ $s_slabs -gt 0 ] || continue
+	active=$((active + 1)) objs=$((objs + s_active_objs)) nslabs=$((nslabs + s_slabs))
+	mem=$((mem + s_slabs * (4096 << s_order)))
+	used=$((used + s_active_objs * s_object_size))
 done
 expect "slabinfo -T: active caches" "$(awk '/^Slabcaches/ { print $NF }' /tmp/si.out)" $active
 si -T -B
@@ -150,8 +168,9 @@ expect "slabinfo -T -B: objects, slabs, memory, used" \
 si -r '^dbg$'
 expect "slabinfo -r dbg: objects" \
 	"$(sed -n 's/^Slabcache: dbg .*Objects: \([0-9]*\)$/\1/p' /tmp/si.out)" "$(val $S/dbg/stats active_objs)"
+st dbg
 expect "slabinfo -r dbg: object size and total slabs" \
-	"$(awk '/^Object :/ { print $3, $6 }' /tmp/si.out)" "100 $(slabs dbg)"
+	"$(awk '/^Object :/ { print $3, $6 }' /tmp/si.out)" "100 $s_slabs"
 
 # slabinfo's shrink writes 1 to every cache's shrink: no empty slab is left.
 si -s
