@@ -754,15 +754,22 @@ static ssize_t slub_attr_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
-#define SLUB_ATTR(_name, _mode, _kind, _field) {				\
-	.fops = { .owner = THIS_MODULE, .open = slub_attr_open,		\
-		  .read = seq_read, .llseek = seq_lseek,		\
-		  .release = single_release,				\
-		  .write = (_mode) & 0200 ? slub_attr_write : NULL },	\
-	.name = (_name), .mode = (_mode), .kind = (_kind), .field = (_field),	\
+#define SLUB_FOPS(_write) {						\
+	.owner = THIS_MODULE, .open = slub_attr_open, .read = seq_read,	\
+	.llseek = seq_lseek, .release = single_release, .write = (_write),	\
 }
-#define SLUB_RO(_name, _kind, _field)	SLUB_ATTR(_name, 0400, _kind, _field)
-#define SLUB_STAT_RO(_name, _field)	SLUB_ATTR(_name, 0400, SLUB_STAT, _field)
+
+#define SLUB_RO(_name, _kind, _field) {					\
+	.fops = SLUB_FOPS(NULL), .name = (_name), .mode = 0400,		\
+	.kind = (_kind), .field = (_field),				\
+}
+
+#define SLUB_RW(_name, _field) {						\
+	.fops = SLUB_FOPS(slub_attr_write), .name = (_name), .mode = 0600,	\
+	.kind = SLUB_ACTION, .field = (_field),				\
+}
+
+#define SLUB_STAT_RO(_name, _field)	SLUB_RO(_name, SLUB_STAT, _field)
 
 /*
  * In mm/slub.c's slab_attrs[] order. The statistics are read-only: SLUB
@@ -782,7 +789,7 @@ static const struct slub_attr slub_attrs[] = {
 	SLUB_RO("hwcache_align", SLUB_NUM, SF_HWCACHE_ALIGN),
 	SLUB_RO("reclaim_account", SLUB_NUM, SF_RECLAIM_ACCOUNT),
 	SLUB_RO("destroy_by_rcu", SLUB_NUM, SF_DESTROY_BY_RCU),
-	SLUB_ATTR("shrink", 0600, SLUB_ACTION, SF_SHRINK),
+	SLUB_RW("shrink", SF_SHRINK),
 	SLUB_RO("slabs", SLUB_OBJECTS, SF_SLABS),
 	SLUB_RO("total_objects", SLUB_OBJECTS, SF_TOTAL_OBJECTS),
 	SLUB_RO("objects", SLUB_OBJECTS, SF_OBJECTS),
@@ -791,7 +798,7 @@ static const struct slub_attr slub_attrs[] = {
 	SLUB_RO("red_zone", SLUB_NUM, SF_RED_ZONE),
 	SLUB_RO("poison", SLUB_NUM, SF_POISON),
 	SLUB_RO("store_user", SLUB_NUM, SF_STORE_USER),
-	SLUB_ATTR("validate", 0600, SLUB_ACTION, SF_VALIDATE),
+	SLUB_RW("validate", SF_VALIDATE),
 	SLUB_RO("cache_dma", SLUB_NUM, SF_CACHE_DMA),
 	SLUB_STAT_RO("alloc_fastpath", SF_ALLOC_FASTPATH),
 	SLUB_STAT_RO("alloc_slowpath", SF_ALLOC_SLOWPATH),
