@@ -515,6 +515,334 @@ static const struct mm_ext_file cache_files[] = {
 	{ "cpu_cache", 0600, &cpu_cache_knob.fops },
 };
 
+/*
+ * slab/<cache>/<attribute>: SLUB's sysfs view of a cache, beside stats.
+ * Each file is named and printed as mm/slub.c's <name>_show() prints it
+ * (Documentation/ABI/testing/sysfs-kernel-slab), with SLUB's modes (0400,
+ * 0600 for what it takes), so that the kernel's own tools/mm/slabinfo
+ * reads mm_ext's caches when this slab directory is bind-mounted on
+ * /sys/kernel/slab. Every file slabinfo opens is here. Each attribute is a
+ * typed descriptor, found from the file's own operations as a knob is.
+ * Values are exact when the cache is quiet, as its stats are.
+ */
+enum slub_kind {
+	SLUB_NUM,	/* "%u\n" */
+	SLUB_OBJECTS,	/* show_slab_objects(): "%lu", " N0=%lu" on NUMA, "\n" */
+	SLUB_STAT,	/* CONFIG_SLUB_STATS: "%lu", " C%d=%u" per CPU, "\n" */
+	SLUB_CTOR,	/* "%pS\n", or nothing without one */
+	SLUB_ACTION,	/* reads nothing; takes "1" */
+};
+
+enum slub_field {
+	/* SLUB_NUM */
+	SF_ALIGN, SF_OBJECT_SIZE, SF_OBJS_PER_SLAB, SF_ORDER, SF_SLAB_SIZE,
+	SF_ALIASES, SF_HWCACHE_ALIGN, SF_POISON, SF_RED_ZONE, SF_STORE_USER,
+	SF_SANITY_CHECKS, SF_CACHE_DMA, SF_DESTROY_BY_RCU, SF_RECLAIM_ACCOUNT,
+	SF_TRACE,
+	/* SLUB_OBJECTS */
+	SF_OBJECTS, SF_OBJECTS_PARTIAL, SF_TOTAL_OBJECTS, SF_SLABS, SF_PARTIAL,
+	SF_CPU_SLABS,
+	/* SLUB_STAT */
+	SF_ALLOC_FASTPATH, SF_ALLOC_SLOWPATH, SF_FREE_FASTPATH, SF_FREE_SLOWPATH,
+	SF_NOT_COUNTED,
+	/* SLUB_ACTION */
+	SF_SHRINK, SF_VALIDATE,
+};
+
+struct slub_attr {
+	const struct file_operations fops;
+	const char *name;
+	umode_t mode;
+	enum slub_kind kind;
+	enum slub_field field;
+};
+
+static const struct slub_attr *file_slub_attr(struct file *file)
+{
+	return container_of(debugfs_real_fops(file), struct slub_attr, fops);
+}
+
+/* A SLUB_NUM or SLUB_OBJECTS value. */
+static unsigned long slub_value(struct slab_ext_cache *cache, enum slub_field field)
+{
+	struct slab_ext_extra extra;
+	struct slab_ext_info info;
+
+	slab_ext_cache_info(cache, &info);
+	slab_ext_get_extra(cache, &extra);
+	switch (field) {
+	case SF_ALIGN:
+		return extra.align;
+	case SF_OBJECT_SIZE:
+		return info.object_size;
+	case SF_OBJS_PER_SLAB:
+		return info.objs_per_slab;
+	case SF_ORDER:
+		return info.order;
+	case SF_SLAB_SIZE:
+		return info.size;	/* the stride, as SLUB's s->size */
+	case SF_ALIASES:
+		return 0;		/* mm_ext never merges caches */
+	case SF_HWCACHE_ALIGN:
+		return !!(extra.flags & SLAB_HWCACHE_ALIGN);
+	case SF_POISON:
+		return !!(extra.flags & SLAB_POISON);
+	case SF_RED_ZONE:
+		return !!(extra.flags & SLAB_RED_ZONE);
+	case SF_STORE_USER:
+		return !!(extra.flags & SLAB_STORE_USER);
+	case SF_SANITY_CHECKS:
+		/*
+		 * SLAB_CONSISTENCY_CHECKS is not a flag mm_ext takes, but a
+		 * cache with any debug flag checks every object at every
+		 * allocation and free, as that flag makes SLUB do: say so.
+		 */
+		return !!(extra.flags & (SLAB_CONSISTENCY_CHECKS | SLAB_POISON |
+					 SLAB_RED_ZONE | SLAB_STORE_USER));
+	/* Flags mm_ext refuses at creation: always 0, read as SLUB reads them. */
+	case SF_CACHE_DMA:
+		return !!(extra.flags & SLAB_CACHE_DMA);
+	case SF_DESTROY_BY_RCU:
+		return !!(extra.flags & SLAB_TYPESAFE_BY_RCU);
+	case SF_RECLAIM_ACCOUNT:
+		return !!(extra.flags & SLAB_RECLAIM_ACCOUNT);
+	case SF_TRACE:
+		return !!(extra.flags & SLAB_TRACE);
+	/*
+	 * SLUB counts the objects of CPU slabs as in use; objects is what
+	 * stats calls active_objs, which leaves out the free objects resting
+	 * in the CPU arrays. SLUB's partial list also holds the empty slabs
+	 * it keeps (min_partial), which mm_ext keeps on a list of their own:
+	 * partial counts both, so that slabinfo's "full" (slabs - partial -
+	 * cpu_slabs) is the full list.
+	 */
+	case SF_OBJECTS:
+		return info.active_objs;
+	case SF_OBJECTS_PARTIAL:
+		return slab_ext_partial_inuse(cache);
+	case SF_TOTAL_OBJECTS:
+		return info.total_objs;
+	case SF_SLABS:
+		return info.nr_full + info.nr_partial + info.nr_empty;
+	case SF_PARTIAL:
+		return info.nr_partial + info.nr_empty;
+	case SF_CPU_SLABS:
+		/* No slab belongs to a CPU: the CPU arrays hold objects. */
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A SLUB_STAT counter. mm_ext counts per CPU only what its CPU arrays
+ * serve; those are the fast paths, each CPU shown as SLUB shows it (every
+ * possible CPU with a count: an offline CPU's count stays in the totals of
+ * stats). The slow paths are the calls the slab lists served, counted for
+ * the whole cache: their total, without a per-CPU part.
+ */
+static int slub_stat_show(struct seq_file *m, struct slab_ext_cache *cache,
+			  enum slub_field field)
+{
+	bool alloc = field == SF_ALLOC_FASTPATH || field == SF_ALLOC_SLOWPATH;
+	struct slab_ext_info info;
+	u64 a, f, sum = 0, *per_cpu;
+	int cpu;
+
+	/*
+	 * Every other SLUB statistic (free_frozen, the *_partial moves,
+	 * alloc_slab and free_slab, alloc_refill, the deactivate_* and
+	 * cpuslab_flush counts, order_fallback, the cmpxchg_double retries,
+	 * node mismatches and the cpu_partial_* counts) is 0: mm_ext has no
+	 * frozen or CPU slabs, no CPU partial lists, no cmpxchg loops, no
+	 * order fallback and one node, and does not count the slabs a cache
+	 * takes from or gives back to its zone.
+	 */
+	if (field == SF_NOT_COUNTED) {
+		seq_puts(m, "0\n");
+		return 0;
+	}
+	per_cpu = kcalloc(nr_cpu_ids, sizeof(*per_cpu), GFP_KERNEL);
+	if (!per_cpu)
+		return -ENOMEM;
+	slab_ext_cache_info(cache, &info);
+	for_each_possible_cpu(cpu) {
+		slab_ext_cpu_served(cache, cpu, &a, &f);
+		per_cpu[cpu] = alloc ? a : f;
+		sum += per_cpu[cpu];
+	}
+	if (field == SF_ALLOC_SLOWPATH || field == SF_FREE_SLOWPATH) {
+		a = alloc ? info.allocs : info.frees;
+		seq_printf(m, "%llu\n", a - min(a, sum));
+		kfree(per_cpu);
+		return 0;
+	}
+	seq_printf(m, "%llu", sum);
+	for_each_possible_cpu(cpu)
+		if (per_cpu[cpu])
+			seq_printf(m, " C%d=%llu", cpu, per_cpu[cpu]);
+	seq_putc(m, '\n');
+	kfree(per_cpu);
+	return 0;
+}
+
+static int slub_attr_show(struct seq_file *m, void *v)
+{
+	const struct slub_attr *attr = m->private;
+	struct slab_ext_cache *cache = file_inode(m->file)->i_private;
+	struct slab_ext_extra extra;
+	unsigned long val;
+
+	switch (attr->kind) {
+	case SLUB_NUM:
+		seq_printf(m, "%lu\n", slub_value(cache, attr->field));
+		break;
+	case SLUB_OBJECTS:
+		/* A zone is one node, node 0, as its buddyinfo says. */
+		val = slub_value(cache, attr->field);
+		seq_printf(m, "%lu", val);
+		if (IS_ENABLED(CONFIG_NUMA) && val)
+			seq_printf(m, " N0=%lu", val);
+		seq_putc(m, '\n');
+		break;
+	case SLUB_STAT:
+		return slub_stat_show(m, cache, attr->field);
+	case SLUB_CTOR:
+		slab_ext_get_extra(cache, &extra);
+		if (extra.ctor)
+			seq_printf(m, "%pS\n", extra.ctor);
+		break;
+	case SLUB_ACTION:
+		break;
+	}
+	return 0;
+}
+
+static int slub_attr_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, slub_attr_show, (void *)file_slub_attr(file));
+}
+
+/*
+ * shrink takes "1": every empty slab back to the zone, the CPU arrays
+ * drained first (slab_ext_shrink()). validate takes nothing: SLUB walks
+ * every slab of a debug cache checking each object; mm_ext has no such
+ * walk (its checks run at every allocation and free), so it refuses "1"
+ * as SLUB refuses it for a cache without debugging.
+ */
+static ssize_t slub_attr_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	const struct slub_attr *attr = file_slub_attr(file);
+	struct slab_ext_cache *cache = file_inode(file)->i_private;
+	char buf[MM_EXT_WRITE_MAX], *cmd;
+	int ret;
+
+	ret = mm_ext_read_cmd(ubuf, count, buf, sizeof(buf), &cmd);
+	if (ret)
+		return ret;
+	if (strcmp(cmd, "1")) {
+		pr_err("mm_ext: %pd: takes \"1\"\n", file->f_path.dentry);
+		return -EINVAL;
+	}
+	if (attr->field == SF_VALIDATE) {
+		pr_err("mm_ext: cache %s: validate: mm_ext checks objects at each allocation and free, not by a walk\n",
+		       slab_ext_cache_name(cache));
+		return -EINVAL;
+	}
+	slab_ext_shrink(cache);
+	return count;
+}
+
+#define SLUB_FOPS(_write) {						\
+	.owner = THIS_MODULE, .open = slub_attr_open, .read = seq_read,	\
+	.llseek = seq_lseek, .release = single_release, .write = (_write),	\
+}
+
+#define SLUB_RO(_name, _kind, _field) {					\
+	.fops = SLUB_FOPS(NULL), .name = (_name), .mode = 0400,		\
+	.kind = (_kind), .field = (_field),				\
+}
+
+#define SLUB_RW(_name, _field) {						\
+	.fops = SLUB_FOPS(slub_attr_write), .name = (_name), .mode = 0600,	\
+	.kind = SLUB_ACTION, .field = (_field),				\
+}
+
+#define SLUB_STAT_RO(_name, _field)	SLUB_RO(_name, SLUB_STAT, _field)
+
+/*
+ * In mm/slub.c's slab_attrs[] order. The statistics are read-only: SLUB
+ * clears one on a write of 0, but stats must keep adding up.
+ */
+static const struct slub_attr slub_attrs[] = {
+	SLUB_RO("slab_size", SLUB_NUM, SF_SLAB_SIZE),
+	SLUB_RO("object_size", SLUB_NUM, SF_OBJECT_SIZE),
+	SLUB_RO("objs_per_slab", SLUB_NUM, SF_OBJS_PER_SLAB),
+	SLUB_RO("order", SLUB_NUM, SF_ORDER),
+	SLUB_RO("objects_partial", SLUB_OBJECTS, SF_OBJECTS_PARTIAL),
+	SLUB_RO("partial", SLUB_OBJECTS, SF_PARTIAL),
+	SLUB_RO("cpu_slabs", SLUB_OBJECTS, SF_CPU_SLABS),
+	SLUB_RO("ctor", SLUB_CTOR, 0),
+	SLUB_RO("aliases", SLUB_NUM, SF_ALIASES),
+	SLUB_RO("align", SLUB_NUM, SF_ALIGN),
+	SLUB_RO("hwcache_align", SLUB_NUM, SF_HWCACHE_ALIGN),
+	SLUB_RO("reclaim_account", SLUB_NUM, SF_RECLAIM_ACCOUNT),
+	SLUB_RO("destroy_by_rcu", SLUB_NUM, SF_DESTROY_BY_RCU),
+	SLUB_RW("shrink", SF_SHRINK),
+	SLUB_RO("slabs", SLUB_OBJECTS, SF_SLABS),
+	SLUB_RO("total_objects", SLUB_OBJECTS, SF_TOTAL_OBJECTS),
+	SLUB_RO("objects", SLUB_OBJECTS, SF_OBJECTS),
+	SLUB_RO("sanity_checks", SLUB_NUM, SF_SANITY_CHECKS),
+	SLUB_RO("trace", SLUB_NUM, SF_TRACE),
+	SLUB_RO("red_zone", SLUB_NUM, SF_RED_ZONE),
+	SLUB_RO("poison", SLUB_NUM, SF_POISON),
+	SLUB_RO("store_user", SLUB_NUM, SF_STORE_USER),
+	SLUB_RW("validate", SF_VALIDATE),
+	SLUB_RO("cache_dma", SLUB_NUM, SF_CACHE_DMA),
+	SLUB_STAT_RO("alloc_fastpath", SF_ALLOC_FASTPATH),
+	SLUB_STAT_RO("alloc_slowpath", SF_ALLOC_SLOWPATH),
+	SLUB_STAT_RO("free_fastpath", SF_FREE_FASTPATH),
+	SLUB_STAT_RO("free_slowpath", SF_FREE_SLOWPATH),
+	SLUB_STAT_RO("free_frozen", SF_NOT_COUNTED),
+	SLUB_STAT_RO("free_add_partial", SF_NOT_COUNTED),
+	SLUB_STAT_RO("free_remove_partial", SF_NOT_COUNTED),
+	SLUB_STAT_RO("alloc_from_partial", SF_NOT_COUNTED),
+	SLUB_STAT_RO("alloc_slab", SF_NOT_COUNTED),
+	SLUB_STAT_RO("alloc_refill", SF_NOT_COUNTED),
+	SLUB_STAT_RO("alloc_node_mismatch", SF_NOT_COUNTED),
+	SLUB_STAT_RO("free_slab", SF_NOT_COUNTED),
+	SLUB_STAT_RO("cpuslab_flush", SF_NOT_COUNTED),
+	SLUB_STAT_RO("deactivate_full", SF_NOT_COUNTED),
+	SLUB_STAT_RO("deactivate_empty", SF_NOT_COUNTED),
+	SLUB_STAT_RO("deactivate_to_head", SF_NOT_COUNTED),
+	SLUB_STAT_RO("deactivate_to_tail", SF_NOT_COUNTED),
+	SLUB_STAT_RO("deactivate_remote_frees", SF_NOT_COUNTED),
+	SLUB_STAT_RO("deactivate_bypass", SF_NOT_COUNTED),
+	SLUB_STAT_RO("order_fallback", SF_NOT_COUNTED),
+	SLUB_STAT_RO("cmpxchg_double_cpu_fail", SF_NOT_COUNTED),
+	SLUB_STAT_RO("cmpxchg_double_fail", SF_NOT_COUNTED),
+	SLUB_STAT_RO("cpu_partial_alloc", SF_NOT_COUNTED),
+	SLUB_STAT_RO("cpu_partial_free", SF_NOT_COUNTED),
+	SLUB_STAT_RO("cpu_partial_node", SF_NOT_COUNTED),
+	SLUB_STAT_RO("cpu_partial_drain", SF_NOT_COUNTED),
+};
+
+/* The attributes in a cache's directory: 0, or -errno (the caller removes it). */
+static int add_slub_attrs(struct dentry *dir, struct slab_ext_cache *cache)
+{
+	struct dentry *d;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(slub_attrs); i++) {
+		d = debugfs_create_file(slub_attrs[i].name, slub_attrs[i].mode, dir, cache,
+					&slub_attrs[i].fops);
+		if (IS_ERR(d))
+			return PTR_ERR(d);
+	}
+	return 0;
+}
+
 /* mempool/<pool>/stats: every field of mempool_ext_info, then the extras. */
 static int pool_stats_show(struct seq_file *m, void *v)
 {
@@ -620,8 +948,17 @@ int mm_ext_debugfs_add(enum mm_ext_kind kind, void *obj, const char *name)
 			debugfs_remove(dir);
 		return ret;
 	case MM_EXT_CACHE:
-		return add_dir(mm_ext_slab_dir, name, obj, cache_files,
-			       ARRAY_SIZE(cache_files), &dir);
+		ret = add_dir(mm_ext_slab_dir, name, obj, cache_files,
+			      ARRAY_SIZE(cache_files), &dir);
+		if (ret || !dir)
+			return ret;
+		ret = add_slub_attrs(dir, obj);
+		if (ret) {
+			pr_err("mm_ext: debugfs: cannot create the files of %s: error %d\n",
+			       name, ret);
+			debugfs_remove(dir);
+		}
+		return ret;
 	case MM_EXT_POOL:
 		return add_dir(mm_ext_pool_dir, name, obj, pool_files,
 			       ARRAY_SIZE(pool_files), &dir);

@@ -1989,6 +1989,43 @@ void slab_ext_get_extra(struct slab_ext_cache *cache, struct slab_ext_extra *ext
 	extra->cpu_max = READ_ONCE(cache->cpu_max);
 	cpu_array_sums(cache, &extra->cpu_cached, &allocs, &frees);
 	extra->has_ctor = !!cache->ctor;
+	extra->ctor = cache->ctor;
+}
+
+/*
+ * Objects the partial slabs have out, those resting in CPU arrays
+ * included (the slabs count them as in use): what SLUB's
+ * count_partial(n, count_inuse) counts, walked as it walks, under the lock.
+ */
+unsigned long slab_ext_partial_inuse(struct slab_ext_cache *cache)
+{
+	struct buddy_sim_owner *slab;
+	unsigned long flags, n = 0;
+
+	spin_lock_irqsave(&cache->lock, flags);
+	list_for_each_entry(slab, &cache->partial, slab_list)
+		n += slab->inuse;
+	spin_unlock_irqrestore(&cache->lock, flags);
+	return n;
+}
+
+/*
+ * The allocations and frees counted on CPU @cpu's array (slab_ext_info's
+ * allocs and frees are these summed over every possible CPU, plus what
+ * the slab path counted), read without the owner's help as
+ * cpu_array_sums() reads them; 0 and 0 for a cache without arrays.
+ */
+void slab_ext_cpu_served(struct slab_ext_cache *cache, int cpu, u64 *allocs, u64 *frees)
+{
+	struct slab_ext_cpu *pc;
+
+	*allocs = 0;
+	*frees = 0;
+	if (!cache->cpu)
+		return;
+	pc = per_cpu_ptr(cache->cpu, cpu);
+	*allocs = READ_ONCE(pc->allocs);
+	*frees = READ_ONCE(pc->frees);
 }
 
 /* Lowering the number kept gives the surplus empty slabs back at once. */

@@ -18,6 +18,7 @@ struct slab_ext_extra {
 	unsigned int align;
 	slab_flags_t flags;
 	bool has_ctor;
+	void (*ctor)(void *obj);	/* as given at creation, or NULL */
 	unsigned int cpu_max;		/* bound of the CPU arrays; 0: none */
 	unsigned long cpu_cached;	/* free objects in the CPU arrays now */
 };
@@ -38,5 +39,7 @@ int slab_ext_set_min_empty(struct slab_ext_cache *cache, unsigned int min_empty)
 bool slab_ext_obj_allocated(struct slab_ext_cache *cache, const void *obj);
 bool slab_ext_free_if_allocated(struct slab_ext_cache *cache, void *obj);
 bool slab_ext_kmalloc_allocated(const void *obj, size_t size);
+unsigned long slab_ext_partial_inuse(struct slab_ext_cache *cache);
+void slab_ext_cpu_served(struct slab_ext_cache *cache, int cpu, u64 *allocs, u64 *frees);
 
 #endif /* _SLAB_EXT_INTERNAL_H */

@@ -94,6 +94,8 @@ scenario control "control files from the shell, rmmod with objects alive, kmemle
 scenario faults "fault injection into every allocation, nothing leaked"
 scenario fuzz "3000 fuzzed writes to every writable debugfs file, state consistent after"
 scenario poolwait "pool waits that workload stop and rmmod end, resize all or nothing"
+# The kernel's tools/mm/slabinfo (built static on the host) on mm_ext's caches.
+scenario slabinfo "tools/mm/slabinfo and slabinfo -T read every cache as its stats show it" 600
 # A minute of loops; a deadlock is caught by the timeout, not waited out.
 scenario hotplug "cache create/destroy, cpu_cache writes and CPU 1 off/online at once" 240
 

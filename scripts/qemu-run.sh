@@ -59,6 +59,16 @@ cp "$script" "$root/guest/scenario.sh"
 chmod +x "$root/init"
 find "$moddir" -name '*.ko' -not -path "$moddir/results/*" \
 	-exec cp {} "$root/modules/" \;
+# A scenario that needs more than busybox has a host-side hook beside it,
+# scripts/guest/<scenario>.bins: run here, it prints the files (built as
+# needed, static) that go into the guest's /bin, under their own names.
+hook="$MM_EXT_TOP/scripts/guest/$scenario.bins"
+if [ -x "$hook" ]; then
+	bins=$("$hook") || die "$hook failed"
+	while read -r bin; do
+		[ -z "$bin" ] || cp "$bin" "$root/bin/" || die "cannot pack $bin"
+	done <<< "$bins"
+fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz"
 
 append="console=ttyS0 panic=-1 loglevel=7"
