@@ -1050,8 +1050,8 @@ static int bulker_fn(void *data)
 			if (!b->elems[i])
 				b->bad++;
 		/* Hold them until the other caller sleeps for its share. */
-		for (i = 0; b->hold && i < 500 && !pool_waits(b->pool); i++)
-			msleep(10);
+		for (i = 0; b->hold && i < 250 && !pool_waits(b->pool); i++)
+			msleep(20);
 		/* Or a moment, for the other to come in. */
 		udelay(1);
 		mempool_ext_free_bulk(b->pool, b->elems, n);
@@ -1145,15 +1145,15 @@ static void mempool_ext_test_bulk_two_callers_failing(struct kunit *test)
 	init_completion(&one.done);
 	complete_all(&go);
 	test_run_on_cpu(test, bulker_fn, &one, cpumask_first(cpu_online_mask), "mp_bulk");
-	for (i = 0; i < 500 && !pool_waits(pool); i++)
-		msleep(10);
+	for (i = 0; i < 250 && !pool_waits(pool); i++)
+		msleep(20);
 	mempool_ext_info(pool, &info);
 	KUNIT_EXPECT_EQ(test, info.waits, 1ULL);
 	KUNIT_EXPECT_EQ(test, info.curr_nr, 0);
 	for (i = 0; i < BULK_MIN_NR / 2; i++)
 		mempool_ext_free(second[i], pool);
-	for (i = 0; i < 500 && pool_waits(pool) < 2; i++)
-		msleep(10);
+	for (i = 0; i < 250 && pool_waits(pool) < 2; i++)
+		msleep(20);
 	mempool_ext_info(pool, &info);
 	KUNIT_EXPECT_GE(test, info.waits, 2ULL);
 	KUNIT_EXPECT_EQ(test, info.curr_nr, 2);
@@ -1353,7 +1353,7 @@ static void mempool_ext_test_bulk_counters_exact(struct kunit *test)
 			}
 			KUNIT_ASSERT_EQ(test, mempool_ext_free_bulk(pool, v, nv), expect);
 			for (i = 0; i < nv; i++)
-				KUNIT_ASSERT_TRUE(test, bad[i] ? v[i] != NULL : v[i] == NULL);
+				KUNIT_ASSERT_EQ(test, bad[i], !!v[i]);
 		} else if (r < 93) {
 			failing = !failing;
 			fail_all(test, zone, failing);
