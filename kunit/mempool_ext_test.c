@@ -1017,7 +1017,8 @@ struct bulker {
 	struct completion *go;		/* both start together */
 	struct completion done;
 	unsigned int rounds, seed;
-	bool hold;			/* keep the elements until another caller waits */
+	bool hold;			/* keep the elements until another caller waits: */
+	u64 waits;			/* until the pool's waits pass this */
 	int bad;			/* calls that did not return 0, slots left NULL */
 	void *elems[BULK_MIN_NR];
 };
@@ -1050,7 +1051,7 @@ static int bulker_fn(void *data)
 			if (!b->elems[i])
 				b->bad++;
 		/* Hold them until the other caller sleeps for its share. */
-		for (i = 0; b->hold && i < 250 && !pool_waits(b->pool); i++)
+		for (i = 0; b->hold && i < 250 && pool_waits(b->pool) <= b->waits; i++)
 			msleep(20);
 		/* Or a moment, for the other to come in. */
 		udelay(1);
@@ -1170,6 +1171,8 @@ static void mempool_ext_test_bulk_two_callers_failing(struct kunit *test)
 	waits = pool_waits(pool);
 
 	/* In bulk: one takes all four, the other sleeps until they are back. */
+	b[0].waits = waits;
+	b[1].waits = waits;
 	run_bulkers(test, b, zone, 60);
 	mempool_ext_info(pool, &info);
 	KUNIT_EXPECT_EQ(test, info.curr_nr, BULK_MIN_NR);
