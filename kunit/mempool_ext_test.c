@@ -1277,10 +1277,13 @@ static void mempool_ext_test_bulk_counters_exact(struct kunit *test)
 			freed[nfreed++ % MODEL_FREED] = e;
 		} else if (r < 65) {
 			/* Bulk: 0..min_nr + 1 slots, some preset, a gfp that may not block. */
-			gfp_t gfp = prandom_u32_state(&rnd) % 8 ? GFP_KERNEL : GFP_NOWAIT;
+			gfp_t gfp = prandom_u32_state(&rnd) % 16 ? GFP_KERNEL : GFP_NOWAIT;
 			int ret;
 
-			count = prandom_u32_state(&rnd) % (m.min_nr + 2);
+			/* Over min_nr one time in 16. */
+			count = m.min_nr + 1;
+			if (prandom_u32_state(&rnd) % 16)
+				count = prandom_u32_state(&rnd) % (m.min_nr + 1);
 			for (i = 0, missing = 0; i < count; i++) {
 				v[i] = prandom_u32_state(&rnd) % 4 ? NULL : mark;
 				missing += !v[i];
