@@ -110,20 +110,30 @@ static void poison_element(struct mempool_ext *pool, void *element)
 	((u8 *)element)[pool->elem_size - 1] = POISON_END;
 }
 
+/* Whether a resting element still reads as poison_element() left it. */
+static bool element_intact(struct mempool_ext *pool, void *element)
+{
+	return !pool->elem_size ||
+	       (!memchr_inv(element, POISON_FREE, pool->elem_size - 1) &&
+		((u8 *)element)[pool->elem_size - 1] == POISON_END);
+}
+
+static void report_written(struct mempool_ext *pool)
+{
+	mm_ext_report("pool %s: element written while resting in the reserve (write after free)\n",
+		      pool->name);
+}
+
 static void check_element(struct mempool_ext *pool, void *element)
 {
 	unsigned long flags;
 
-	if (!pool->elem_size)
-		return;
-	if (!memchr_inv(element, POISON_FREE, pool->elem_size - 1) &&
-	    ((u8 *)element)[pool->elem_size - 1] == POISON_END)
+	if (element_intact(pool, element))
 		return;
 	spin_lock_irqsave(&pool->lock, flags);
 	pool->errors++;
 	spin_unlock_irqrestore(&pool->lock, flags);
-	mm_ext_report("pool %s: element written while resting in the reserve (write after free)\n",
-		      pool->name);
+	report_written(pool);
 }
 
 /*
@@ -462,6 +472,180 @@ void *mempool_ext_alloc_until(struct mempool_ext *pool, gfp_t gfp, bool (*stop)(
 	return pool_alloc(pool, gfp, stop);
 }
 
+/*
+ * Caller holds pool->lock. An element from the reserve for each of the
+ * @missing NULL slots of @elems[0..@count), all of them together, or none
+ * when the reserve holds fewer: so two bulk callers never each hold a part
+ * of what both wait for. Each is checked and unmarked here, under the lock
+ * as mm/mempool.c's remove_element() checks it, since afterwards nothing
+ * tells the slots filled here from those the caller had set. Return: how
+ * many had been written while resting (counted in errors; the caller
+ * reports them once the lock is dropped), or -1 when nothing was taken.
+ */
+static int take_reserved_bulk(struct mempool_ext *pool, void **elems,
+			      unsigned int count, unsigned int missing)
+	__must_hold(&pool->lock)
+{
+	unsigned int i;
+	int written = 0;
+
+	if (pool->curr_nr < (int)missing)
+		return -1;
+	for (i = 0; i < count; i++) {
+		void *element;
+
+		if (elems[i])
+			continue;
+		element = remove_element(pool);
+		if (!element_intact(pool, element))
+			written++;
+		unmark_element(pool, element);
+		elems[i] = element;
+	}
+	pool->allocs += missing;
+	pool->reserve_allocs += missing;
+	pool->errors += written;
+	return written;
+}
+
+/* A bulk call refused before anything is done: reported, counted in errors. */
+static int refuse_bulk(struct mempool_ext *pool, unsigned int count, const char *why)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	pool->errors++;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	mm_ext_report("pool %s: bulk allocation of %u elements refused: %s\n",
+		      pool->name, count, why);
+	return -EINVAL;
+}
+
+/*
+ * As mainline 6.19's mempool_alloc_bulk(): the underlying allocator
+ * first, slot by slot, keeping what it gives; at its first failure the
+ * reserve for every slot still empty at once (take_reserved_bulk()); when
+ * the reserve holds fewer, the allocator once more with the caller's full
+ * flags, then a sleep until a free refills the reserve (or 5 seconds pass)
+ * and again. A free that refills wakes every sleeper, and a sleeper needs
+ * at most min_nr: the reserve refills to min_nr as elements come back, so
+ * the sleep ends unless a resize has since cut min_nr below what is
+ * missing (then only the allocator can end it). @stop as pool_alloc()'s:
+ * -EINTR, the slots filled so far kept (and counted in allocs), the empty
+ * ones counted in failures.
+ */
+static int pool_alloc_bulk(struct mempool_ext *pool, void **elems,
+			   unsigned int count, gfp_t gfp, bool (*stop)(void))
+{
+	unsigned int i, missing = 0;
+	wait_queue_entry_t wait;
+	unsigned long flags;
+	gfp_t gfp_temp;
+	int written;
+
+	if (unlikely(count > (unsigned int)READ_ONCE(pool->min_nr)))
+		return refuse_bulk(pool, count, "more than the reserve holds (min_nr)");
+	if (unlikely(!gfpflags_allow_blocking(gfp)))
+		return refuse_bulk(pool, count, "its gfp may not block");
+	if (unlikely(gfp & __GFP_ZERO))
+		return refuse_bulk(pool, count, "__GFP_ZERO: reserve elements are not zeroed");
+	might_alloc(gfp);
+
+	for (i = 0; i < count; i++)
+		if (!elems[i])
+			missing++;
+	if (!missing)
+		return 0;
+	gfp |= __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN;
+	gfp_temp = gfp & ~(__GFP_DIRECT_RECLAIM | __GFP_IO);
+
+repeat_alloc:
+	for (i = 0; i < count && missing; i++) {
+		if (elems[i])
+			continue;
+		elems[i] = pool->alloc(gfp_temp, pool->pool_data);
+		if (!elems[i])
+			break;
+		this_cpu_inc(pool->pcpu->allocs);
+		missing--;
+	}
+	if (!missing)
+		return 0;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	written = take_reserved_bulk(pool, elems, count, missing);
+	if (written >= 0) {
+		spin_unlock_irqrestore(&pool->lock, flags);
+		/* Paired with the smp_rmb() in mempool_ext_free(), as take_reserved()'s. */
+		smp_wmb();
+		while (written--)
+			report_written(pool);
+		return 0;
+	}
+
+	/* The first round went without reclaim: retry with it. */
+	if (gfp_temp != gfp) {
+		spin_unlock_irqrestore(&pool->lock, flags);
+		gfp_temp = gfp;
+		goto repeat_alloc;
+	}
+
+	/* Queued under pool->lock and @stop asked as in pool_alloc(): see there. */
+	init_wait(&wait);
+	prepare_to_wait(&pool->wait, &wait, TASK_UNINTERRUPTIBLE);
+	if (stop && stop()) {
+		pool->failures += missing;
+		spin_unlock_irqrestore(&pool->lock, flags);
+		finish_wait(&pool->wait, &wait);
+		return -EINTR;
+	}
+	pool->waits++;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	io_schedule_timeout(5 * HZ);
+	finish_wait(&pool->wait, &wait);
+	goto repeat_alloc;
+}
+
+/**
+ * mempool_ext_alloc_bulk() - fill the empty slots of an array from a pool
+ * @pool: the pool
+ * @elems: @count slots; each NULL one gets an element, the others are left
+ *	   alone
+ * @count: slots in @elems, at most the pool's min_nr
+ * @gfp: allocation flags; must allow blocking (__GFP_DIRECT_RECLAIM)
+ *
+ * As mainline's mempool_alloc_bulk() (6.19): the underlying allocator is
+ * asked first, as by mempool_ext_alloc(); when it fails, the reserve gives
+ * an element for every slot still empty at once, or, holding fewer, none:
+ * the call then sleeps until frees refill the reserve. So it never fails,
+ * and two bulk callers never deadlock each holding part of the reserve, as
+ * a loop of mempool_ext_alloc() calls can. May sleep.
+ *
+ * Counted as one mempool_ext_alloc() a slot filled (allocs, reserve_allocs),
+ * and waits a sleep. A @count over min_nr, a @gfp that may not block and
+ * __GFP_ZERO are refused: -EINVAL, reported, counted in the pool's errors,
+ * and nothing else changes.
+ *
+ * Return: 0 with every slot of @elems set, or -EINVAL.
+ */
+int mempool_ext_alloc_bulk(struct mempool_ext *pool, void **elems,
+			   unsigned int count, gfp_t gfp)
+{
+	return pool_alloc_bulk(pool, elems, count, gfp, NULL);
+}
+EXPORT_SYMBOL_GPL(mempool_ext_alloc_bulk);
+
+/*
+ * mempool_ext_alloc_bulk() whose wait gives up, as mempool_ext_alloc_until():
+ * -EINTR once @stop() is true, the slots filled so far left filled (the
+ * caller frees them) and the others NULL, counted in failures.
+ */
+int mempool_ext_alloc_bulk_until(struct mempool_ext *pool, void **elems,
+				 unsigned int count, gfp_t gfp, bool (*stop)(void))
+{
+	return pool_alloc_bulk(pool, elems, count, gfp, stop);
+}
+
 /**
  * mempool_ext_alloc_preallocated() - take an element from the reserve only
  * @pool: the pool
@@ -483,24 +667,17 @@ void *mempool_ext_alloc_preallocated(struct mempool_ext *pool)
 }
 EXPORT_SYMBOL_GPL(mempool_ext_alloc_preallocated);
 
-/**
- * mempool_ext_free() - give an element back to its pool
- * @element: the element, or NULL (a no-op)
- * @pool: the pool it came from
- *
- * While the reserve is below min_nr the element refills it and a sleeping
- * allocator, if there is one, is woken; otherwise it goes back to the
- * underlying allocator. An element already in the reserve, or (helper
- * pools) one the layer below does not have out (a double free, a foreign
- * pointer), is refused: reported, counted in the pool's errors, and
- * nothing else changes.
+/*
+ * mempool_ext_free() of @element, saying where it went: 1 into the
+ * reserve, 0 back to the underlying allocator (or NULL, a no-op), -1
+ * refused. Inlined into both callers: mempool_ext_free() drops the answer.
  */
-void mempool_ext_free(void *element, struct mempool_ext *pool)
+static __always_inline int pool_free(struct mempool_ext *pool, void *element)
 {
 	unsigned long flags;
 
 	if (unlikely(!element))
-		return;
+		return 0;
 
 	/*
 	 * Paired with the smp_wmb() after an element leaves the reserve. The
@@ -519,7 +696,7 @@ void mempool_ext_free(void *element, struct mempool_ext *pool)
 	if (unlikely(!element_valid(pool, element))) {
 		refuse_free(pool, element,
 			    "not allocated from the layer below (double free or foreign pointer)");
-		return;
+		return -1;
 	}
 
 	/*
@@ -533,17 +710,19 @@ void mempool_ext_free(void *element, struct mempool_ext *pool)
 		if (unlikely(!pool->free_valid(element, pool->pool_data))) {
 			refuse_free(pool, element,
 				    "not allocated from the layer below (double free or foreign pointer)");
-			return;
+			return -1;
 		}
 		this_cpu_inc(pool->pcpu->frees);
-		return;
+		return 0;
 	}
 
 	/*
 	 * Testing curr_nr < min_nr unlocked is enough: any task that took
 	 * curr_nr below min_nr sees it below min_nr here unless a refill
-	 * brought it back, and waiters exist only while curr_nr is 0, so
-	 * the frees that wake them are guaranteed to come through here.
+	 * brought it back, and waiters exist only while curr_nr is below
+	 * what they need, at most min_nr (0 for mempool_ext_alloc(), the
+	 * empty slots for a bulk call), so the frees that wake them are
+	 * guaranteed to come through here.
 	 */
 	if (unlikely(READ_ONCE(pool->curr_nr) < READ_ONCE(pool->min_nr))) {
 		/* Asked before poisoning it, which would make it look resting. */
@@ -566,7 +745,7 @@ void mempool_ext_free(void *element, struct mempool_ext *pool)
 			if (waitqueue_active(&pool->wait))
 				wake_up(&pool->wait);
 			spin_unlock_irqrestore(&pool->lock, flags);
-			return;
+			return 1;
 		}
 		spin_unlock_irqrestore(&pool->lock, flags);
 		/* Poisoned for nothing: another free filled the reserve first. */
@@ -580,13 +759,66 @@ void mempool_ext_free(void *element, struct mempool_ext *pool)
 	}
 	this_cpu_inc(pool->pcpu->frees);
 	pool->free(element, pool->pool_data);
-	return;
+	return 0;
 
 refuse:
 	spin_unlock_irqrestore(&pool->lock, flags);
 	refuse_free(pool, element, "already in the reserve (double free)");
+	return -1;
+}
+
+/**
+ * mempool_ext_free() - give an element back to its pool
+ * @element: the element, or NULL (a no-op)
+ * @pool: the pool it came from
+ *
+ * While the reserve is below min_nr the element refills it and a sleeping
+ * allocator, if there is one, is woken; otherwise it goes back to the
+ * underlying allocator. An element already in the reserve, or (helper
+ * pools) one the layer below does not have out (a double free, a foreign
+ * pointer), is refused: reported, counted in the pool's errors, and
+ * nothing else changes.
+ */
+void mempool_ext_free(void *element, struct mempool_ext *pool)
+{
+	pool_free(pool, element);
 }
 EXPORT_SYMBOL_GPL(mempool_ext_free);
+
+/**
+ * mempool_ext_free_bulk() - give @count elements back to their pool
+ * @pool: the pool they came from
+ * @elems: the elements; NULL slots are skipped
+ * @count: slots in @elems
+ *
+ * As mempool_ext_free() of each in turn: the first ones refill the reserve
+ * while it is below min_nr (waking sleepers), the rest go back to the
+ * underlying allocator, and each is checked as mempool_ext_free() checks:
+ * a double free or a foreign pointer is refused, reported, counted in the
+ * pool's errors, and the others are still freed. Counted as that many
+ * mempool_ext_free() calls. The slot of each element freed is set to NULL
+ * (mainline's mempool_free_bulk() clears those the reserve took; here the
+ * pool takes them all), so @elems is ready for mempool_ext_alloc_bulk()
+ * again; a refused element's slot is left as it was.
+ *
+ * Return: how many of them went into the reserve.
+ */
+unsigned int mempool_ext_free_bulk(struct mempool_ext *pool, void **elems,
+				   unsigned int count)
+{
+	unsigned int i, refilled = 0;
+
+	for (i = 0; i < count; i++) {
+		int ret = pool_free(pool, elems[i]);
+
+		if (ret < 0)
+			continue;
+		refilled += ret;
+		elems[i] = NULL;
+	}
+	return refilled;
+}
+EXPORT_SYMBOL_GPL(mempool_ext_free_bulk);
 
 /* Give @nr poisoned elements of @elements back to the underlying allocator. */
 static void free_elements(struct mempool_ext *pool, void **elements, int nr)

@@ -40,6 +40,8 @@ struct mempool_ext *mempool_ext_create_ops(const char *name, int min_nr,
 					   void *below);
 const char *mempool_ext_name(struct mempool_ext *pool);
 void *mempool_ext_alloc_until(struct mempool_ext *pool, gfp_t gfp, bool (*stop)(void));
+int mempool_ext_alloc_bulk_until(struct mempool_ext *pool, void **elems,
+				 unsigned int count, gfp_t gfp, bool (*stop)(void));
 /* At unload every pool must be gone. */
 void mempool_ext_exit(void);
 

@@ -575,9 +575,27 @@ static int workload_target(struct mm_ext_workload *wl, struct ctl_args *a)
 	return 0;
 }
 
+/* bulk=N: a pool workload's, N at most the pool's min_nr (the API's rule). */
+static int workload_bulk_ok(struct mm_ext_workload *wl)
+{
+	struct mempool_ext_info info;
+
+	if (wl->type != WL_POOL) {
+		pr_err("mm_ext: control: bulk= is for a pool= workload\n");
+		return -EINVAL;
+	}
+	mempool_ext_info(wl->pool, &info);
+	if (wl->bulk > info.min_nr) {
+		pr_err("mm_ext: control: bulk=%u is over pool %s's min_nr %d\n",
+		       wl->bulk, wl->target, info.min_nr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int workload_start_cmd(struct ctl_args *a)
 {
-	u64 ops = 100000, seed = 42, slots = 256, max_order = 3, delay_us = 0;
+	u64 ops = 100000, seed = 42, slots = 256, max_order = 3, delay_us = 0, bulk = 0;
 	struct mm_ext_workload *wl;
 	int ret;
 
@@ -598,6 +616,8 @@ static int workload_start_cmd(struct ctl_args *a)
 		ret = opt_num(a, "max_order", 0, BUDDY_SIM_MAX_ORDER, &max_order);
 	if (!ret)
 		ret = opt_num(a, "delay_us", 0, 1000000, &delay_us);
+	if (!ret)
+		ret = opt_num(a, "bulk", 1, INT_MAX, &bulk);
 	if (ret)
 		return ret;
 	wl = kzalloc(sizeof(*wl), GFP_KERNEL);
@@ -609,7 +629,10 @@ static int workload_start_cmd(struct ctl_args *a)
 	wl->seed = seed;
 	wl->max_order = max_order;
 	wl->delay_us = delay_us;
+	wl->bulk = bulk;
 	ret = workload_target(wl, a);
+	if (!ret && bulk)
+		ret = workload_bulk_ok(wl);
 	if (ret) {
 		kfree(wl);
 		return ret;
@@ -680,7 +703,7 @@ static const char *const cache_keys[] = { "zone", "align", "flags", NULL };
 static const char *const pool_keys[] = { "slab", "page", "order", "kmalloc", NULL };
 static const char *const wl_keys[] = {
 	"zone", "cache", "pool", "fragment", "ops", "seed", "slots", "max_order",
-	"delay_us", NULL
+	"delay_us", "bulk", NULL
 };
 
 static const struct ctl_cmd ctl_cmds[] = {

@@ -878,6 +878,7 @@ static int workload_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "seed %llu\n", wl->seed);
 	seq_printf(m, "ops %lu\n", wl->ops);
 	seq_printf(m, "slots %lu\n", wl->slots);
+	seq_printf(m, "bulk %u\n", wl->bulk);
 	seq_printf(m, "done %lu\n", READ_ONCE(wl->done));
 	seq_printf(m, "allocs %lu\n", READ_ONCE(wl->allocs));
 	seq_printf(m, "frees %lu\n", READ_ONCE(wl->frees));

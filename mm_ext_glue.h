@@ -65,8 +65,10 @@ struct mm_ext_workload {
 	unsigned long slots;		/* most objects held at once */
 	unsigned int max_order;		/* WL_ZONE */
 	unsigned int delay_us;		/* pause every 64 operations */
+	unsigned int bulk;		/* WL_POOL: elements a bulk call, 0: single calls */
 	struct task_struct *task;
 	struct mm_ext_wl_held *slot;
+	void **batch;			/* bulk: the @bulk elements held, or NULLs */
 	/* Progress: written by the thread only, read by the stats file. */
 	unsigned long done, allocs, frees, failures, held;
 	enum mm_ext_wl_state state;

@@ -14,7 +14,9 @@
  *   pool      random allocs and frees through a pool: GFP_KERNEL only while
  *             it holds no element, GFP_NOWAIT otherwise (bio_alloc's rule:
  *             never wait for an element while holding one, or two
- *             workloads can each hold what the other waits for)
+ *             workloads can each hold what the other waits for); with
+ *             bulk=N, N elements at once and all of them back, in turn
+ *             (mempool_ext_alloc_bulk(): see wl_bulk())
  *   fragment  allocate order-0 blocks until the zone (or the slots, by
  *             default one a page) runs out, free every other one, then
  *             hold the rest until stopped
@@ -116,6 +118,63 @@ static bool wl_pause(struct mm_ext_workload *wl, unsigned long i)
 	return kthread_should_stop();
 }
 
+/* The elements @wl holds in its batch. */
+static unsigned int wl_batch_held(struct mm_ext_workload *wl)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < wl->bulk; i++)
+		n += !!wl->batch[i];
+	return n;
+}
+
+/* Give the batch back in one mempool_ext_free_bulk(). */
+static void wl_batch_free(struct mm_ext_workload *wl)
+{
+	unsigned int n = wl_batch_held(wl);
+
+	mempool_ext_free_bulk(wl->pool, wl->batch, wl->bulk);
+	/* A refused element (none should be) stays in its slot, held. */
+	n -= wl_batch_held(wl);
+	WRITE_ONCE(wl->held, wl->held - n);
+	WRITE_ONCE(wl->frees, wl->frees + n);
+}
+
+/*
+ * bulk=N on a pool: N elements in one mempool_ext_alloc_bulk() (GFP_KERNEL:
+ * it never fails, and two bulk workloads never deadlock, since each takes
+ * what it needs from the reserve at once), then all of them back in one
+ * mempool_ext_free_bulk(), in turn. One batch held at a time: a caller
+ * that asked again while holding one could wait for what it holds itself.
+ * The wait gives up when the workload is stopped.
+ */
+static void wl_bulk(struct mm_ext_workload *wl)
+{
+	unsigned long i;
+	unsigned int n;
+	int ret;
+
+	for (i = 0; i < wl->ops; i++) {
+		if (wl->held) {
+			wl_batch_free(wl);
+		} else {
+			ret = mempool_ext_alloc_bulk_until(wl->pool, wl->batch, wl->bulk,
+							   GFP_KERNEL, kthread_should_stop);
+			n = wl_batch_held(wl);
+			WRITE_ONCE(wl->held, n);
+			WRITE_ONCE(wl->allocs, wl->allocs + n);
+			if (ret)
+				WRITE_ONCE(wl->failures, wl->failures + wl->bulk - n);
+			/* -EINVAL: a resize cut min_nr below bulk; it would stay so. */
+			if (ret == -EINVAL)
+				return;
+		}
+		WRITE_ONCE(wl->done, i + 1);
+		if (wl_pause(wl, i))
+			return;
+	}
+}
+
 static void wl_random(struct mm_ext_workload *wl, struct mm_ext_wl_held *slot,
 		      struct rnd_state *rnd)
 {
@@ -184,8 +243,12 @@ static int wl_thread(void *data)
 	prandom_seed_state(&rnd, wl->seed);
 	if (wl->type == WL_FRAGMENT)
 		wl_fragment(wl, wl->slot);
+	else if (wl->bulk)
+		wl_bulk(wl);
 	else
 		wl_random(wl, wl->slot, &rnd);
+	if (wl->bulk)
+		wl_batch_free(wl);
 
 	/* Ended or stopped: give back everything held. */
 	for (i = 0; i < wl->slots; i++) {
@@ -206,15 +269,22 @@ static int wl_thread(void *data)
 int mm_ext_workload_start(struct mm_ext_workload *wl)
 {
 	wl->slot = kvcalloc(wl->slots, sizeof(*wl->slot), GFP_KERNEL | __GFP_NOWARN);
-	if (!wl->slot)
+	if (wl->bulk)
+		wl->batch = kvcalloc(wl->bulk, sizeof(*wl->batch), GFP_KERNEL | __GFP_NOWARN);
+	if (!wl->slot || (wl->bulk && !wl->batch)) {
+		kvfree(wl->slot);
+		wl->slot = NULL;
 		return -ENOMEM;
+	}
 	wl->state = WL_RUNNING;
 	wl->task = kthread_create(wl_thread, wl, "mm_ext_wl/%s", wl->name);
 	if (IS_ERR(wl->task)) {
 		int ret = PTR_ERR(wl->task);
 
 		kvfree(wl->slot);
+		kvfree(wl->batch);
 		wl->slot = NULL;
+		wl->batch = NULL;
 		wl->task = NULL;
 		return ret;
 	}
@@ -232,5 +302,7 @@ void mm_ext_workload_stop(struct mm_ext_workload *wl)
 	put_task_struct(wl->task);
 	wl->task = NULL;
 	kvfree(wl->slot);
+	kvfree(wl->batch);
 	wl->slot = NULL;
+	wl->batch = NULL;
 }

@@ -864,6 +864,552 @@ static void mempool_ext_test_resize_busy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 128UL);
 }
 
+/* ---- bulk: mempool_ext_alloc_bulk() and mempool_ext_free_bulk() ---- */
+
+/*
+ * What mainline's mempool_alloc_bulk() refuses (with a warning there): a
+ * count over min_nr, a gfp that may not block, and __GFP_ZERO as
+ * mempool_ext_alloc() refuses it. Each is -EINVAL, one report counted in
+ * errors, and nothing else: no slot written, no counter moved, the zone
+ * untouched. The allocator works, so a bulk call wrongly accepted would
+ * return 0 here rather than hang.
+ */
+static void mempool_ext_test_bulk_refused(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "mp_bref_zone", 16);
+	struct mempool_ext *pool = keep_pool(test, mempool_ext_create_page_pool("mp_bref", 3,
+										zone, 0));
+	struct mempool_ext *none = keep_pool(test, mempool_ext_create_page_pool("mp_bref0", 0,
+										zone, 0));
+	atomic_t *reports = test_count_reports(test);
+	struct buddy_sim_info before, after;
+	struct mempool_ext_info info;
+	void *e[4] = {};
+	int i;
+
+	buddy_sim_info(zone, &before);
+	KUNIT_EXPECT_EQ(test, mempool_ext_alloc_bulk(pool, e, 4, GFP_KERNEL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mempool_ext_alloc_bulk(none, e, 1, GFP_KERNEL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mempool_ext_alloc_bulk(pool, e, 3, GFP_NOWAIT), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mempool_ext_alloc_bulk(pool, e, 3, GFP_ATOMIC), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mempool_ext_alloc_bulk(pool, e, 0, GFP_NOWAIT), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mempool_ext_alloc_bulk(pool, e, 2, GFP_KERNEL | __GFP_ZERO),
+			-EINVAL);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_NULL(test, e[i]);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 6);
+	KUNIT_EXPECT_EQ(test, pool_errors(pool), 5ULL);
+	KUNIT_EXPECT_EQ(test, pool_errors(none), 1ULL);
+	expect_info(test, pool, 3, 0, 0, 0, 0);
+	mempool_ext_info(pool, &info);
+	KUNIT_EXPECT_EQ(test, info.failures, 0ULL);
+	KUNIT_EXPECT_EQ(test, info.waits, 0ULL);
+	buddy_sim_info(zone, &after);
+	KUNIT_EXPECT_EQ(test, after.allocs, before.allocs);
+	KUNIT_EXPECT_EQ(test, after.nr_free_pages, before.nr_free_pages);
+
+	/* Nothing to fill is no misuse: 0 slots, or every slot already set. */
+	KUNIT_EXPECT_EQ(test, mempool_ext_alloc_bulk(pool, e, 0, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, mempool_ext_alloc_bulk(none, e, 0, GFP_KERNEL), 0);
+	for (i = 0; i < 3; i++)
+		e[i] = test;
+	KUNIT_EXPECT_EQ(test, mempool_ext_alloc_bulk(pool, e, 3, GFP_KERNEL), 0);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_PTR_EQ(test, e[i], (void *)test);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 6);
+	expect_info(test, pool, 3, 0, 0, 0, 0);
+}
+
+/*
+ * The slots already set are left alone and only the NULL ones filled: by
+ * the allocator while it serves, from the reserve when it fails, the
+ * reserve's part taken together; free_bulk refills the reserve first,
+ * gives the rest back, clears the slots and says how many refilled.
+ */
+static void mempool_ext_test_bulk_fills_null_slots(struct kunit *test)
+{
+	/* Six pages: four for the reserve, two for the allocator to serve. */
+	struct buddy_sim *zone = test_zone(test, "mp_bfill_zone", 6);
+	struct mempool_ext *pool = keep_pool(test, mempool_ext_create_page_pool("mp_bfill", 4,
+										zone, 0));
+	void *mark = test, *e[4] = { mark, NULL, mark, NULL }, *r[4] = { NULL, NULL, mark, NULL };
+	void *f[6];
+	struct mempool_ext_info info;
+	struct buddy_sim_info zi;
+	int i, j;
+
+	/* The allocator serves both. */
+	KUNIT_ASSERT_EQ(test, mempool_ext_alloc_bulk(pool, e, 4, GFP_KERNEL), 0);
+	KUNIT_EXPECT_PTR_EQ(test, e[0], mark);
+	KUNIT_EXPECT_PTR_EQ(test, e[2], mark);
+	KUNIT_ASSERT_NOT_NULL(test, e[1]);
+	KUNIT_ASSERT_NOT_NULL(test, e[3]);
+	KUNIT_EXPECT_PTR_NE(test, e[1], e[3]);
+	expect_info(test, pool, 4, 2, 0, 0, 0);
+	buddy_sim_info(zone, &zi);
+	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 0UL);
+
+	/* The zone is empty: three from the reserve, in one go. */
+	KUNIT_ASSERT_EQ(test, mempool_ext_alloc_bulk(pool, r, 4, GFP_KERNEL), 0);
+	KUNIT_EXPECT_PTR_EQ(test, r[2], mark);
+	for (i = 0; i < 4; i++) {
+		KUNIT_ASSERT_NOT_NULL(test, r[i]);
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_PTR_NE(test, r[i], r[j]);
+	}
+	expect_info(test, pool, 1, 5, 3, 0, 0);
+	mempool_ext_info(pool, &info);
+	KUNIT_EXPECT_EQ(test, info.waits, 0ULL);
+	KUNIT_EXPECT_EQ(test, info.failures, 0ULL);
+
+	/* Reserve first (3 of the 5 refill it), the rest to the zone; NULL skipped. */
+	f[0] = r[0];
+	f[1] = NULL;
+	f[2] = e[1];
+	f[3] = r[1];
+	f[4] = r[3];
+	f[5] = e[3];
+	KUNIT_EXPECT_EQ(test, mempool_ext_free_bulk(pool, f, 6), 3U);
+	for (i = 0; i < 6; i++)
+		KUNIT_EXPECT_NULL(test, f[i]);
+	expect_info(test, pool, 4, 5, 3, 5, 3);
+	buddy_sim_info(zone, &zi);
+	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 2UL);
+	/* A full reserve takes none. */
+	e[0] = NULL;
+	e[1] = NULL;
+	KUNIT_ASSERT_EQ(test, mempool_ext_alloc_bulk(pool, e, 2, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, mempool_ext_free_bulk(pool, e, 2), 0U);
+	expect_info(test, pool, 4, 7, 3, 7, 3);
+}
+
+/*
+ * A double free inside a bulk free: the element twice in one array, its
+ * first copy refilling the reserve (every kind) or given back to the layer
+ * below (helper kinds: a custom allocator cannot be asked). The second
+ * copy is reported once, counted in errors and its slot left; the others
+ * are freed, and the counters are those of the single frees.
+ */
+static void mempool_ext_test_bulk_free_double_free(struct kunit *test)
+{
+	const struct kind_case *k = test->param_value;
+	struct mempool_ext *pool = kind_pool(test, k, "mp_bdf", 4);
+	void *a, *b, *c, *x, *f[4], *g[3];
+	atomic_t *reports;
+
+	a = mempool_ext_alloc_preallocated(pool);
+	b = mempool_ext_alloc_preallocated(pool);
+	c = mempool_ext_alloc_preallocated(pool);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	reports = test_count_reports(test);
+	f[0] = a;
+	f[1] = b;
+	f[2] = a;
+	f[3] = c;
+	KUNIT_EXPECT_EQ(test, mempool_ext_free_bulk(pool, f, 4), 3U);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	KUNIT_EXPECT_EQ(test, pool_errors(pool), 1ULL);
+	KUNIT_EXPECT_NULL(test, f[0]);
+	KUNIT_EXPECT_NULL(test, f[1]);
+	KUNIT_EXPECT_PTR_EQ(test, f[2], a);
+	KUNIT_EXPECT_NULL(test, f[3]);
+	expect_info(test, pool, 4, 3, 3, 3, 3);
+
+	if (k->kind == K_CUSTOM)
+		return;
+	/* Fresh from the layer, and back to it: the reserve is full. */
+	x = mempool_ext_alloc(pool, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	g[0] = x;
+	g[1] = x;
+	g[2] = NULL;
+	KUNIT_EXPECT_EQ(test, mempool_ext_free_bulk(pool, g, 3), 0U);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 2);
+	KUNIT_EXPECT_EQ(test, pool_errors(pool), 2ULL);
+	KUNIT_EXPECT_NULL(test, g[0]);
+	KUNIT_EXPECT_PTR_EQ(test, g[1], x);
+	expect_info(test, pool, 4, 4, 3, 4, 3);
+}
+
+#define BULK_MIN_NR	4
+
+struct bulker {
+	struct mempool_ext *pool;
+	struct completion *go;		/* both start together */
+	struct completion done;
+	unsigned int rounds, seed;
+	bool hold;			/* keep the elements until another caller waits: */
+	u64 waits;			/* until the pool's waits pass this */
+	int bad;			/* calls that did not return 0, slots left NULL */
+	void *elems[BULK_MIN_NR];
+};
+
+static u64 pool_waits(struct mempool_ext *pool)
+{
+	struct mempool_ext_info info;
+
+	mempool_ext_info(pool, &info);
+	return info.waits;
+}
+
+/*
+ * @rounds times: all of min_nr elements at once (or a seeded count of
+ * them, with the other slots preset), then all back.
+ */
+static int bulker_fn(void *data)
+{
+	struct bulker *b = data;
+	struct rnd_state rnd;
+	unsigned int r, i, n;
+
+	prandom_seed_state(&rnd, b->seed);
+	wait_for_completion(b->go);
+	for (r = 0; r < b->rounds; r++) {
+		n = b->seed ? prandom_u32_state(&rnd) % BULK_MIN_NR + 1 : BULK_MIN_NR;
+		if (mempool_ext_alloc_bulk(b->pool, b->elems, n, GFP_KERNEL))
+			b->bad++;
+		for (i = 0; i < n; i++)
+			if (!b->elems[i])
+				b->bad++;
+		/* Hold them until the other caller sleeps for its share. */
+		for (i = 0; b->hold && i < 250 && pool_waits(b->pool) <= b->waits; i++)
+			msleep(20);
+		/* Or a moment, for the other to come in. */
+		udelay(1);
+		mempool_ext_free_bulk(b->pool, b->elems, n);
+		if (!(r % 16))
+			cond_resched();
+	}
+	complete(&b->done);
+	return 0;
+}
+
+/*
+ * Start a bulker a CPU (where there are two). Both done within @secs
+ * seconds, or the test fails: a deadlock is then broken by letting the
+ * zone serve again (each sleeper retries the allocator within 5 seconds)
+ * so that the threads end before the pool goes.
+ */
+static void run_bulkers(struct kunit *test, struct bulker *b, struct buddy_sim *zone,
+			unsigned int secs)
+{
+	int i, cpu = cpumask_first(cpu_online_mask);
+	struct completion go;
+	bool hung = false;
+
+	init_completion(&go);
+	for (i = 0; i < 2; i++) {
+		b[i].go = &go;
+		init_completion(&b[i].done);
+		test_run_on_cpu(test, bulker_fn, &b[i], cpu, "mp_bulk");
+		cpu = test_next_cpu(cpu);
+	}
+	complete_all(&go);
+	for (i = 0; i < 2; i++) {
+		if (hung || !wait_for_completion_timeout(&b[i].done, secs * HZ)) {
+			if (!hung) {
+				KUNIT_FAIL(test, "bulk callers stuck after %us: deadlock", secs);
+				fail_all(test, zone, false);
+				hung = true;
+			}
+			wait_for_completion(&b[i].done);
+		}
+		KUNIT_EXPECT_EQ(test, b[i].bad, 0);
+	}
+}
+
+/*
+ * Issue 14: two callers each asking for min_nr elements at once, the
+ * allocator failing every time: both complete, because each takes the
+ * reserve whole or waits holding nothing of it.
+ *
+ * Taken one mempool_ext_alloc() at a time, the same two can deadlock:
+ * shown here without hanging, the two callers' interleaving played by
+ * this thread. Each gets half the reserve; the next element either needs
+ * can only come from a free by the other, which is itself waiting: a
+ * GFP_KERNEL call would sleep forever (its 5 s retries ask an allocator
+ * that always fails), so GFP_NOWAIT stands for it and gets NULL.
+ */
+static void mempool_ext_test_bulk_two_callers_failing(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "mp_b2_zone", 16);
+	struct mempool_ext *pool = keep_pool(test, mempool_ext_create_page_pool("mp_b2",
+						BULK_MIN_NR, zone, 0));
+	struct bulker b[2] = {
+		{ .pool = pool, .rounds = 1, .hold = true },
+		{ .pool = pool, .rounds = 1, .hold = true },
+	};
+	void *first[BULK_MIN_NR], *second[BULK_MIN_NR];
+	struct bulker one = {};
+	u64 waits;
+	struct mempool_ext_info info;
+	struct completion go;
+	int i;
+
+	fail_all(test, zone, true);
+	for (i = 0; i < BULK_MIN_NR / 2; i++) {
+		first[i] = mempool_ext_alloc(pool, GFP_KERNEL);
+		second[i] = mempool_ext_alloc(pool, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, first[i]);
+		KUNIT_ASSERT_NOT_NULL(test, second[i]);
+	}
+	KUNIT_EXPECT_NULL(test, mempool_ext_alloc(pool, GFP_NOWAIT));	/* first's next */
+	KUNIT_EXPECT_NULL(test, mempool_ext_alloc(pool, GFP_NOWAIT));	/* second's next */
+	/*
+	 * A bulk caller for all four finds none and sleeps; woken by two
+	 * coming back, it takes neither and sleeps again: it never holds part
+	 * of the reserve, which another caller could be waiting for.
+	 */
+	one.pool = pool;
+	one.rounds = 1;
+	one.go = &go;
+	init_completion(&go);
+	init_completion(&one.done);
+	complete_all(&go);
+	test_run_on_cpu(test, bulker_fn, &one, cpumask_first(cpu_online_mask), "mp_bulk");
+	for (i = 0; i < 250 && !pool_waits(pool); i++)
+		msleep(20);
+	mempool_ext_info(pool, &info);
+	KUNIT_EXPECT_EQ(test, info.waits, 1ULL);
+	KUNIT_EXPECT_EQ(test, info.curr_nr, 0);
+	for (i = 0; i < BULK_MIN_NR / 2; i++)
+		mempool_ext_free(second[i], pool);
+	for (i = 0; i < 250 && pool_waits(pool) < 2; i++)
+		msleep(20);
+	mempool_ext_info(pool, &info);
+	KUNIT_EXPECT_GE(test, info.waits, 2ULL);
+	KUNIT_EXPECT_EQ(test, info.curr_nr, 2);
+	KUNIT_EXPECT_FALSE(test, completion_done(&one.done));
+	for (i = 0; i < BULK_MIN_NR / 2; i++)
+		mempool_ext_free(first[i], pool);
+	if (!wait_for_completion_timeout(&one.done, 60 * HZ)) {
+		KUNIT_FAIL(test, "the bulk caller is still asleep with the reserve full");
+		fail_all(test, zone, false);
+		wait_for_completion(&one.done);
+	}
+	KUNIT_EXPECT_EQ(test, one.bad, 0);
+	expect_info(test, pool, BULK_MIN_NR, 8, 8, 8, 8);
+	waits = pool_waits(pool);
+
+	/* In bulk: one takes all four, the other sleeps until they are back. */
+	b[0].waits = waits;
+	b[1].waits = waits;
+	run_bulkers(test, b, zone, 60);
+	mempool_ext_info(pool, &info);
+	KUNIT_EXPECT_EQ(test, info.curr_nr, BULK_MIN_NR);
+	KUNIT_EXPECT_EQ(test, info.allocs, 8ULL + 2 * BULK_MIN_NR);
+	KUNIT_EXPECT_EQ(test, info.reserve_allocs, info.allocs);
+	KUNIT_EXPECT_EQ(test, info.frees, info.allocs);
+	KUNIT_EXPECT_EQ(test, info.refills, info.allocs);
+	KUNIT_EXPECT_EQ(test, info.failures, 2ULL);
+	/* The second slept at least once, and at most once a refill. */
+	KUNIT_EXPECT_GE(test, info.waits, waits + 1);
+	KUNIT_EXPECT_LE(test, info.waits, waits + BULK_MIN_NR);
+	kunit_info(test, "%llu and %llu waits", waits, info.waits - waits);
+	fail_all(test, zone, false);
+}
+
+/*
+ * The same two callers for many rounds, seeded counts of 1..min_nr with
+ * the other slots kept set, the allocator failing: no call fails, nothing
+ * is lost, the reserve is whole at the end.
+ */
+static void mempool_ext_test_bulk_churn_failing(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "mp_bc_zone", 16);
+	struct mempool_ext *pool = keep_pool(test, mempool_ext_create_page_pool("mp_bc",
+						BULK_MIN_NR, zone, 0));
+	struct bulker b[2] = {
+		{ .pool = pool, .rounds = 10000 },
+		{ .pool = pool, .rounds = 10000 },
+	};
+	struct mempool_ext_info info;
+	struct buddy_sim_info zi;
+	u32 seed = get_random_u32() | 1;
+
+	kunit_info(test, "seed %u", seed);
+	b[0].seed = seed;
+	b[1].seed = seed + 2;
+	fail_all(test, zone, true);
+	run_bulkers(test, b, zone, 60);
+	mempool_ext_info(pool, &info);
+	KUNIT_EXPECT_EQ(test, info.curr_nr, BULK_MIN_NR);
+	KUNIT_EXPECT_EQ(test, info.allocs, info.frees);
+	KUNIT_EXPECT_EQ(test, info.allocs, info.reserve_allocs);
+	KUNIT_EXPECT_EQ(test, info.frees, info.refills);
+	KUNIT_EXPECT_EQ(test, info.failures, 0ULL);
+	buddy_sim_info(zone, &zi);
+	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 16UL - BULK_MIN_NR);
+	kunit_info(test, "%llu elements, %llu waits", info.allocs, info.waits);
+	fail_all(test, zone, false);
+}
+
+/*
+ * Issue 14's "counters exact": a seeded random mix of single and bulk
+ * calls (preset slots, counts over min_nr, non-blocking gfp, NULL slots
+ * and double frees inside a bulk free), injected failure on and off and
+ * resizes, every counter compared after each step with a model in which a
+ * bulk call is the single calls it stands for.
+ */
+static void mempool_ext_test_bulk_counters_exact(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "mp_bmodel_zone", 256);
+	struct mempool_ext *pool = keep_pool(test, mempool_ext_create_page_pool("mp_bmodel", 3,
+										zone, 0));
+	atomic_t *reports = test_count_reports(test);
+	struct pool_model m = { .min_nr = 3, .curr_nr = 3 };
+	void *held[MODEL_HELD], *freed[MODEL_FREED] = {}, *v[2 * MODEL_HELD + 1], *mark = test;
+	u32 seed = get_random_u32();
+	int op, i, j, n = 0, nfreed = 0;
+	bool failing = false;
+	struct rnd_state rnd;
+
+	kunit_info(test, "seed %u", seed);
+	prandom_seed_state(&rnd, seed);
+	for (op = 0; op < 4000; op++) {
+		u32 r = prandom_u32_state(&rnd) % 100;
+		unsigned int count, missing, want;
+		void *e;
+
+		if (r < 20 && n < MODEL_HELD) {
+			e = mempool_ext_alloc(pool, GFP_ATOMIC);
+			if (!failing || m.curr_nr) {
+				KUNIT_ASSERT_NOT_NULL(test, e);
+				m.allocs++;
+				if (failing) {
+					m.curr_nr--;
+					m.reserve_allocs++;
+				}
+				held[n++] = e;
+			} else {
+				KUNIT_ASSERT_NULL(test, e);
+				m.failures++;
+			}
+		} else if (r < 40 && n) {
+			i = prandom_u32_state(&rnd) % n;
+			e = held[i];
+			held[i] = held[--n];
+			mempool_ext_free(e, pool);
+			m.frees++;
+			if (m.curr_nr < m.min_nr) {
+				m.curr_nr++;
+				m.refills++;
+			}
+			freed[nfreed++ % MODEL_FREED] = e;
+		} else if (r < 65) {
+			/* Bulk: 0..min_nr + 1 slots, some preset, a gfp that may not block. */
+			gfp_t gfp = prandom_u32_state(&rnd) % 16 ? GFP_KERNEL : GFP_NOWAIT;
+			int ret;
+
+			/* Over min_nr one time in 16. */
+			count = m.min_nr + 1;
+			if (prandom_u32_state(&rnd) % 16)
+				count = prandom_u32_state(&rnd) % (m.min_nr + 1);
+			for (i = 0, missing = 0; i < count; i++) {
+				v[i] = prandom_u32_state(&rnd) % 4 ? NULL : mark;
+				missing += !v[i];
+			}
+			want = count <= m.min_nr && gfp == GFP_KERNEL ? missing : 0;
+			/* Would sleep forever (no thread frees), or hold too many. */
+			if ((failing && (int)want > m.curr_nr) || n + (int)want > MODEL_HELD)
+				continue;
+			ret = mempool_ext_alloc_bulk(pool, v, count, gfp);
+			if (count > m.min_nr || gfp != GFP_KERNEL) {
+				KUNIT_ASSERT_EQ(test, ret, -EINVAL);
+				m.errors++;
+			} else {
+				KUNIT_ASSERT_EQ(test, ret, 0);
+				m.allocs += missing;
+				if (failing) {
+					m.curr_nr -= missing;
+					m.reserve_allocs += missing;
+				}
+			}
+			for (i = 0; i < count; i++) {
+				if (v[i] == mark)
+					continue;
+				if (ret) {
+					KUNIT_ASSERT_NULL(test, v[i]);
+					continue;
+				}
+				KUNIT_ASSERT_NOT_NULL(test, v[i]);
+				held[n++] = v[i];
+			}
+		} else if (r < 85) {
+			/* Bulk free of some held, NULLs between, maybe a double free. */
+			unsigned int expect = 0, nv = 0, take = prandom_u32_state(&rnd) % (n + 1);
+			bool bad[2 * MODEL_HELD + 1] = {};
+
+			for (i = 0; i < take; i++) {
+				j = prandom_u32_state(&rnd) % n;
+				v[nv++] = held[j];
+				held[j] = held[--n];
+				if (!(prandom_u32_state(&rnd) % 5))
+					v[nv++] = NULL;
+			}
+			r = prandom_u32_state(&rnd) % 4;
+			if (r == 0 && nv) {
+				bad[nv] = true;			/* twice in this array */
+				v[nv++] = v[0];
+			} else if (r == 1 && nfreed) {
+				/* Freed before, and neither held nor in this array. */
+				e = freed[prandom_u32_state(&rnd) % min(nfreed, MODEL_FREED)];
+				for (j = 0; j < n && held[j] != e; j++)
+					;
+				for (i = 0; i < nv && v[i] != e; i++)
+					;
+				if (j == n && i == nv) {
+					bad[nv] = true;
+					v[nv++] = e;
+				}
+			}
+			for (i = 0; i < nv; i++) {
+				if (!v[i])
+					continue;
+				if (bad[i]) {
+					m.errors++;
+					continue;
+				}
+				m.frees++;
+				freed[nfreed++ % MODEL_FREED] = v[i];
+				if (m.curr_nr < m.min_nr) {
+					m.curr_nr++;
+					m.refills++;
+					expect++;
+				}
+			}
+			KUNIT_ASSERT_EQ(test, mempool_ext_free_bulk(pool, v, nv), expect);
+			for (i = 0; i < nv; i++)
+				KUNIT_ASSERT_EQ(test, bad[i], !!v[i]);
+		} else if (r < 93) {
+			failing = !failing;
+			fail_all(test, zone, failing);
+		} else {
+			int new_min = prandom_u32_state(&rnd) % 7;
+			int ret = mempool_ext_resize(pool, new_min);
+
+			if (new_min <= m.min_nr) {
+				KUNIT_ASSERT_EQ(test, ret, 0);
+				m.min_nr = new_min;
+				m.curr_nr = min(m.curr_nr, new_min);
+			} else if (failing) {
+				KUNIT_ASSERT_EQ(test, ret, -ENOMEM);
+			} else {
+				KUNIT_ASSERT_EQ(test, ret, 0);
+				m.min_nr = new_min;
+				m.curr_nr = new_min;
+			}
+		}
+		model_check(test, pool, &m, reports, op, seed);
+	}
+	KUNIT_EXPECT_EQ(test, pool_waits(pool), 0ULL);
+	fail_all(test, zone, false);
+	while (n)
+		mempool_ext_free(held[--n], pool);
+}
+
 /* Destroy with elements out: one report, the reserve given back. */
 static void mempool_ext_test_destroy_leak(struct kunit *test)
 {
@@ -907,6 +1453,12 @@ static struct kunit_case mempool_ext_test_cases[] = {
 	KUNIT_CASE_SLOW(mempool_ext_test_two_cpus_failing),
 	KUNIT_CASE_SLOW(mempool_ext_test_resize_busy),
 	KUNIT_CASE(mempool_ext_test_destroy_leak),
+	KUNIT_CASE(mempool_ext_test_bulk_refused),
+	KUNIT_CASE(mempool_ext_test_bulk_fills_null_slots),
+	KUNIT_CASE_PARAM(mempool_ext_test_bulk_free_double_free, kind_gen_params),
+	KUNIT_CASE(mempool_ext_test_bulk_two_callers_failing),
+	KUNIT_CASE_SLOW(mempool_ext_test_bulk_churn_failing),
+	KUNIT_CASE(mempool_ext_test_bulk_counters_exact),
 	{}
 };
 

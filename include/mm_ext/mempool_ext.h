@@ -43,6 +43,12 @@ void mempool_ext_free(void *element, struct mempool_ext *pool);
 void mempool_ext_destroy(struct mempool_ext *pool);
 void mempool_ext_info(struct mempool_ext *pool, struct mempool_ext_info *info);
 
+/* Bulk (mainline 6.19 mempool_alloc_bulk / mempool_free_bulk). */
+int mempool_ext_alloc_bulk(struct mempool_ext *pool, void **elems,
+			   unsigned int count, gfp_t gfp);
+unsigned int mempool_ext_free_bulk(struct mempool_ext *pool, void **elems,
+				   unsigned int count);
+
 /* Beyond mempool_t: what the reserve went through, and misuse counted. */
 struct mempool_ext_extra {
 	int lowest_nr;			/* the lowest the reserve has fallen to */

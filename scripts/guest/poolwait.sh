@@ -2,8 +2,9 @@
 # Scenario "poolwait" (issue 12, items 7 and 16): a pool resize up that
 # cannot be filled fails and changes nothing; a workload asleep in a pool
 # wait stops within a second; two pool workloads on one pool never
-# deadlock; rmmod completes with a workload waiting on a pool.
-ENOMEM="Cannot allocate memory"
+# deadlock, nor two bulk ones (issue 14); rmmod completes with a workload
+# waiting on a pool.
+ENOMEM="Cannot allocate memory" EINVAL="Invalid argument"
 C=$D/control
 Z=$D/buddy/z/fail
 
@@ -94,6 +95,35 @@ expect "q errors" "$(val $D/mempool/q/stats errors)" 0
 ctl "workload destroy a"
 ctl "workload destroy b"
 ctl "pool destroy q"
+
+# Issue 14: two bulk workloads on one pool, each taking the whole reserve
+# of 3 at once (mempool_ext_alloc_bulk), under 100% injected failure. A
+# bulk call takes the reserve's elements together or waits holding none,
+# so neither can hold a part of what the other waits for: both finish.
+echo 0 > $Z/probability && ok "z injection off"
+ctl "pool create r 3 page=z"
+echo 100 > $Z/probability && ok "z fails every allocation again"
+refuse "$EINVAL" $C "workload start x pool=r bulk=4"
+refuse "$EINVAL" $C "workload start x zone=z bulk=1"
+refuse "$EINVAL" $C "workload start x pool=r bulk=0"
+ctl "workload start a pool=r ops=20000 bulk=3"
+ctl "workload start b pool=r ops=20000 bulk=3"
+wait_state a done
+wait_state b done
+expect "a bulk" "$(val $D/workload/a/stats bulk)" 3
+expect "a allocs (10000 calls of 3)" "$(val $D/workload/a/stats allocs)" 30000
+expect "b frees" "$(val $D/workload/b/stats frees)" 30000
+expect "a failures" "$(val $D/workload/a/stats failures)" 0
+expect "r reserve full again" "$(val $D/mempool/r/stats curr_nr)" 3
+expect "r allocs" "$(val $D/mempool/r/stats allocs)" 60000
+expect "r allocs all from the reserve" "$(val $D/mempool/r/stats reserve_allocs)" 60000
+expect "r frees all refills" "$(val $D/mempool/r/stats refills)" 60000
+expect "r failures" "$(val $D/mempool/r/stats failures)" 0
+expect "r errors" "$(val $D/mempool/r/stats errors)" 0
+echo "pool r: $(val $D/mempool/r/stats waits) waits"
+ctl "workload destroy a"
+ctl "workload destroy b"
+ctl "pool destroy r"
 
 # rmmod completes with a workload asleep in a pool wait.
 ctl "workload start w2 pool=p ops=10 slots=1"
