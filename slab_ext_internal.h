@@ -20,6 +20,11 @@ struct slab_ext_extra {
 	bool has_ctor;
 	unsigned int cpu_max;		/* bound of the CPU arrays; 0: none */
 	unsigned long cpu_cached;	/* free objects in the CPU arrays now */
+	unsigned int sheaf_capacity;	/* objects in a regular sheaf */
+	unsigned long sheaves;		/* prefilled sheaves not yet returned */
+	unsigned long sheaf_objects;	/* free objects those hold now */
+	u64 sheaf_prefills, sheaf_refills, sheaf_returns;
+	u64 sheaf_failures;		/* prefills and refills that failed */
 };
 
 /*
