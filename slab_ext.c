@@ -862,7 +862,7 @@ static __always_inline bool free_ok(struct slab_ext_cache *c, struct buddy_sim_o
 		return false;
 	}
 	if (unlikely(READ_ONCE(*(void **)(obj + c->offset)) == cpu_mark(c, obj))) {
-		bad_free(c, slab, obj, "double free (object already free in a CPU array)");
+		bad_free(c, slab, obj, "double free (object already free in a CPU array or a sheaf)");
 		return false;
 	}
 	if (unlikely(c->debug && get_fp(c, obj) == QUARANTINED)) {
