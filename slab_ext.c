@@ -1315,8 +1315,10 @@ static __always_inline void sx_free(struct slab_ext_cache *c, void *obj,
 				    unsigned long caller)
 {
 	const char *why = NULL;
+	/* Looked up first: the order arguments are evaluated in is unspecified. */
+	struct buddy_sim_owner *slab = obj_to_slab(c, obj, &why);
 
-	sx_free_slab(c, obj_to_slab(c, obj, &why), obj, why, caller);
+	sx_free_slab(c, slab, obj, why, caller);
 }
 
 /**
