@@ -172,6 +172,7 @@ struct slab_ext_cache {
 	unsigned long nr_sheaves;	/* on that list */
 	u64 sheaf_prefills, sheaf_refills, sheaf_returns, sheaf_failures;
 	unsigned int sheaf_capacity;	/* of a regular sheaf; set at creation */
+	unsigned long max_objs;		/* the most the zone could ever hold */
 };
 
 /*
@@ -1494,7 +1495,7 @@ static struct slab_ext_sheaf *sheaf_new(struct slab_ext_cache *c, gfp_t gfp,
 {
 	struct slab_ext_sheaf *sheaf;
 
-	sheaf = kmalloc(struct_size(sheaf, objects, capacity),
+	sheaf = kvmalloc(struct_size(sheaf, objects, capacity),
 			(gfp & ~__GFP_ZERO) | __GFP_NOWARN);
 	if (!sheaf)
 		return NULL;
@@ -1540,13 +1541,15 @@ struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache, gfp_
 	struct slab_ext_sheaf *sheaf;
 	unsigned long flags;
 
-	sheaf = sheaf_new(cache, gfp, max(count, cache->sheaf_capacity));
+	/* More than the zone could ever hold fails without asking. */
+	sheaf = count <= cache->max_objs ?
+		sheaf_new(cache, gfp, max(count, cache->sheaf_capacity)) : NULL;
 	if (!sheaf) {
 		sheaf_failed(cache);
 		return NULL;
 	}
 	if (count && !take_all(cache, gfp, sheaf->objects, count, 0)) {
-		kfree(sheaf);
+		kvfree(sheaf);
 		sheaf_failed(cache);
 		return NULL;
 	}
@@ -1661,12 +1664,12 @@ int slab_ext_refill_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
 	if (size >= count)
 		return 0;
 	if (count > sheaf->capacity) {
-		bigger = sheaf_new(cache, gfp, count);
+		bigger = count <= cache->max_objs ? sheaf_new(cache, gfp, count) : NULL;
 		if (!bigger)
 			goto fail;
 	}
 	if (!take_all(cache, gfp, (bigger ?: sheaf)->objects + size, count - size, 0)) {
-		kfree(bigger);
+		kvfree(bigger);
 		goto fail;
 	}
 	spin_lock_irqsave(&cache->lock, flags);
@@ -1681,7 +1684,7 @@ int slab_ext_refill_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
 	cache->sheaf_refills++;
 	spin_unlock_irqrestore(&cache->lock, flags);
 	if (bigger)
-		kfree(sheaf);
+		kvfree(sheaf);
 	return 0;
 fail:
 	sheaf_failed(cache);
@@ -1722,7 +1725,7 @@ void slab_ext_return_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
 		return;
 	}
 	put_objects(cache, sheaf->objects, sheaf->size, 0);
-	kfree(sheaf);
+	kvfree(sheaf);
 }
 EXPORT_SYMBOL_GPL(slab_ext_return_sheaf);
 
@@ -1748,7 +1751,7 @@ static unsigned long reclaim_sheaves(struct slab_ext_cache *c)
 	list_for_each_entry_safe(sheaf, tmp, &c->sheaves, list) {
 		list_del(&sheaf->list);
 		put_objects(c, sheaf->objects, sheaf->size, 0);
-		kfree(sheaf);
+		kvfree(sheaf);
 		n++;
 	}
 	c->nr_sheaves = 0;
@@ -1773,7 +1776,7 @@ int slab_ext_alloc_bulk(struct slab_ext_cache *cache, gfp_t gfp, size_t nr, void
 	unsigned int n = nr, k = 0, i;
 	struct slab_ext_cpu *pc;
 
-	if (!nr || nr > INT_MAX)
+	if (!nr || nr > INT_MAX || nr > cache->max_objs)
 		return 0;
 	if (cache->cpu) {
 		pc = cpu_array_get(cache);
@@ -2062,6 +2065,7 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 					     void (*ctor)(void *))
 {
 	struct slab_ext_cache *c;
+	struct buddy_sim_info zi;
 	int ret, cpu;
 
 	if (!zone)
@@ -2112,6 +2116,8 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 			pc->limit = min(SLAB_EXT_CPU_START, c->cpu_max);
 		}
 	}
+	buddy_sim_info(zone, &zi);
+	c->max_objs = (zi.nr_pages >> c->order) * c->objs_per_slab;
 	/* A sheaf holds what a CPU array may: the same few KiB of objects. */
 	c->sheaf_capacity = clamp(32768U / c->size, 32U, (unsigned int)SLAB_EXT_CPU_MAX);
 	INIT_LIST_HEAD(&c->sheaves);

@@ -1235,6 +1235,23 @@ static void slab_ext_test_sheaf_oversize(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
 	KUNIT_EXPECT_EQ(test, info.frees, (u64)count);
 	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+
+	/* More than the zone can hold: NULL (or 0, or -ENOMEM), nothing taken. */
+	KUNIT_EXPECT_NULL(test, slab_ext_prefill_sheaf(c, GFP_KERNEL, 256 * PAGE_SIZE / 64 + 1));
+	KUNIT_EXPECT_NULL(test, slab_ext_prefill_sheaf(c, GFP_KERNEL, UINT_MAX));
+	objs = kunit_kcalloc(test, 256 * PAGE_SIZE / 64 + 1, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	KUNIT_EXPECT_EQ(test, slab_ext_alloc_bulk(c, GFP_KERNEL, 256 * PAGE_SIZE / 64 + 1, objs),
+			0);
+	sheaf = slab_ext_prefill_sheaf(c, GFP_KERNEL, 1);
+	KUNIT_ASSERT_NOT_NULL(test, sheaf);
+	KUNIT_EXPECT_EQ(test, slab_ext_refill_sheaf(c, GFP_KERNEL, &sheaf, UINT_MAX), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, slab_ext_sheaf_size(sheaf), 1U);
+	slab_ext_return_sheaf(c, GFP_KERNEL, sheaf);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.allocs, (u64)count);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
 }
 
 /* alloc_from_sheaf hands out what the sheaf holds, then NULL, and NULL again. */
