@@ -863,7 +863,8 @@ static __always_inline bool free_ok(struct slab_ext_cache *c, struct buddy_sim_o
 		return false;
 	}
 	if (unlikely(READ_ONCE(*(void **)(obj + c->offset)) == cpu_mark(c, obj))) {
-		bad_free(c, slab, obj, "double free (object already free in a CPU array or a sheaf)");
+		bad_free(c, slab, obj,
+			 "double free (object already free in a CPU array or a sheaf)");
 		return false;
 	}
 	if (unlikely(c->debug && get_fp(c, obj) == QUARANTINED)) {
@@ -1496,7 +1497,7 @@ static struct slab_ext_sheaf *sheaf_new(struct slab_ext_cache *c, gfp_t gfp,
 	struct slab_ext_sheaf *sheaf;
 
 	sheaf = kvmalloc(struct_size(sheaf, objects, capacity),
-			(gfp & ~__GFP_ZERO) | __GFP_NOWARN);
+			 (gfp & ~__GFP_ZERO) | __GFP_NOWARN);
 	if (!sheaf)
 		return NULL;
 	INIT_LIST_HEAD(&sheaf->list);
@@ -2199,7 +2200,7 @@ void slab_ext_cache_destroy(struct slab_ext_cache *cache)
 	/* No user may touch the cache now: no lock is needed to walk it. */
 	sheaves = reclaim_sheaves(cache);
 	if (sheaves)
-		mm_ext_report("cache %s: destroyed with %lu prefilled sheaves not returned (leak)\n",
+		mm_ext_report("cache %s: destroyed with %lu sheaves not returned (leak)\n",
 			      cache->name, sheaves);
 	drain_all(cache, SLAB_EXT_KEEP_LIMIT);
 	report_leaks(cache);
