@@ -360,6 +360,13 @@ static int cache_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "cpu_cached %lu\n", extra.cpu_cached);
 	seq_printf(m, "quarantined %lu\n", extra.quarantined);
 	seq_printf(m, "failures %llu\n", extra.failures);
+	seq_printf(m, "sheaf_capacity %u\n", extra.sheaf_capacity);
+	seq_printf(m, "sheaves %lu\n", extra.sheaves);
+	seq_printf(m, "sheaf_objects %lu\n", extra.sheaf_objects);
+	seq_printf(m, "sheaf_prefills %llu\n", extra.sheaf_prefills);
+	seq_printf(m, "sheaf_refills %llu\n", extra.sheaf_refills);
+	seq_printf(m, "sheaf_returns %llu\n", extra.sheaf_returns);
+	seq_printf(m, "sheaf_failures %llu\n", extra.sheaf_failures);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cache_stats);

@@ -78,6 +78,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/poison.h>
 #include <linux/random.h>
 #include <linux/reciprocal_div.h>
@@ -167,6 +168,35 @@ struct slab_ext_cache {
 	unsigned long nr_isolated;	/* slabs with a corrupt free list */
 	unsigned int min_empty;		/* empty slabs kept before giving back */
 	u64 allocs, frees, errors, failures;
+	struct list_head sheaves;	/* prefilled sheaves handed out */
+	unsigned long nr_sheaves;	/* on that list */
+	u64 sheaf_prefills, sheaf_refills, sheaf_returns, sheaf_failures;
+	unsigned int sheaf_capacity;	/* of a regular sheaf; set at creation */
+	unsigned long max_objs;		/* the most the zone could ever hold */
+};
+
+/*
+ * A sheaf: a batch of free objects set aside (mainline 6.18's struct
+ * slab_sheaf). Its objects are taken from the slabs, so the slabs count
+ * them in use, and each carries the mark of a free object in a CPU array
+ * (cpu_mark()): a free of one is a double free, and the debug checks treat
+ * it as free. A prefilled sheaf belongs to whoever prefilled it, which
+ * alone touches objects[] and size without a lock; it is on its cache's
+ * sheaves list (under the cache lock) until returned, so the cache can
+ * count what sheaves hold, check a sheaf given back, and take back the
+ * sheaves of a cache destroyed with some out.
+ *
+ * The same struct is meant to serve a per-CPU sheaves tier later: a CPU's
+ * main and spare sheaf, and a barn's full and empty lists (through @list),
+ * each of capacity sheaf_capacity.
+ */
+struct slab_ext_sheaf {
+	struct list_head list;		/* cache->sheaves while prefilled */
+	struct slab_ext_cache *cache;
+	unsigned int capacity;		/* objects[] slots; over sheaf_capacity: oversize */
+	unsigned int size;		/* objects in objects[0..size) */
+	u64 allocs;			/* handed out from it, not yet in cache->allocs */
+	void *objects[];
 };
 
 /* Every cache, by unique name; its lock is slab_ext_caches.lock. */
@@ -827,7 +857,8 @@ static __always_inline bool free_ok(struct slab_ext_cache *c, struct buddy_sim_o
 		return false;
 	}
 	if (unlikely(READ_ONCE(*(void **)(obj + c->offset)) == cpu_mark(c, obj))) {
-		bad_free(c, slab, obj, "double free (object already free in a CPU array)");
+		bad_free(c, slab, obj,
+			 "double free (object already free in a CPU array or a sheaf)");
 		return false;
 	}
 	if (unlikely(c->debug && get_fp(c, obj) == QUARANTINED)) {
@@ -880,11 +911,13 @@ static void cache_free(struct slab_ext_cache *c, struct buddy_sim_owner *slab, v
 
 /*
  * Up to @n objects from the slab lists into @objs, making slabs as needed;
- * the number taken. A slab's free list is taken as far as it goes, then
- * its fresh objects, and the slab moved between lists once.
+ * the number taken, each marked free as in a CPU array. A slab's free list
+ * is taken as far as it goes, then its fresh objects, and the slab moved
+ * between lists once. When all @n are had, @allocs is added to the cache's
+ * allocs in the same critical section (a bulk allocation's count).
  */
 static unsigned int take_objects(struct slab_ext_cache *c, gfp_t gfp, void **objs,
-				 unsigned int n)
+				 unsigned int n, u64 allocs)
 {
 	unsigned int got = 0, fresh, took, old, i, size = c->size;
 	struct buddy_sim_owner *slab;
@@ -941,6 +974,8 @@ static unsigned int take_objects(struct slab_ext_cache *c, gfp_t gfp, void **obj
 		slab_relist(c, slab, old);
 		c->active_objs += took;
 	}
+	if (got == n)
+		c->allocs += allocs;
 	spin_unlock_irqrestore(&c->lock, flags);
 	if (corrupt)
 		print_fp_report(c, &fprep);
@@ -949,9 +984,10 @@ static unsigned int take_objects(struct slab_ext_cache *c, gfp_t gfp, void **obj
 
 /*
  * Give @n free objects (marked, or checked by free_ok()) back to their
- * slabs; empty slabs beyond min_empty go back to the zone.
+ * slabs; empty slabs beyond min_empty go back to the zone. @frees is added
+ * to the cache's frees in the same critical section.
  */
-static void put_objects(struct slab_ext_cache *c, void **objs, unsigned int n)
+static void put_objects(struct slab_ext_cache *c, void **objs, unsigned int n, u64 frees)
 {
 	unsigned long slab_bytes = PAGE_SIZE << c->order;
 	struct buddy_sim_owner *slab;
@@ -971,6 +1007,7 @@ static void put_objects(struct slab_ext_cache *c, void **objs, unsigned int n)
 		while (++i < n && (unsigned long)(objs[i] - slab->addr) < slab_bytes);
 		slab_relist(c, slab, old);
 	}
+	c->frees += frees;
 	take_empty_slabs(c, c->min_empty, &released);
 	spin_unlock_irqrestore(&c->lock, flags);
 	discard_slabs(c, &released);
@@ -1039,7 +1076,7 @@ static __always_inline void cpu_array_put(struct slab_ext_cpu *pc)
 static void drain_array(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
 			unsigned int limit)
 {
-	put_objects(c, pc->objs, pc->count);
+	put_objects(c, pc->objs, pc->count, 0);
 	pc->count = 0;
 	if (limit != SLAB_EXT_KEEP_LIMIT)
 		pc->limit = limit;
@@ -1155,7 +1192,7 @@ static noinline void *cpu_alloc_refill(struct slab_ext_cache *c, struct slab_ext
 	if (max) {
 		/* Slow start: each refill doubles the array, up to cpu_max. */
 		pc->limit = clamp(pc->limit * 2, 1U, max);
-		pc->count = take_objects(c, gfp, pc->objs, max(pc->limit / 2, 1U));
+		pc->count = take_objects(c, gfp, pc->objs, max(pc->limit / 2, 1U), 0);
 		if (likely(pc->count)) {
 			obj = pc->objs[--pc->count];
 			pc->allocs++;
@@ -1187,7 +1224,7 @@ static noinline void cpu_free_slow(struct slab_ext_cache *c, struct slab_ext_cpu
 		/* Turned off: straight to the slabs. */
 		pc->frees++;
 		cpu_array_put(pc);
-		put_objects(c, &obj, 1);
+		put_objects(c, &obj, 1, 0);
 		return;
 	}
 	/*
@@ -1200,7 +1237,7 @@ static noinline void cpu_free_slow(struct slab_ext_cache *c, struct slab_ext_cpu
 		pc->limit = min(pc->limit * 2, max);
 	if (pc->count >= pc->limit) {
 		batch = min(max(pc->limit / 2, 1U), pc->count);
-		put_objects(c, pc->objs, batch);
+		put_objects(c, pc->objs, batch, 0);
 		pc->count -= batch;
 		memmove(pc->objs, pc->objs + batch, pc->count * sizeof(void *));
 	}
@@ -1212,12 +1249,7 @@ static noinline void cpu_free_slow(struct slab_ext_cache *c, struct slab_ext_cpu
 /* One free object, already marked, back to its slab, counted as a free. */
 static noinline void put_object_counted(struct slab_ext_cache *c, void *obj)
 {
-	unsigned long flags;
-
-	put_objects(c, &obj, 1);
-	spin_lock_irqsave(&c->lock, flags);
-	c->frees++;
-	spin_unlock_irqrestore(&c->lock, flags);
+	put_objects(c, &obj, 1, 1);
 }
 
 /* Through this CPU's array when the cache has one, else the slab path. */
@@ -1344,6 +1376,494 @@ int slab_ext_shrink(struct slab_ext_cache *cache)
 }
 EXPORT_SYMBOL_GPL(slab_ext_shrink);
 
+/* ---- prefilled sheaves and bulk (mainline 6.18, kmem_cache_*_bulk) ---- */
+
+/*
+ * A debug cache's objects just taken from the slabs: those written while
+ * free are quarantined and reported, as cache_alloc() does. The good ones
+ * are packed at the front of @objs; their number.
+ */
+static noinline unsigned int check_taken(struct slab_ext_cache *c, void **objs,
+					 unsigned int n)
+{
+	unsigned int i, good = 0;
+	struct obj_report rep;
+	unsigned long flags;
+	void *obj;
+
+	for (i = 0; i < n; i++) {
+		obj = objs[i];
+		if (likely(poison_ok(c, obj) && redzones_ok(c, obj, SLUB_RED_INACTIVE))) {
+			objs[good++] = obj;
+			continue;
+		}
+		spin_lock_irqsave(&c->lock, flags);
+		fill_report(c, READ_ONCE(obj_page(c, obj)->head), obj, &rep);
+		quarantine(c, obj);
+		c->errors++;
+		spin_unlock_irqrestore(&c->lock, flags);
+		print_report(c, "written while free (write after free)", &rep);
+	}
+	return good;
+}
+
+/*
+ * Exactly @n free objects of @c into @objs, each marked free as in a CPU
+ * array and, in a debug cache, checked; or none, and false (counted as a
+ * failure). What the slabs and the zone cannot give, the CPU arrays are
+ * asked for (as cpu_alloc_refill() does) before giving up. On success
+ * @allocs is added to the cache's allocs, in the last critical section
+ * where it can be.
+ */
+static bool take_all(struct slab_ext_cache *c, gfp_t gfp, void **objs, unsigned int n,
+		     u64 allocs)
+{
+	bool stolen = !c->cpu, debug = c->debug;
+	unsigned int got = 0, took;
+	unsigned long flags;
+
+	while (got < n) {
+		took = take_objects(c, gfp, objs + got, n - got, debug ? 0 : allocs);
+		/* Quarantined ones are progress too: the next try takes others. */
+		got += unlikely(debug) && took ? check_taken(c, objs + got, took) : took;
+		if (took)
+			continue;
+		if (!stolen) {
+			/* Other CPUs' arrays may hold some: back to the slabs, once. */
+			stolen = true;
+			steal_all(c);
+			continue;
+		}
+		put_objects(c, objs, got, 0);
+		spin_lock_irqsave(&c->lock, flags);
+		c->failures++;
+		spin_unlock_irqrestore(&c->lock, flags);
+		return false;
+	}
+	if (debug && allocs) {
+		spin_lock_irqsave(&c->lock, flags);
+		c->allocs += allocs;
+		spin_unlock_irqrestore(&c->lock, flags);
+	}
+	return true;
+}
+
+/* @obj, marked free and checked, goes to a user (not counted here). */
+static __always_inline void hand_out(struct slab_ext_cache *c, void *obj, gfp_t gfp,
+				     unsigned long caller)
+{
+	if (unlikely(c->debug)) {
+		set_redzones(c, obj, SLUB_RED_ACTIVE);
+		set_track(c, obj, TRACK_ALLOC, caller);
+	}
+	mark_allocated(c, obj);
+	if (unlikely(gfp & __GFP_ZERO))
+		memset(obj, 0, c->object_size);
+}
+
+/* A sheaf call the cache refuses: counted and reported. */
+static noinline void sheaf_misuse(struct slab_ext_cache *c, const void *sheaf,
+				  const char *fn, const char *why)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	c->errors++;
+	spin_unlock_irqrestore(&c->lock, flags);
+	mm_ext_report("cache %s: %s of sheaf %p: %s\n", c->name, fn, sheaf, why);
+}
+
+/* Whether @sheaf is one of @c's prefilled sheaves. Lock held. */
+static bool sheaf_out(struct slab_ext_cache *c, const struct slab_ext_sheaf *sheaf)
+{
+	struct slab_ext_sheaf *s;
+
+	list_for_each_entry(s, &c->sheaves, list)
+		if (s == sheaf)
+			return true;
+	return false;
+}
+
+/* A sheaf with room for @capacity objects, none in it yet. */
+static struct slab_ext_sheaf *sheaf_new(struct slab_ext_cache *c, gfp_t gfp,
+					unsigned int capacity)
+{
+	struct slab_ext_sheaf *sheaf;
+
+	sheaf = kvmalloc(struct_size(sheaf, objects, capacity),
+			 (gfp & ~__GFP_ZERO) | __GFP_NOWARN);
+	if (!sheaf)
+		return NULL;
+	INIT_LIST_HEAD(&sheaf->list);
+	sheaf->cache = c;
+	sheaf->capacity = capacity;
+	sheaf->size = 0;
+	sheaf->allocs = 0;
+	return sheaf;
+}
+
+/* A prefill or refill that could not be had: counted. */
+static noinline void sheaf_failed(struct slab_ext_cache *c)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	c->sheaf_failures++;
+	spin_unlock_irqrestore(&c->lock, flags);
+}
+
+/**
+ * slab_ext_prefill_sheaf() - set objects aside for allocations that must not fail
+ * @cache: the cache
+ * @gfp: allocation flags for the sheaf and for new slabs (it may sleep if
+ *	 they allow it)
+ * @count: objects wanted; more than the cache's sheaf capacity is allowed
+ *	   (an oversize sheaf, only slower)
+ *
+ * As mainline's kmem_cache_prefill_sheaf(): the objects are taken from the
+ * cache now (they count as in use in its slabs, as free in its counters),
+ * so that slab_ext_alloc_from_sheaf() can hand them out later, in a
+ * critical section where an allocation must not fail. mm_ext fills the
+ * sheaf with exactly @count objects (mainline fills a regular sheaf to its
+ * capacity). Give it back with slab_ext_return_sheaf().
+ *
+ * Return: the sheaf, holding @count objects, or NULL when they cannot all
+ * be had (nothing is left taken then).
+ */
+struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
+					      unsigned int count)
+{
+	struct slab_ext_sheaf *sheaf;
+	unsigned long flags;
+
+	/* More than the zone could ever hold fails without asking. */
+	sheaf = count <= cache->max_objs ?
+		sheaf_new(cache, gfp, max(count, cache->sheaf_capacity)) : NULL;
+	if (!sheaf) {
+		sheaf_failed(cache);
+		return NULL;
+	}
+	if (count && !take_all(cache, gfp, sheaf->objects, count, 0)) {
+		kvfree(sheaf);
+		sheaf_failed(cache);
+		return NULL;
+	}
+	spin_lock_irqsave(&cache->lock, flags);
+	sheaf->size = count;
+	list_add(&sheaf->list, &cache->sheaves);
+	cache->nr_sheaves++;
+	cache->sheaf_prefills++;
+	spin_unlock_irqrestore(&cache->lock, flags);
+	return sheaf;
+}
+EXPORT_SYMBOL_GPL(slab_ext_prefill_sheaf);
+
+/* A debug cache's object from @sheaf: checked again, as it rested free there. */
+static noinline void *sheaf_alloc_debug(struct slab_ext_cache *c, gfp_t gfp,
+					struct slab_ext_sheaf *sheaf, unsigned long caller)
+{
+	unsigned int size = sheaf->size;
+	void *obj;
+
+	if (!size)
+		return NULL;
+	while (size) {
+		obj = sheaf->objects[--size];
+		WRITE_ONCE(sheaf->size, size);
+		if (check_taken(c, &obj, 1)) {
+			WRITE_ONCE(sheaf->allocs, sheaf->allocs + 1);
+			hand_out(c, obj, gfp, caller);
+			return obj;
+		}
+	}
+	/* Every object left was written while it rested: the slabs serve. */
+	return cache_alloc(c, gfp, caller);
+}
+
+/**
+ * slab_ext_alloc_from_sheaf() - an object from a prefilled sheaf
+ * @cache: the cache the sheaf was prefilled from
+ * @gfp: only __GFP_ZERO matters (the object is zeroed)
+ * @sheaf: the sheaf
+ *
+ * Takes no lock and cannot fail while the sheaf holds an object, as
+ * mainline's kmem_cache_alloc_from_sheaf(). The object is freed with
+ * slab_ext_free() as any other. (In a debug cache an object written while
+ * it rested in the sheaf is reported and quarantined, and the next one is
+ * taken; if none is left, the cache's slabs serve.)
+ *
+ * Return: the object, or NULL when the sheaf is empty (or is not one of
+ * @cache's: reported).
+ */
+void *slab_ext_alloc_from_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
+				struct slab_ext_sheaf *sheaf)
+{
+	unsigned int size;
+	void *obj;
+
+	if (unlikely(!sheaf || sheaf->cache != cache)) {
+		sheaf_misuse(cache, sheaf, "slab_ext_alloc_from_sheaf",
+			     "not a sheaf of this cache");
+		return NULL;
+	}
+	if (unlikely(cache->debug))
+		return sheaf_alloc_debug(cache, gfp, sheaf, _RET_IP_);
+	size = sheaf->size;
+	if (unlikely(!size))
+		return NULL;
+	obj = sheaf->objects[--size];
+	/* Marked: the cache's counters read these while it runs. */
+	WRITE_ONCE(sheaf->size, size);
+	WRITE_ONCE(sheaf->allocs, sheaf->allocs + 1);
+	hand_out(cache, obj, gfp, _RET_IP_);
+	return obj;
+}
+EXPORT_SYMBOL_GPL(slab_ext_alloc_from_sheaf);
+
+/**
+ * slab_ext_refill_sheaf() - top a prefilled sheaf up
+ * @cache: the cache the sheaf was prefilled from
+ * @gfp: allocation flags, as for slab_ext_prefill_sheaf()
+ * @sheafp: the sheaf; replaced by a bigger one when @count exceeds its
+ *	    capacity (its objects move over, the old one is freed)
+ * @count: objects the sheaf must hold afterwards
+ *
+ * As mainline's kmem_cache_refill_sheaf(). A sheaf holding @count objects
+ * or more is left as it is.
+ *
+ * Return: 0; -ENOMEM when the objects cannot all be had (the sheaf is then
+ * as it was); -EINVAL for a NULL or unknown sheaf (reported).
+ */
+int slab_ext_refill_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
+			  struct slab_ext_sheaf **sheafp, unsigned int count)
+{
+	struct slab_ext_sheaf *sheaf, *bigger = NULL;
+	unsigned long flags;
+	unsigned int size;
+	bool out;
+
+	if (!sheafp || !*sheafp) {
+		sheaf_misuse(cache, NULL, "slab_ext_refill_sheaf", "no sheaf");
+		return -EINVAL;
+	}
+	sheaf = *sheafp;
+	spin_lock_irqsave(&cache->lock, flags);
+	out = sheaf_out(cache, sheaf);
+	spin_unlock_irqrestore(&cache->lock, flags);
+	if (!out) {
+		sheaf_misuse(cache, sheaf, "slab_ext_refill_sheaf",
+			     "not a prefilled sheaf of this cache");
+		return -EINVAL;
+	}
+	size = sheaf->size;
+	if (size >= count)
+		return 0;
+	if (count > sheaf->capacity) {
+		bigger = count <= cache->max_objs ? sheaf_new(cache, gfp, count) : NULL;
+		if (!bigger)
+			goto fail;
+	}
+	if (!take_all(cache, gfp, (bigger ?: sheaf)->objects + size, count - size, 0)) {
+		kvfree(bigger);
+		goto fail;
+	}
+	spin_lock_irqsave(&cache->lock, flags);
+	if (bigger) {
+		memcpy(bigger->objects, sheaf->objects, size * sizeof(void *));
+		bigger->allocs = sheaf->allocs;
+		list_add(&bigger->list, &sheaf->list);
+		list_del(&sheaf->list);
+		*sheafp = bigger;
+	}
+	WRITE_ONCE((*sheafp)->size, count);
+	cache->sheaf_refills++;
+	spin_unlock_irqrestore(&cache->lock, flags);
+	if (bigger)
+		kvfree(sheaf);
+	return 0;
+fail:
+	sheaf_failed(cache);
+	return -ENOMEM;
+}
+EXPORT_SYMBOL_GPL(slab_ext_refill_sheaf);
+
+/**
+ * slab_ext_return_sheaf() - give a prefilled sheaf and its objects back
+ * @cache: the cache the sheaf was prefilled from
+ * @gfp: unused (mainline may refill a returned sheaf for its barn)
+ * @sheaf: the sheaf, or NULL (a no-op); it is freed
+ *
+ * The objects left in it go back to their slabs. A sheaf that is not one
+ * of @cache's prefilled sheaves (returned already, or another cache's) is
+ * reported and left alone.
+ */
+void slab_ext_return_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
+			   struct slab_ext_sheaf *sheaf)
+{
+	unsigned long flags;
+	bool out;
+
+	if (!sheaf)
+		return;
+	spin_lock_irqsave(&cache->lock, flags);
+	out = sheaf_out(cache, sheaf);
+	if (out) {
+		list_del(&sheaf->list);
+		cache->nr_sheaves--;
+		cache->sheaf_returns++;
+		cache->allocs += sheaf->allocs;
+	}
+	spin_unlock_irqrestore(&cache->lock, flags);
+	if (!out) {
+		sheaf_misuse(cache, sheaf, "slab_ext_return_sheaf",
+			     "not a prefilled sheaf of this cache (returned twice?)");
+		return;
+	}
+	put_objects(cache, sheaf->objects, sheaf->size, 0);
+	kvfree(sheaf);
+}
+EXPORT_SYMBOL_GPL(slab_ext_return_sheaf);
+
+/**
+ * slab_ext_sheaf_size() - how many objects a sheaf holds
+ * @sheaf: the sheaf, or NULL
+ *
+ * Return: the objects slab_ext_alloc_from_sheaf() can still hand out; 0
+ * for NULL.
+ */
+unsigned int slab_ext_sheaf_size(struct slab_ext_sheaf *sheaf)
+{
+	return sheaf ? READ_ONCE(sheaf->size) : 0;
+}
+EXPORT_SYMBOL_GPL(slab_ext_sheaf_size);
+
+/* At destroy: sheaves never returned give their objects back; how many. */
+static unsigned long reclaim_sheaves(struct slab_ext_cache *c)
+{
+	struct slab_ext_sheaf *sheaf, *tmp;
+	unsigned long n = 0;
+
+	list_for_each_entry_safe(sheaf, tmp, &c->sheaves, list) {
+		list_del(&sheaf->list);
+		put_objects(c, sheaf->objects, sheaf->size, 0);
+		kvfree(sheaf);
+		n++;
+	}
+	c->nr_sheaves = 0;
+	return n;
+}
+
+/**
+ * slab_ext_alloc_bulk() - allocate several objects at once
+ * @cache: the cache
+ * @gfp: as for slab_ext_alloc(); __GFP_ZERO zeroes every object
+ * @nr: objects wanted
+ * @p: filled with them
+ *
+ * All or nothing, as kmem_cache_alloc_bulk(): this CPU's array gives what
+ * it holds, the slabs the rest under one taking of the cache lock (more
+ * only where new slabs are made). Never sleeps.
+ *
+ * Return: @nr with @p[0..@nr) filled, or 0 with nothing allocated.
+ */
+int slab_ext_alloc_bulk(struct slab_ext_cache *cache, gfp_t gfp, size_t nr, void **p)
+{
+	unsigned int n = nr, k = 0, i;
+	struct slab_ext_cpu *pc;
+
+	if (!nr || nr > INT_MAX || nr > cache->max_objs)
+		return 0;
+	if (cache->cpu) {
+		pc = cpu_array_get(cache);
+		if (likely(pc)) {
+			k = min(pc->count, n);
+			pc->count -= k;
+			memcpy(p, pc->objs + pc->count, k * sizeof(void *));
+			if (k == n)
+				pc->allocs += n;
+			cpu_array_put(pc);
+		}
+	}
+	if (k < n && !take_all(cache, gfp, p + k, n - k, n)) {
+		/* What the array gave goes to the slabs: nothing taken. */
+		put_objects(cache, p, k, 0);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		hand_out(cache, p[i], gfp, _RET_IP_);
+	return n;
+}
+EXPORT_SYMBOL_GPL(slab_ext_alloc_bulk);
+
+/* Free objects, checked and marked: into this CPU's array while it has room. */
+static void free_batch(struct slab_ext_cache *c, void **objs, unsigned int n)
+{
+	struct slab_ext_cpu *pc;
+	unsigned int k;
+
+	if (!n)
+		return;
+	if (c->cpu) {
+		pc = cpu_array_get(c);
+		if (likely(pc)) {
+			k = pc->count < pc->limit ? min(pc->limit - pc->count, n) : 0;
+			n -= k;
+			memcpy(pc->objs + pc->count, objs + n, k * sizeof(void *));
+			pc->count += k;
+			pc->frees += k;
+			cpu_array_put(pc);
+		}
+	}
+	put_objects(c, objs, n, n);
+}
+
+#define SLAB_EXT_BULK_BATCH	32	/* objects a bulk free moves at once */
+
+/**
+ * slab_ext_free_bulk() - free several objects at once
+ * @cache: the cache they were allocated from
+ * @nr: how many pointers @p holds
+ * @p: the objects; NULL entries are skipped
+ *
+ * Each object is checked as slab_ext_free() checks it: a bad pointer or a
+ * double free (also a pointer twice in @p) is reported, counted and
+ * skipped, and the others are freed. The good ones go to this CPU's array
+ * while it has room, the rest to the slabs in batches under one taking of
+ * the cache lock each (in a debug cache, one by one, each checked).
+ */
+void slab_ext_free_bulk(struct slab_ext_cache *cache, size_t nr, void **p)
+{
+	void *batch[SLAB_EXT_BULK_BATCH];
+	struct buddy_sim_owner *slab;
+	unsigned int n = 0;
+	const char *why;
+	size_t i;
+	void *obj;
+
+	for (i = 0; i < nr; i++) {
+		obj = p[i];
+		if (!obj)
+			continue;
+		why = NULL;
+		slab = obj_to_slab(cache, obj, &why);
+		if (unlikely(!free_ok(cache, slab, obj, why)))
+			continue;
+		if (unlikely(cache->debug)) {
+			cache_free(cache, slab, obj, _RET_IP_);
+			continue;
+		}
+		/* Marked at once: the same pointer later in @p is a double free. */
+		set_fp(cache, obj, cpu_mark(cache, obj));
+		batch[n++] = obj;
+		if (n == ARRAY_SIZE(batch)) {
+			free_batch(cache, batch, n);
+			n = 0;
+		}
+	}
+	free_batch(cache, batch, n);
+}
+EXPORT_SYMBOL_GPL(slab_ext_free_bulk);
+
 /*
  * What the CPU arrays hold and have served, summed without their owners'
  * help: exact when the cache is quiet, off by the calls in flight if not.
@@ -1367,6 +1887,22 @@ static void cpu_array_sums(struct slab_ext_cache *c, unsigned long *cached,
 	}
 }
 
+/*
+ * What the prefilled sheaves hold and have handed out. Lock held; their
+ * owners change them without it, so exact when the cache is quiet.
+ */
+static void sheaf_sums(struct slab_ext_cache *c, unsigned long *objs, u64 *allocs)
+{
+	struct slab_ext_sheaf *sheaf;
+
+	*objs = 0;
+	*allocs = 0;
+	list_for_each_entry(sheaf, &c->sheaves, list) {
+		*objs += READ_ONCE(sheaf->size);
+		*allocs += READ_ONCE(sheaf->allocs);
+	}
+}
+
 /**
  * slab_ext_cache_info() - take a snapshot of a cache's counters
  * @cache: the cache
@@ -1377,8 +1913,8 @@ static void cpu_array_sums(struct slab_ext_cache *c, unsigned long *cached,
  */
 void slab_ext_cache_info(struct slab_ext_cache *cache, struct slab_ext_info *info)
 {
-	unsigned long flags, cached;
-	u64 allocs, frees;
+	unsigned long flags, cached, in_sheaves;
+	u64 allocs, frees, sheaf_allocs;
 
 	memset(info, 0, sizeof(*info));
 	info->object_size = cache->object_size;
@@ -1388,13 +1924,16 @@ void slab_ext_cache_info(struct slab_ext_cache *cache, struct slab_ext_info *inf
 	/* The CPU arrays hold free objects the slabs count as in use. */
 	cpu_array_sums(cache, &cached, &allocs, &frees);
 	spin_lock_irqsave(&cache->lock, flags);
+	/* So do prefilled sheaves. */
+	sheaf_sums(cache, &in_sheaves, &sheaf_allocs);
+	cached += in_sheaves;
 	info->nr_full = cache->nr_full;
 	info->nr_partial = cache->nr_partial;
 	info->nr_empty = cache->nr_empty;
 	info->active_objs = cache->active_objs - min(cached, cache->active_objs);
 	info->total_objs = (cache->nr_full + cache->nr_partial + cache->nr_empty) *
 			   cache->objs_per_slab;
-	info->allocs = cache->allocs + allocs;
+	info->allocs = cache->allocs + allocs + sheaf_allocs;
 	info->frees = cache->frees + frees;
 	info->errors = cache->errors;
 	spin_unlock_irqrestore(&cache->lock, flags);
@@ -1521,6 +2060,7 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 					     void (*ctor)(void *))
 {
 	struct slab_ext_cache *c;
+	struct buddy_sim_info zi;
 	int ret, cpu;
 
 	if (!zone)
@@ -1571,6 +2111,11 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 			pc->limit = min(SLAB_EXT_CPU_START, c->cpu_max);
 		}
 	}
+	buddy_sim_info(zone, &zi);
+	c->max_objs = (zi.nr_pages >> c->order) * c->objs_per_slab;
+	/* A sheaf holds what a CPU array may: the same few KiB of objects. */
+	c->sheaf_capacity = clamp(32768U / c->size, 32U, (unsigned int)SLAB_EXT_CPU_MAX);
+	INIT_LIST_HEAD(&c->sheaves);
 	spin_lock_init(&c->lock);
 	INIT_LIST_HEAD(&c->full);
 	INIT_LIST_HEAD(&c->partial);
@@ -1638,6 +2183,7 @@ static void report_leaks(struct slab_ext_cache *c)
  */
 void slab_ext_cache_destroy(struct slab_ext_cache *cache)
 {
+	unsigned long sheaves;
 	LIST_HEAD(all);
 
 	if (IS_ERR_OR_NULL(cache))
@@ -1646,6 +2192,10 @@ void slab_ext_cache_destroy(struct slab_ext_cache *cache)
 	mm_ext_names_del(&slab_ext_caches, &cache->named);
 
 	/* No user may touch the cache now: no lock is needed to walk it. */
+	sheaves = reclaim_sheaves(cache);
+	if (sheaves)
+		mm_ext_report("cache %s: destroyed with %lu sheaves not returned (leak)\n",
+			      cache->name, sheaves);
 	drain_all(cache, SLAB_EXT_KEEP_LIMIT);
 	report_leaks(cache);
 	list_splice_init(&cache->full, &all);
@@ -1983,7 +2533,14 @@ void slab_ext_get_extra(struct slab_ext_cache *cache, struct slab_ext_extra *ext
 	extra->quarantined = cache->quarantined;
 	extra->failures = cache->failures;
 	extra->min_empty = cache->min_empty;
+	extra->sheaves = cache->nr_sheaves;
+	sheaf_sums(cache, &extra->sheaf_objects, &allocs);
+	extra->sheaf_prefills = cache->sheaf_prefills;
+	extra->sheaf_refills = cache->sheaf_refills;
+	extra->sheaf_returns = cache->sheaf_returns;
+	extra->sheaf_failures = cache->sheaf_failures;
 	spin_unlock_irqrestore(&cache->lock, flags);
+	extra->sheaf_capacity = cache->sheaf_capacity;
 	extra->align = cache->align;
 	extra->flags = cache->flags;
 	extra->cpu_max = READ_ONCE(cache->cpu_max);

@@ -21,6 +21,11 @@ struct slab_ext_extra {
 	void (*ctor)(void *obj);	/* as given at creation, or NULL */
 	unsigned int cpu_max;		/* bound of the CPU arrays; 0: none */
 	unsigned long cpu_cached;	/* free objects in the CPU arrays now */
+	unsigned int sheaf_capacity;	/* objects in a regular sheaf */
+	unsigned long sheaves;		/* prefilled sheaves not yet returned */
+	unsigned long sheaf_objects;	/* free objects those hold now */
+	u64 sheaf_prefills, sheaf_refills, sheaf_returns;
+	u64 sheaf_failures;		/* prefills and refills that failed */
 };
 
 /*

@@ -1130,6 +1130,592 @@ static void slab_ext_test_interior_free_past_zone(struct kunit *test)
 		slab_ext_free(c, objs[i]);
 }
 
+/* ---- prefilled sheaves and bulk (issue 14) ---- */
+
+enum sheaf_kind { SK_ARRAYS, SK_NO_ARRAYS, SK_DEBUG };
+
+static const char * const sheaf_kind_names[] = { "cpu-arrays", "no-arrays", "debug" };
+static const enum sheaf_kind sheaf_kinds[] = { SK_ARRAYS, SK_NO_ARRAYS, SK_DEBUG };
+
+static void sheaf_kind_desc(const enum sheaf_kind *k, char *desc)
+{
+	strscpy(desc, sheaf_kind_names[*k], KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(sheaf_kinds, sheaf_kinds, sheaf_kind_desc);
+
+/* A cache of @size-byte objects of the test's kind on @zone. */
+static struct slab_ext_cache *kind_cache(struct kunit *test, struct buddy_sim *zone,
+					 const char *name, unsigned int size)
+{
+	enum sheaf_kind kind = *(const enum sheaf_kind *)test->param_value;
+	struct slab_ext_cache *c;
+
+	c = test_cache(test, zone, name, size, 0, kind == SK_DEBUG ? DEBUG_FLAGS : 0, NULL);
+	if (kind == SK_NO_ARRAYS)
+		KUNIT_EXPECT_EQ(test, slab_ext_set_cpu_cache(c, 0), 0);
+	return c;
+}
+
+/*
+ * A cache of the test's kind on a zone of exactly one slab, whose objects
+ * are then all known: @objs gets every one of them, allocated.
+ */
+static struct slab_ext_cache *one_slab_cache(struct kunit *test, const char *name,
+					     void ***objs, unsigned int *n)
+{
+	enum sheaf_kind kind = *(const enum sheaf_kind *)test->param_value;
+	struct buddy_sim *probe_zone = test_zone(test, "sx_sh_probe", 16);
+	struct slab_ext_cache *probe, *c;
+	struct slab_ext_info info;
+	unsigned int i;
+
+	probe = test_cache(test, probe_zone, "sx_sh_probe", 96, 0,
+			   kind == SK_DEBUG ? DEBUG_FLAGS : 0, NULL);
+	slab_ext_cache_info(probe, &info);
+	c = kind_cache(test, test_zone(test, "sx_sh_one", 1UL << info.order), name, 96);
+	*n = info.objs_per_slab;
+	*objs = kunit_kcalloc(test, *n, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, *objs);
+	for (i = 0; i < *n; i++) {
+		(*objs)[i] = slab_ext_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, (*objs)[i]);
+	}
+	KUNIT_ASSERT_NULL(test, slab_ext_alloc(c, GFP_KERNEL));
+	return c;
+}
+
+/* No two of @objs[0..@n) are the same object. */
+static void expect_distinct(struct kunit *test, void **objs, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			KUNIT_EXPECT_PTR_NE(test, objs[i], objs[j]);
+}
+
+/*
+ * More than any sheaf capacity (at most 128 objects): an oversize sheaf,
+ * holding every object asked for, each handed out once.
+ */
+static void slab_ext_test_sheaf_oversize(struct kunit *test)
+{
+	struct slab_ext_cache *c = kind_cache(test, test_zone(test, "sx_sh_big_zone", 256),
+					      "sx_sh_big", 64);
+	const unsigned int count = 300;
+	struct slab_ext_info info;
+	struct slab_ext_sheaf *sheaf;
+	void **objs;
+	unsigned int i;
+
+	objs = kunit_kcalloc(test, count, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	sheaf = slab_ext_prefill_sheaf(c, GFP_KERNEL, count);
+	KUNIT_ASSERT_NOT_NULL(test, sheaf);
+	KUNIT_EXPECT_EQ(test, slab_ext_sheaf_size(sheaf), count);
+	/* Set aside, not allocated. */
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.allocs, 0ULL);
+	KUNIT_EXPECT_GE(test, info.total_objs, (unsigned long)count);
+	for (i = 0; i < count; i++) {
+		objs[i] = slab_ext_alloc_from_sheaf(c, GFP_KERNEL, sheaf);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	KUNIT_EXPECT_NULL(test, slab_ext_alloc_from_sheaf(c, GFP_KERNEL, sheaf));
+	expect_distinct(test, objs, count);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, (unsigned long)count);
+	KUNIT_EXPECT_EQ(test, info.allocs, (u64)count);
+	slab_ext_return_sheaf(c, GFP_KERNEL, sheaf);
+	for (i = 0; i < count; i++)
+		slab_ext_free(c, objs[i]);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.frees, (u64)count);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+
+	/* More than the zone can hold: NULL (or 0, or -ENOMEM), nothing taken. */
+	KUNIT_EXPECT_NULL(test, slab_ext_prefill_sheaf(c, GFP_KERNEL, 256 * PAGE_SIZE / 64 + 1));
+	KUNIT_EXPECT_NULL(test, slab_ext_prefill_sheaf(c, GFP_KERNEL, UINT_MAX));
+	objs = kunit_kcalloc(test, 256 * PAGE_SIZE / 64 + 1, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	KUNIT_EXPECT_EQ(test, slab_ext_alloc_bulk(c, GFP_KERNEL, 256 * PAGE_SIZE / 64 + 1, objs),
+			0);
+	sheaf = slab_ext_prefill_sheaf(c, GFP_KERNEL, 1);
+	KUNIT_ASSERT_NOT_NULL(test, sheaf);
+	KUNIT_EXPECT_EQ(test, slab_ext_refill_sheaf(c, GFP_KERNEL, &sheaf, UINT_MAX), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, slab_ext_sheaf_size(sheaf), 1U);
+	slab_ext_return_sheaf(c, GFP_KERNEL, sheaf);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.allocs, (u64)count);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+}
+
+/* alloc_from_sheaf hands out what the sheaf holds, then NULL, and NULL again. */
+static void slab_ext_test_sheaf_until_empty(struct kunit *test)
+{
+	struct slab_ext_cache *c = kind_cache(test, test_zone(test, "sx_sh_empty_zone", 64),
+					      "sx_sh_empty", 96);
+	struct slab_ext_sheaf *sheaf;
+	struct slab_ext_info info;
+	void *objs[10];
+	unsigned int i;
+
+	sheaf = slab_ext_prefill_sheaf(c, GFP_KERNEL, ARRAY_SIZE(objs));
+	KUNIT_ASSERT_NOT_NULL(test, sheaf);
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		KUNIT_EXPECT_EQ(test, slab_ext_sheaf_size(sheaf), ARRAY_SIZE(objs) - i);
+		objs[i] = slab_ext_alloc_from_sheaf(c, GFP_KERNEL, sheaf);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		memset(objs[i], 0x5a, 96);	/* all of it is the user's */
+	}
+	KUNIT_EXPECT_EQ(test, slab_ext_sheaf_size(sheaf), 0U);
+	KUNIT_EXPECT_NULL(test, slab_ext_alloc_from_sheaf(c, GFP_KERNEL, sheaf));
+	KUNIT_EXPECT_NULL(test, slab_ext_alloc_from_sheaf(c, GFP_ATOMIC, sheaf));
+	expect_distinct(test, objs, ARRAY_SIZE(objs));
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, (unsigned long)ARRAY_SIZE(objs));
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		slab_ext_free(c, objs[i]);
+	slab_ext_return_sheaf(c, GFP_KERNEL, sheaf);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.allocs, (u64)ARRAY_SIZE(objs));
+	KUNIT_EXPECT_EQ(test, info.frees, (u64)ARRAY_SIZE(objs));
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+}
+
+/*
+ * Refill tops up to the count asked, in place while it fits, and through
+ * a new, bigger sheaf when it does not (the objects in the old one move
+ * over); a sheaf holding enough is left alone.
+ */
+static void slab_ext_test_sheaf_refill(struct kunit *test)
+{
+	struct slab_ext_cache *c = kind_cache(test, test_zone(test, "sx_sh_refill_zone", 256),
+					      "sx_sh_refill", 64);
+	struct slab_ext_sheaf *sheaf, *first;
+	const unsigned int big = 300;
+	struct slab_ext_info info;
+	void **objs;
+	unsigned int i, n = 0;
+
+	objs = kunit_kcalloc(test, big + 1, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	sheaf = slab_ext_prefill_sheaf(c, GFP_KERNEL, 4);
+	KUNIT_ASSERT_NOT_NULL(test, sheaf);
+	first = sheaf;
+	objs[n] = slab_ext_alloc_from_sheaf(c, GFP_KERNEL, sheaf);
+	KUNIT_ASSERT_NOT_NULL(test, objs[n++]);
+	KUNIT_EXPECT_EQ(test, slab_ext_sheaf_size(sheaf), 3U);
+
+	KUNIT_EXPECT_EQ(test, slab_ext_refill_sheaf(c, GFP_KERNEL, &sheaf, 2), 0);
+	KUNIT_EXPECT_EQ(test, slab_ext_sheaf_size(sheaf), 3U);
+	KUNIT_EXPECT_EQ(test, slab_ext_refill_sheaf(c, GFP_KERNEL, &sheaf, 8), 0);
+	KUNIT_EXPECT_EQ(test, slab_ext_sheaf_size(sheaf), 8U);
+	/* Beyond any capacity: a new sheaf replaces it. */
+	KUNIT_EXPECT_EQ(test, slab_ext_refill_sheaf(c, GFP_KERNEL, &sheaf, big), 0);
+	KUNIT_EXPECT_PTR_NE(test, sheaf, first);
+	KUNIT_EXPECT_EQ(test, slab_ext_sheaf_size(sheaf), big);
+	/* The old one is gone: returning it is refused. */
+	while (slab_ext_sheaf_size(sheaf)) {
+		objs[n] = slab_ext_alloc_from_sheaf(c, GFP_KERNEL, sheaf);
+		KUNIT_ASSERT_NOT_NULL(test, objs[n++]);
+	}
+	KUNIT_EXPECT_EQ(test, n, big + 1);
+	expect_distinct(test, objs, n);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, (unsigned long)n);
+	KUNIT_EXPECT_EQ(test, info.allocs, (u64)n);
+	slab_ext_return_sheaf(c, GFP_KERNEL, sheaf);
+	for (i = 0; i < n; i++)
+		slab_ext_free(c, objs[i]);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+}
+
+/*
+ * A sheaf returned with objects left gives them back: the counters are as
+ * before, a second return is refused, and destroy finds no leak; a sheaf
+ * never returned is reported at destroy and its objects taken back.
+ */
+static void slab_ext_test_sheaf_return(struct kunit *test)
+{
+	enum sheaf_kind kind = *(const enum sheaf_kind *)test->param_value;
+	struct buddy_sim *zone = test_zone(test, "sx_sh_ret_zone", 64);
+	struct slab_ext_info before, info;
+	struct slab_ext_sheaf *sheaf;
+	struct slab_ext_cache *c;
+	struct buddy_sim_info zi;
+	atomic_t *reports;
+	void *a, *b;
+
+	c = slab_ext_cache_create(zone, "sx_sh_ret", 128, 0,
+				  kind == SK_DEBUG ? DEBUG_FLAGS : 0, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+	if (kind == SK_NO_ARRAYS)
+		KUNIT_EXPECT_EQ(test, slab_ext_set_cpu_cache(c, 0), 0);
+	a = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	slab_ext_cache_info(c, &before);
+
+	sheaf = slab_ext_prefill_sheaf(c, GFP_KERNEL, 20);
+	KUNIT_ASSERT_NOT_NULL(test, sheaf);
+	b = slab_ext_alloc_from_sheaf(c, GFP_KERNEL, sheaf);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	reports = test_count_reports(test);
+	slab_ext_return_sheaf(c, GFP_KERNEL, sheaf);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 0);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, before.active_objs + 1);
+	KUNIT_EXPECT_EQ(test, info.allocs, before.allocs + 1);
+	slab_ext_free(c, b);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, before.active_objs);
+	KUNIT_EXPECT_EQ(test, info.frees, before.frees + 1);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+	/* Returned twice: refused, counted, nothing else moves. */
+	slab_ext_return_sheaf(c, GFP_KERNEL, sheaf);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.errors, 1ULL);
+	KUNIT_EXPECT_EQ(test, info.active_objs, before.active_objs);
+	slab_ext_free(c, a);
+	slab_ext_cache_destroy(c);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);	/* no leak */
+	buddy_sim_info(zone, &zi);
+	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 64UL);
+
+	/* Destroyed with a sheaf out: one report, every page back. */
+	c = slab_ext_cache_create(zone, "sx_sh_ret", 128, 0,
+				  kind == SK_DEBUG ? DEBUG_FLAGS : 0, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+	KUNIT_ASSERT_NOT_NULL(test, slab_ext_prefill_sheaf(c, GFP_KERNEL, 20));
+	slab_ext_cache_destroy(c);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 2);
+	buddy_sim_info(zone, &zi);
+	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 64UL);
+}
+
+/*
+ * Under 100% injected zone failure a prefill that needs a new slab fails
+ * and leaves nothing taken, a refill likewise leaves its sheaf as it was,
+ * and a sheaf prefilled before still hands out every object it holds.
+ */
+static void slab_ext_test_sheaf_injected_failure(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "sx_sh_fail_zone", 256);
+	struct slab_ext_cache *c = kind_cache(test, zone, "sx_sh_fail", 64);
+	struct buddy_sim_fail fail = { .probability = 100, .times = -1 };
+	struct slab_ext_info before, info;
+	struct slab_ext_sheaf *sheaf;
+	struct buddy_sim_info zb, za;
+	void *objs[8];
+	unsigned int i;
+
+	sheaf = slab_ext_prefill_sheaf(c, GFP_KERNEL, ARRAY_SIZE(objs));
+	KUNIT_ASSERT_NOT_NULL(test, sheaf);
+	KUNIT_ASSERT_EQ(test, buddy_sim_set_fail(zone, &fail), 0);
+	slab_ext_cache_info(c, &before);
+	buddy_sim_info(zone, &zb);
+
+	/* More than the slabs the cache has hold. */
+	KUNIT_EXPECT_NULL(test, slab_ext_prefill_sheaf(c, GFP_KERNEL,
+						       before.total_objs + 1));
+	KUNIT_EXPECT_NULL(test, slab_ext_prefill_sheaf(c, GFP_KERNEL, 100));
+	KUNIT_EXPECT_EQ(test, slab_ext_refill_sheaf(c, GFP_KERNEL, &sheaf,
+						    before.total_objs + 1), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, slab_ext_sheaf_size(sheaf), (unsigned int)ARRAY_SIZE(objs));
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, before.active_objs);
+	KUNIT_EXPECT_EQ(test, info.allocs, before.allocs);
+	KUNIT_EXPECT_EQ(test, info.total_objs, before.total_objs);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+	buddy_sim_info(zone, &za);
+	KUNIT_EXPECT_EQ(test, za.nr_free_pages, zb.nr_free_pages);
+	KUNIT_EXPECT_GT(test, za.failures, zb.failures);
+
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		objs[i] = slab_ext_alloc_from_sheaf(c, GFP_KERNEL, sheaf);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	KUNIT_EXPECT_NULL(test, slab_ext_alloc_from_sheaf(c, GFP_KERNEL, sheaf));
+	expect_distinct(test, objs, ARRAY_SIZE(objs));
+
+	/* What the cache's slabs still hold can be had, failure or not. */
+	KUNIT_EXPECT_EQ(test, slab_ext_refill_sheaf(c, GFP_KERNEL, &sheaf, 2), 0);
+	KUNIT_EXPECT_EQ(test, slab_ext_sheaf_size(sheaf), 2U);
+	slab_ext_return_sheaf(c, GFP_KERNEL, sheaf);
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		slab_ext_free(c, objs[i]);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	fail.probability = 0;
+	KUNIT_EXPECT_EQ(test, buddy_sim_set_fail(zone, &fail), 0);
+}
+
+/* __GFP_ZERO zeroes an object from a sheaf, which held other bytes before. */
+static void slab_ext_test_sheaf_zero(struct kunit *test)
+{
+	struct slab_ext_cache *c = kind_cache(test, test_zone(test, "sx_sh_zero_zone", 64),
+					      "sx_sh_zero", 96);
+	struct slab_ext_sheaf *sheaf;
+	void *objs[16], *p;
+	unsigned int i;
+
+	/* Dirty objects, freed: shrink puts them back on the slabs. */
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		objs[i] = slab_ext_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		memset(objs[i], 0xa5, 96);
+	}
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		slab_ext_free(c, objs[i]);
+	KUNIT_ASSERT_EQ(test, slab_ext_shrink(c), 0);
+	sheaf = slab_ext_prefill_sheaf(c, GFP_KERNEL, ARRAY_SIZE(objs));
+	KUNIT_ASSERT_NOT_NULL(test, sheaf);
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		p = slab_ext_alloc_from_sheaf(c, i & 1 ? GFP_KERNEL | __GFP_ZERO : __GFP_ZERO,
+					      sheaf);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, 96));
+		objs[i] = p;
+	}
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		slab_ext_free(c, objs[i]);
+	slab_ext_return_sheaf(c, GFP_KERNEL, sheaf);
+
+	/* The same for bulk. */
+	KUNIT_ASSERT_EQ(test, slab_ext_alloc_bulk(c, GFP_KERNEL, ARRAY_SIZE(objs), objs),
+			(int)ARRAY_SIZE(objs));
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		memset(objs[i], 0xa5, 96);
+	slab_ext_free_bulk(c, ARRAY_SIZE(objs), objs);
+	KUNIT_ASSERT_EQ(test, slab_ext_alloc_bulk(c, GFP_KERNEL | __GFP_ZERO,
+						  ARRAY_SIZE(objs), objs),
+			(int)ARRAY_SIZE(objs));
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		KUNIT_EXPECT_NULL(test, memchr_inv(objs[i], 0, 96));
+	slab_ext_free_bulk(c, ARRAY_SIZE(objs), objs);
+}
+
+/*
+ * An object resting in a sheaf is free: freeing it is a double free,
+ * reported once and refused. So is a second free of one handed out from a
+ * sheaf. On a zone of one slab every object is known, so after all of them
+ * are allocated and @k freed, a prefill of @k takes exactly those.
+ */
+static void slab_ext_test_sheaf_double_free(struct kunit *test)
+{
+	struct slab_ext_info before, after;
+	struct slab_ext_sheaf *sheaf;
+	struct slab_ext_cache *c;
+	const unsigned int k = 4;
+	unsigned int n, i, j;
+	atomic_t *reports;
+	void **objs, *got[4], *x;
+
+	c = one_slab_cache(test, "sx_sh_df", &objs, &n);
+	for (i = 0; i < k; i++)
+		slab_ext_free(c, objs[i]);
+	sheaf = slab_ext_prefill_sheaf(c, GFP_KERNEL, k);
+	KUNIT_ASSERT_NOT_NULL(test, sheaf);
+	KUNIT_ASSERT_NULL(test, slab_ext_alloc(c, GFP_KERNEL));
+
+	slab_ext_cache_info(c, &before);
+	reports = test_count_reports(test);
+	slab_ext_free(c, objs[1]);		/* resting in the sheaf */
+	slab_ext_cache_info(c, &after);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	KUNIT_EXPECT_EQ(test, after.errors, before.errors + 1);
+	KUNIT_EXPECT_EQ(test, after.frees, before.frees);
+	KUNIT_EXPECT_EQ(test, after.active_objs, before.active_objs);
+	KUNIT_EXPECT_EQ(test, slab_ext_sheaf_size(sheaf), k);
+	/* Nothing freed by it: the cache still has no free object. */
+	KUNIT_EXPECT_NULL(test, slab_ext_alloc(c, GFP_KERNEL));
+
+	/* The sheaf still hands out each of its objects once. */
+	for (i = 0; i < k; i++) {
+		got[i] = slab_ext_alloc_from_sheaf(c, GFP_KERNEL, sheaf);
+		KUNIT_ASSERT_NOT_NULL(test, got[i]);
+		for (j = 0; j < k && objs[j] != got[i]; j++)
+			;
+		KUNIT_EXPECT_LT(test, j, k);
+	}
+	expect_distinct(test, got, k);
+	x = got[0];
+	slab_ext_free(c, x);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	slab_ext_cache_info(c, &before);
+	slab_ext_free(c, x);			/* freed twice */
+	slab_ext_cache_info(c, &after);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 2);
+	KUNIT_EXPECT_EQ(test, after.errors, before.errors + 1);
+	KUNIT_EXPECT_EQ(test, after.frees, before.frees);
+	KUNIT_EXPECT_EQ(test, after.active_objs, before.active_objs);
+	/* x is free once: handed out once more, then nothing. */
+	got[0] = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ(test, got[0], x);
+	KUNIT_EXPECT_NULL(test, slab_ext_alloc(c, GFP_KERNEL));
+	slab_ext_return_sheaf(c, GFP_KERNEL, sheaf);
+	for (i = 0; i < k; i++)
+		slab_ext_free(c, got[i]);
+	for (i = k; i < n; i++)
+		slab_ext_free(c, objs[i]);
+	slab_ext_cache_info(c, &after);
+	KUNIT_EXPECT_EQ(test, after.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 2);
+}
+
+/*
+ * Debug caches: an object written while it rested in a sheaf is found
+ * when the sheaf would hand it out: reported once, quarantined, and the
+ * next object handed out instead.
+ */
+static void slab_ext_test_sheaf_write_after_free(struct kunit *test)
+{
+	struct slab_ext_info before, after;
+	struct slab_ext_sheaf *sheaf;
+	struct slab_ext_cache *c;
+	const unsigned int k = 4;
+	unsigned int n, i, j;
+	atomic_t *reports;
+	void **objs, *got[4];
+
+	if (*(const enum sheaf_kind *)test->param_value != SK_DEBUG)
+		kunit_skip(test, "poison is checked in debug caches only");
+	c = one_slab_cache(test, "sx_sh_waf", &objs, &n);
+	for (i = 0; i < k; i++)
+		slab_ext_free(c, objs[i]);
+	sheaf = slab_ext_prefill_sheaf(c, GFP_KERNEL, k);
+	KUNIT_ASSERT_NOT_NULL(test, sheaf);
+	slab_ext_cache_info(c, &before);
+	reports = test_count_reports(test);
+	((u8 *)objs[2])[5] = 0x42;		/* a write after free */
+	for (i = 0; i < k - 1; i++) {
+		got[i] = slab_ext_alloc_from_sheaf(c, GFP_KERNEL, sheaf);
+		KUNIT_ASSERT_NOT_NULL(test, got[i]);
+		KUNIT_EXPECT_PTR_NE(test, got[i], objs[2]);
+		for (j = 0; j < k && objs[j] != got[i]; j++)
+			;
+		KUNIT_EXPECT_LT(test, j, k);
+	}
+	KUNIT_EXPECT_NULL(test, slab_ext_alloc_from_sheaf(c, GFP_KERNEL, sheaf));
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	slab_ext_cache_info(c, &after);
+	KUNIT_EXPECT_EQ(test, after.errors, before.errors + 1);
+	/* Quarantined: counted in use for good, a free of it refused. */
+	slab_ext_free(c, objs[2]);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 2);
+	slab_ext_return_sheaf(c, GFP_KERNEL, sheaf);
+	for (i = 0; i < k - 1; i++)
+		slab_ext_free(c, got[i]);
+	for (i = k; i < n; i++)
+		slab_ext_free(c, objs[i]);
+	slab_ext_cache_info(c, &after);
+	KUNIT_EXPECT_EQ(test, after.active_objs, 1UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 2);
+}
+
+/*
+ * Bulk allocation is all or nothing: under 100% injected zone failure a
+ * bulk needing a new slab returns 0 and takes nothing, one the cache's
+ * slabs can serve succeeds; without failure a big one succeeds.
+ */
+static void slab_ext_test_bulk_all_or_nothing(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "sx_bulk_zone", 256);
+	struct slab_ext_cache *c = kind_cache(test, zone, "sx_bulk", 64);
+	struct buddy_sim_fail fail = { .probability = 100, .times = -1 };
+	struct slab_ext_info before, info;
+	const unsigned int big = 500;
+	void **objs;
+
+	objs = kunit_kcalloc(test, big, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	KUNIT_ASSERT_EQ(test, slab_ext_alloc_bulk(c, GFP_KERNEL, 16, objs), 16);
+	expect_distinct(test, objs, 16);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 16UL);
+	KUNIT_EXPECT_EQ(test, info.allocs, 16ULL);
+	slab_ext_free_bulk(c, 16, objs);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.frees, 16ULL);
+	KUNIT_EXPECT_EQ(test, slab_ext_alloc_bulk(c, GFP_KERNEL, 0, objs), 0);
+
+	objs[0] = slab_ext_alloc(c, GFP_KERNEL);	/* one held across */
+	KUNIT_ASSERT_NOT_NULL(test, objs[0]);
+	KUNIT_ASSERT_EQ(test, buddy_sim_set_fail(zone, &fail), 0);
+	slab_ext_cache_info(c, &before);
+	KUNIT_EXPECT_EQ(test, slab_ext_alloc_bulk(c, GFP_KERNEL, before.total_objs, objs + 1), 0);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, before.active_objs);
+	KUNIT_EXPECT_EQ(test, info.allocs, before.allocs);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+	/* Exactly what is free: served from the slabs (and arrays) alone. */
+	KUNIT_EXPECT_EQ(test, slab_ext_alloc_bulk(c, GFP_KERNEL, before.total_objs - 1, objs + 1),
+			(int)before.total_objs - 1);
+	expect_distinct(test, objs, before.total_objs);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, before.total_objs);
+	KUNIT_EXPECT_EQ(test, info.allocs, before.allocs + before.total_objs - 1);
+	slab_ext_free_bulk(c, before.total_objs, objs);
+
+	fail.probability = 0;
+	KUNIT_ASSERT_EQ(test, buddy_sim_set_fail(zone, &fail), 0);
+	KUNIT_ASSERT_EQ(test, slab_ext_alloc_bulk(c, GFP_KERNEL, big, objs), (int)big);
+	expect_distinct(test, objs, big);
+	slab_ext_free_bulk(c, big, objs);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.allocs, info.frees);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+}
+
+/*
+ * free_bulk checks each pointer as slab_ext_free does: a bad one (here an
+ * interior pointer, then a pointer given twice) is reported once and
+ * skipped, and every other object is freed.
+ */
+static void slab_ext_test_free_bulk_bad_pointer(struct kunit *test)
+{
+	struct slab_ext_cache *c = kind_cache(test, test_zone(test, "sx_fb_zone", 64),
+					      "sx_fb", 96);
+	struct slab_ext_info before, info;
+	atomic_t *reports;
+	void *objs[40], *held;
+
+	KUNIT_ASSERT_EQ(test, slab_ext_alloc_bulk(c, GFP_KERNEL, ARRAY_SIZE(objs), objs),
+			(int)ARRAY_SIZE(objs));
+	slab_ext_cache_info(c, &before);
+	reports = test_count_reports(test);
+	held = objs[17];
+	objs[17] = (char *)held + 8;
+	slab_ext_free_bulk(c, ARRAY_SIZE(objs), objs);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.errors, before.errors + 1);
+	KUNIT_EXPECT_EQ(test, info.frees, before.frees + ARRAY_SIZE(objs) - 1);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 1UL);
+	slab_ext_free(c, held);
+
+	/* The same object twice in one call, NULLs skipped. */
+	KUNIT_ASSERT_EQ(test, slab_ext_alloc_bulk(c, GFP_KERNEL, 3, objs), 3);
+	objs[3] = objs[1];
+	objs[4] = NULL;
+	slab_ext_free_bulk(c, 5, objs);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 2);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.errors, before.errors + 2);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.allocs, info.frees);
+}
+
 static struct kunit_case slab_ext_test_cases[] = {
 	KUNIT_CASE(slab_ext_test_interior_free_store_user),
 	KUNIT_CASE(slab_ext_test_interior_free_past_zone),
@@ -1152,6 +1738,16 @@ static struct kunit_case slab_ext_test_cases[] = {
 	KUNIT_CASE_PARAM(slab_ext_test_double_free_every_path, df_paths_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_next_pointer, fp_kinds_gen_params),
 	KUNIT_CASE(slab_ext_test_alloc_takes_other_cpus_objects),
+	KUNIT_CASE_PARAM(slab_ext_test_sheaf_oversize, sheaf_kinds_gen_params),
+	KUNIT_CASE_PARAM(slab_ext_test_sheaf_until_empty, sheaf_kinds_gen_params),
+	KUNIT_CASE_PARAM(slab_ext_test_sheaf_refill, sheaf_kinds_gen_params),
+	KUNIT_CASE_PARAM(slab_ext_test_sheaf_return, sheaf_kinds_gen_params),
+	KUNIT_CASE_PARAM(slab_ext_test_sheaf_injected_failure, sheaf_kinds_gen_params),
+	KUNIT_CASE_PARAM(slab_ext_test_sheaf_zero, sheaf_kinds_gen_params),
+	KUNIT_CASE_PARAM(slab_ext_test_sheaf_double_free, sheaf_kinds_gen_params),
+	KUNIT_CASE_PARAM(slab_ext_test_sheaf_write_after_free, sheaf_kinds_gen_params),
+	KUNIT_CASE_PARAM(slab_ext_test_bulk_all_or_nothing, sheaf_kinds_gen_params),
+	KUNIT_CASE_PARAM(slab_ext_test_free_bulk_bad_pointer, sheaf_kinds_gen_params),
 	{}
 };
 

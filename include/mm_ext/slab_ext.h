@@ -37,6 +37,22 @@ void *slab_ext_kmalloc(size_t size, gfp_t gfp);
 void slab_ext_kfree(const void *obj);
 size_t slab_ext_ksize(const void *obj);
 
+/* Prefilled sheaves (mainline 6.18: kmem_cache_prefill_sheaf & co.). */
+struct slab_ext_sheaf;			/* opaque: a batch of objects set aside */
+struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache,
+					      gfp_t gfp, unsigned int count);
+void *slab_ext_alloc_from_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
+				struct slab_ext_sheaf *sheaf);
+int slab_ext_refill_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
+			  struct slab_ext_sheaf **sheafp, unsigned int count);
+void slab_ext_return_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
+			   struct slab_ext_sheaf *sheaf);
+unsigned int slab_ext_sheaf_size(struct slab_ext_sheaf *sheaf);
+
+/* Bulk (kmem_cache_alloc_bulk / kmem_cache_free_bulk). */
+int slab_ext_alloc_bulk(struct slab_ext_cache *cache, gfp_t gfp, size_t nr, void **p);
+void slab_ext_free_bulk(struct slab_ext_cache *cache, size_t nr, void **p);
+
 /* Beyond the core contract: bound (1..128) or turn off (0) the CPU arrays. */
 int slab_ext_set_cpu_cache(struct slab_ext_cache *cache, unsigned int max);
 

@@ -641,6 +641,18 @@ static inline void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
 	return kmalloc(bytes, gfp);
 }
 #define kcalloc(n, size, gfp)	kmalloc_array((n), (size), (gfp) | __GFP_ZERO)
+/* <linux/overflow.h>: the size of a struct with @n trailing elements, SIZE_MAX on overflow. */
+static inline size_t host_struct_size(size_t base, size_t n, size_t elem)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, elem, &bytes) ||
+	    __builtin_add_overflow(bytes, base, &bytes))
+		return SIZE_MAX;
+	return bytes;
+}
+#define struct_size(p, member, n) \
+	host_struct_size(sizeof(*(p)), (n), sizeof(*(p)->member))
 #define kvmalloc(size, gfp)	kmalloc((size), (gfp))
 #define kvzalloc(size, gfp)	kzalloc((size), (gfp))
 #define kvmalloc_array(n, size, gfp) kmalloc_array((n), (size), (gfp))
