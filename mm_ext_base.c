@@ -57,9 +57,10 @@ void mm_ext_count_report(void)
 
 	/*
 	 * An NMI may have interrupted the test's thread inside the resource
-	 * lock: a report from an NMI is printed, not counted.
+	 * lock, and on PREEMPT_RT that lock sleeps: a report from an NMI, or
+	 * from a hard interrupt on PREEMPT_RT, is printed, not counted.
 	 */
-	if (!test || in_nmi())
+	if (!test || in_nmi() || (IS_ENABLED(CONFIG_PREEMPT_RT) && in_hardirq()))
 		return;
 	res = kunit_find_named_resource(test, "mm_ext_reports");
 	if (!res)

@@ -1319,9 +1319,10 @@ static void slab_ext_test_nolock_deferred(struct kunit *test)
 		/* Not from the held class: it was busy. */
 		KUNIT_EXPECT_TRUE(test, !h.got || slab_ext_ksize(h.got) >= 64);
 		if (sizes[s] == 64 && h.got)
-			KUNIT_EXPECT_NE(test, slab_ext_kmalloc_cache(slab_ext_ksize(h.got)), c);
+			KUNIT_EXPECT_PTR_NE(test, slab_ext_kmalloc_cache(slab_ext_ksize(h.got)), c);
 		if (sizes[s] == 8 && h.got_small)
-			KUNIT_EXPECT_NE(test, slab_ext_kmalloc_cache(slab_ext_ksize(h.got_small)), c);
+			KUNIT_EXPECT_PTR_NE(test, slab_ext_kmalloc_cache(slab_ext_ksize(h.got_small)),
+					    c);
 		slab_ext_kfree_nolock(h.got);
 		slab_ext_kfree_nolock(h.got_small);
 		/* The info waits for the deferred frees: all counted now. */
