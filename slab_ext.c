@@ -2138,7 +2138,7 @@ static noinline void sx_defer(struct slab_ext_cache *c, void *obj)
 	/* Unmarked: it is allocated again, and a later free of it goes ahead. */
 	set_fp(c, obj, NULL);
 	atomic_long_inc(&c->nolock_errors);
-	mm_ext_report("cache %s: slab_ext_kfree_nolock: %u deferred frees wait on this CPU: object at %s left allocated\n",
+	mm_ext_report("cache %s: kfree_nolock: %u frees wait here: object at %s left allocated\n",
 		      c->name, SX_DEFER_SLOTS, where(c->zone, obj, buf, sizeof(buf)));
 }
 
@@ -2226,34 +2226,22 @@ static void *sx_alloc_nolock(struct slab_ext_cache *c, gfp_t gfp, unsigned long 
 	return cache_alloc_nolock(c, gfp, caller);
 }
 
-/* A gfp with more than __GFP_ZERO: counted where the call would have gone. */
+/*
+ * A gfp with more than __GFP_ZERO: the call names no cache, so it is
+ * counted where kmalloc's other misuse is, in the default zone.
+ */
 static noinline void sx_nolock_bad_gfp(size_t size, gfp_t gfp)
 {
-	struct slab_ext_cache *c;
-	unsigned long flags;
-
-	if (!size || size > SLAB_EXT_KMALLOC_MAX) {
-		buddy_sim_count_error_nolock(sx_kmalloc_zone);
-		mm_ext_report("zone %s: slab_ext_kmalloc_nolock(%zu, %pGg): only __GFP_ZERO is allowed\n",
-			      buddy_sim_name(sx_kmalloc_zone), size, &gfp);
-		return;
-	}
-	c = sx_kmalloc_caches[sx_kmalloc_index(size)];
-	if (cache_trylock(c, &flags)) {
-		c->errors++;
-		spin_unlock_irqrestore(&c->lock, flags);
-	} else {
-		atomic_long_inc(&c->nolock_errors);
-	}
-	mm_ext_report("cache %s: slab_ext_kmalloc_nolock(%zu, %pGg): only __GFP_ZERO is allowed\n",
-		      c->name, size, &gfp);
+	buddy_sim_count_error_nolock(sx_kmalloc_zone);
+	mm_ext_report("zone %s: kmalloc_nolock(%zu, %pGg): only __GFP_ZERO is allowed\n",
+		      buddy_sim_name(sx_kmalloc_zone), size, &gfp);
 }
 
 /**
  * slab_ext_kmalloc_nolock() - allocate @size bytes from any context
  * @size: bytes wanted, 1..8192
  * @gfp: 0 or __GFP_ZERO; any other flag is refused (NULL, reported and
- *	 counted in the size class's cache, or the default zone's errors)
+ *	 counted in the default zone's errors, as kmalloc's bad frees are)
  *
  * mainline's kmalloc_nolock() (6.18): callable from any context, hard
  * interrupts and NMIs included. It never spins on a lock and never

@@ -70,8 +70,14 @@ static void nl_body(struct nl_round *r)
 		r->pages[0] = buddy_sim_alloc_nolock(r->zone, 0);
 		r->pages[1] = buddy_sim_alloc_nolock(r->zone, 1);
 	}
-	/* Everything above is seen by the task once it sees this. */
+	/* Everything above is seen by the task once it sees this (nl_ran()). */
 	smp_store_release(&r->ran, true);
+}
+
+static bool nl_ran(struct nl_round *r)
+{
+	/* Pairs with nl_body()'s release: once true, all it wrote is seen. */
+	return smp_load_acquire(&r->ran);
 }
 
 /* Wait, from the held section, for the interrupt to have run here. */
@@ -79,7 +85,7 @@ static void nl_wait(struct nl_round *r)
 {
 	unsigned int us;
 
-	for (us = 0; us < NL_WAIT_US && !smp_load_acquire(&r->ran); us++)
+	for (us = 0; us < NL_WAIT_US && !nl_ran(r); us++)
 		udelay(1);
 }
 
@@ -119,6 +125,7 @@ static void nl_raise_nmi(void *arg)
 	struct nl_round *r = arg;
 
 	r->cpu = raw_smp_processor_id();
+	/* The handler that sees the round sees its cpu (and all it holds). */
 	smp_store_release(&nl_armed, r);
 	__apic_send_IPI_mask(cpumask_of(r->cpu), NMI_VECTOR);
 	nl_wait(r);
@@ -161,7 +168,7 @@ static void nl_check_and_free(struct kunit *test, struct nl_round *r, bool want_
 	unsigned int i, got = 0;
 
 	hrtimer_cancel(&r->timer);
-	KUNIT_ASSERT_TRUE_MSG(test, smp_load_acquire(&r->ran), "the interrupt never came");
+	KUNIT_ASSERT_TRUE_MSG(test, nl_ran(r), "the interrupt never came");
 	KUNIT_EXPECT_EQ(test, r->nmi, want_nmi);
 	KUNIT_EXPECT_TRUE(test, r->hardirq);
 	for (i = 0; i < NL_ALLOCS; i++) {
@@ -231,7 +238,8 @@ static void nl_expect_counts(struct kunit *test, const struct nl_counts *b,
 				    nl_classes[i]);
 	}
 	if (zone) {
-		KUNIT_EXPECT_EQ(test, a->zone.allocs - b->zone.allocs, a->zone.frees - b->zone.frees);
+		KUNIT_EXPECT_EQ(test, a->zone.allocs - b->zone.allocs,
+				a->zone.frees - b->zone.frees);
 		KUNIT_EXPECT_EQ(test, a->zone.nr_free_pages, b->zone.nr_free_pages);
 		KUNIT_EXPECT_EQ(test, a->zone.errors, b->zone.errors);
 	}
@@ -329,20 +337,20 @@ static void nolock_test_interrupt(struct kunit *test)
 	if (!nc->nmi) {
 		unsigned int ms;
 
-		for (ms = 0; ms < 2000 && !smp_load_acquire(&r->ran); ms++)
-			msleep(1);
+		for (ms = 0; ms < 2000 && !nl_ran(r); ms++)
+			usleep_range(1000, 2000);
 	}
 #ifdef CONFIG_X86_LOCAL_APIC
 	if (nc->nmi)
 		unregister_nmi_handler(NMI_LOCAL, "mm_ext_kunit");
 #endif
-	if (nc->zone_held && !IS_ENABLED(CONFIG_PREEMPT_RT) && smp_load_acquire(&r->ran)) {
+	if (nc->zone_held && !IS_ENABLED(CONFIG_PREEMPT_RT) && nl_ran(r)) {
 		/* Both zone locks held: neither order could be served. */
 		KUNIT_EXPECT_NULL(test, r->pages[0]);
 		KUNIT_EXPECT_NULL(test, r->pages[1]);
 	}
 	if (nc->size == 64 && nc->hold == (SLAB_EXT_HOLD_CPU_ARRAY | SLAB_EXT_HOLD_LOCK) &&
-	    !IS_ENABLED(CONFIG_PREEMPT_RT) && smp_load_acquire(&r->ran)) {
+	    !IS_ENABLED(CONFIG_PREEMPT_RT) && nl_ran(r)) {
 		/* kmalloc-64 busy through and through: the next class up served it. */
 		KUNIT_EXPECT_NOT_NULL(test, r->got[0]);
 		if (r->got[0])
