@@ -447,36 +447,48 @@ static const char *bad_free_reason(struct buddy_sim *zone, const void *addr,
 	return NULL;
 }
 
+/* A free refused under zone->lock: what its report, made after, says. */
+struct zone_bad_free {
+	const char *why;
+	unsigned long pfn;
+	unsigned int real_order;
+	bool inside;
+};
+
 /*
- * The checked free of buddy_sim_free(), zone->lock held (taken with
- * @flags), which it drops: a bad free is counted and reported after.
+ * The checked free of buddy_sim_free(), zone->lock held: true when the
+ * block is freed; false for a bad free, counted, *bad filled in for
+ * zone_report_bad_free() once the lock is dropped.
  */
-static void zone_free_locked(struct buddy_sim *zone, void *addr, unsigned int order,
-			     unsigned long pfn, unsigned long flags)
+static bool zone_free_locked(struct buddy_sim *zone, void *addr, unsigned int order,
+			     unsigned long pfn, struct zone_bad_free *bad)
 {
-	const char *why = bad_free_reason(zone, addr, order, &pfn);
-
-	if (why) {
+	bad->why = bad_free_reason(zone, addr, order, &pfn);
+	if (bad->why) {
 		/* Read what the report needs before the lock goes. */
-		bool inside = pfn < zone->nr_pages;
-		unsigned int real_order = inside ? zone->pages[pfn].order : 0;
-
+		bad->pfn = pfn;
+		bad->inside = pfn < zone->nr_pages;
+		bad->real_order = bad->inside ? zone->pages[pfn].order : 0;
 		zone->errors++;
-		spin_unlock_irqrestore(&zone->lock, flags);
-		if (why == bad_free_wrong_order)
-			mm_ext_report("zone %s: bad free of pfn %lu order %u: it has order %u\n",
-				      zone->name, pfn, order, real_order);
-		else if (inside)
-			mm_ext_report("zone %s: bad free of pfn %lu order %u: %s\n",
-				      zone->name, pfn, order, why);
-		else
-			mm_ext_report("zone %s: bad free of %p order %u: %s\n",
-				      zone->name, addr, order, why);
-		return;
+		return false;
 	}
 	zone->frees++;
 	free_one_block(zone, pfn, order);
-	spin_unlock_irqrestore(&zone->lock, flags);
+	return true;
+}
+
+static void zone_report_bad_free(struct buddy_sim *zone, void *addr, unsigned int order,
+				 const struct zone_bad_free *bad)
+{
+	if (bad->why == bad_free_wrong_order)
+		mm_ext_report("zone %s: bad free of pfn %lu order %u: it has order %u\n",
+			      zone->name, bad->pfn, order, bad->real_order);
+	else if (bad->inside)
+		mm_ext_report("zone %s: bad free of pfn %lu order %u: %s\n",
+			      zone->name, bad->pfn, order, bad->why);
+	else
+		mm_ext_report("zone %s: bad free of %p order %u: %s\n",
+			      zone->name, addr, order, bad->why);
 }
 
 /**
@@ -493,6 +505,8 @@ static void zone_free_locked(struct buddy_sim *zone, void *addr, unsigned int or
 void buddy_sim_free(struct buddy_sim *zone, void *addr, unsigned int order)
 {
 	unsigned long flags, pfn = ULONG_MAX;	/* set once @addr is inside */
+	struct zone_bad_free bad;
+	bool freed;
 
 	if (!zone || !addr)
 		return;
@@ -503,7 +517,10 @@ void buddy_sim_free(struct buddy_sim *zone, void *addr, unsigned int order)
 		pfn = ULONG_MAX;
 	}
 	spin_lock_irqsave(&zone->lock, flags);
-	zone_free_locked(zone, addr, order, pfn, flags);
+	freed = zone_free_locked(zone, addr, order, pfn, &bad);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	if (!freed)
+		zone_report_bad_free(zone, addr, order, &bad);
 }
 EXPORT_SYMBOL_GPL(buddy_sim_free);
 
@@ -650,11 +667,16 @@ EXPORT_SYMBOL_GPL(buddy_sim_alloc_nolock);
  */
 bool buddy_sim_free_nolock(struct buddy_sim *zone, void *addr, unsigned int order)
 {
+	struct zone_bad_free bad;
 	unsigned long flags;
+	bool freed;
 
 	if (!mm_ext_nolock_may_trylock() || !spin_trylock_irqsave(&zone->lock, flags))
 		return false;
-	zone_free_locked(zone, addr, order, ULONG_MAX, flags);
+	freed = zone_free_locked(zone, addr, order, ULONG_MAX, &bad);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	if (!freed)
+		zone_report_bad_free(zone, addr, order, &bad);
 	return true;
 }
 
@@ -669,6 +691,28 @@ void buddy_sim_count_error_nolock(struct buddy_sim *zone)
 		return;
 	}
 	atomic_long_inc(&zone->nolock_errors);
+}
+
+static void zone_call_held(struct buddy_sim *zone, void (*fn)(void *arg), void *arg)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	fn(arg);
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+static void pcp_call_held(struct buddy_sim *zone, struct buddy_sim_pcp *pcp, bool zone_too,
+			  void (*fn)(void *arg), void *arg)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pcp->lock, flags);
+	if (zone_too)
+		zone_call_held(zone, fn, arg);
+	else
+		fn(arg);
+	spin_unlock_irqrestore(&pcp->lock, flags);
 }
 
 /**
@@ -687,20 +731,16 @@ void buddy_sim_call_held(struct buddy_sim *zone, unsigned int hold,
 			 void (*fn)(void *arg), void *arg)
 {
 	struct buddy_sim_pcp *pcp;
-	unsigned long flags = 0, flags2;
 
 	/* On PREEMPT_RT the locks leave migration on: stay on this CPU. */
 	migrate_disable();
 	pcp = this_cpu_ptr(zone->pcp);
 	if (hold & BUDDY_SIM_HOLD_PCP)
-		spin_lock_irqsave(&pcp->lock, flags);
-	if (hold & BUDDY_SIM_HOLD_LOCK)
-		spin_lock_irqsave(&zone->lock, flags2);
-	fn(arg);
-	if (hold & BUDDY_SIM_HOLD_LOCK)
-		spin_unlock_irqrestore(&zone->lock, flags2);
-	if (hold & BUDDY_SIM_HOLD_PCP)
-		spin_unlock_irqrestore(&pcp->lock, flags);
+		pcp_call_held(zone, pcp, hold & BUDDY_SIM_HOLD_LOCK, fn, arg);
+	else if (hold & BUDDY_SIM_HOLD_LOCK)
+		zone_call_held(zone, fn, arg);
+	else
+		fn(arg);
 	migrate_enable();
 }
 EXPORT_SYMBOL_GPL(buddy_sim_call_held);

@@ -2420,11 +2420,13 @@ void slab_ext_call_held(struct slab_ext_cache *cache, unsigned int hold,
 		pc = cpu_array_get(cache);
 #endif
 	}
-	if (hold & SLAB_EXT_HOLD_LOCK)
+	if (hold & SLAB_EXT_HOLD_LOCK) {
 		spin_lock_irqsave(&cache->lock, flags);
-	fn(arg);
-	if (hold & SLAB_EXT_HOLD_LOCK)
+		fn(arg);
 		spin_unlock_irqrestore(&cache->lock, flags);
+	} else {
+		fn(arg);
+	}
 	if (pc)
 		cpu_array_put(pc);
 }
