@@ -1440,6 +1440,8 @@ static void cpu_array_sums(struct slab_ext_cache *c, unsigned long *cached,
  *
  * Exact when the cache is quiet; while it is in use, the CPU arrays are
  * read one after the other, so the sums may be off by the calls in flight.
+ * Frees slab_ext_kfree_nolock() deferred are done (and counted) first
+ * when the caller is preemptible, which may wait for an irq_work.
  */
 void slab_ext_cache_info(struct slab_ext_cache *cache, struct slab_ext_info *info)
 {
