@@ -15,8 +15,11 @@
  */
 
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/preempt.h>
 #include <linux/string.h>
@@ -366,8 +369,211 @@ static void nolock_test_interrupt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
 }
 
+/* ---- interrupts at random points of a busy CPU ---- */
+
+#define NS_STASH	16		/* objects an interrupt keeps between runs */
+#define NS_MSECS	1500		/* how long the CPU is kept busy */
+
+/* What one kind of interrupt keeps and counts: it alone touches it. */
+struct ns_stash {
+	void *objs[NS_STASH];
+	u8 tags[NS_STASH];
+	void *pages[NS_STASH];		/* zone pages taken, freed by the task at the end */
+	unsigned int nr_pages;
+	unsigned long runs, nulls, bad;
+};
+
+struct ns_state {
+	int cpu;			/* the busy CPU, where the interrupts land */
+	struct buddy_sim *zone;
+	struct ns_stash irq, nmi;
+	struct hrtimer timer;
+	bool stop;
+	unsigned long task_rounds, task_bad;
+	struct completion task_done, sender_done;
+};
+
+static struct ns_state *ns_armed;
+
+/* One interrupt's turn: free the oldest kept object (checked), take a new one. */
+static void ns_turn(struct ns_stash *st, u8 tag_base, struct buddy_sim *zone)
+{
+	unsigned int i = st->runs++ % NS_STASH;
+	size_t size = i % 2 ? 64 : 8;
+	void *page;
+
+	if (st->objs[i]) {
+		if (memchr_inv(st->objs[i], st->tags[i], size))
+			st->bad++;
+		slab_ext_kfree_nolock(st->objs[i]);
+	}
+	st->objs[i] = slab_ext_kmalloc_nolock(size, 0);
+	if (!st->objs[i]) {
+		st->nulls++;
+	} else {
+		st->tags[i] = tag_base + (st->runs & 0x3f);
+		memset(st->objs[i], st->tags[i], size);
+	}
+	if (st->nr_pages < NS_STASH) {
+		page = buddy_sim_alloc_nolock(zone, 0);
+		if (page && memchr_inv(page, 0, PAGE_SIZE))
+			st->bad++;
+		if (page)
+			st->pages[st->nr_pages++] = page;
+	}
+}
+
+static enum hrtimer_restart ns_timer_fn(struct hrtimer *t)
+{
+	struct ns_state *s = container_of(t, struct ns_state, timer);
+
+	if (READ_ONCE(s->stop))
+		return HRTIMER_NORESTART;
+	ns_turn(&s->irq, 0x40, s->zone);
+	hrtimer_forward_now(t, ns_to_ktime(30 * NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+#ifdef CONFIG_X86_LOCAL_APIC
+static int ns_nmi_handler(unsigned int type, struct pt_regs *regs)
+{
+	struct ns_state *s = READ_ONCE(ns_armed);
+
+	if (!s || s->cpu != smp_processor_id())
+		return NMI_DONE;
+	ns_turn(&s->nmi, 0x80, s->zone);
+	return NMI_HANDLED;
+}
+
+/* On another CPU: NMIs at the busy one until it is done. */
+static int ns_sender(void *arg)
+{
+	struct ns_state *s = arg;
+
+	while (!READ_ONCE(s->stop)) {
+		__apic_send_IPI_mask(cpumask_of(s->cpu), NMI_VECTOR);
+		ndelay(50 * NSEC_PER_USEC);
+		cond_resched();
+	}
+	complete(&s->sender_done);
+	return 0;
+}
+#endif
+
+/* The busy CPU's task: the allocators' ordinary calls, checked, as fast as it can. */
+static int ns_task(void *arg)
+{
+	struct ns_state *s = arg;
+	unsigned long end = jiffies + msecs_to_jiffies(NS_MSECS);
+	void *p[4], *page;
+	unsigned int i;
+
+	hrtimer_start(&s->timer, ns_to_ktime(30 * NSEC_PER_USEC), HRTIMER_MODE_REL_PINNED_HARD);
+	while (time_before(jiffies, end)) {
+		for (i = 0; i < ARRAY_SIZE(p); i++) {
+			p[i] = i % 2 ? slab_ext_kmalloc(64, GFP_KERNEL) :
+				       slab_ext_kmalloc_nolock(8, 0);
+			if (p[i])
+				memset(p[i], 0x20 + i, i % 2 ? 64 : 8);
+		}
+		page = buddy_sim_alloc(s->zone, GFP_KERNEL, 0);
+		for (i = 0; i < ARRAY_SIZE(p); i++) {
+			/* NULL only from kmalloc_nolock, whose class may be busy. */
+			if (i % 2 ? !p[i] : p[i] && memchr_inv(p[i], 0x20 + i, 8))
+				s->task_bad++;
+			if (i % 2 && p[i] && memchr_inv(p[i], 0x20 + i, 64))
+				s->task_bad++;
+			if (i % 2)
+				slab_ext_kfree(p[i]);
+			else
+				slab_ext_kfree_nolock(p[i]);
+		}
+		buddy_sim_free(s->zone, page, 0);
+		s->task_rounds++;
+		if (!(s->task_rounds % 64))
+			cond_resched();
+	}
+	complete(&s->task_done);
+	return 0;
+}
+
+static void ns_free_stash(struct ns_state *s, struct ns_stash *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < NS_STASH; i++) {
+		if (st->objs[i] && memchr_inv(st->objs[i], st->tags[i], i % 2 ? 64 : 8))
+			st->bad++;
+		slab_ext_kfree(st->objs[i]);
+	}
+	for (i = 0; i < st->nr_pages; i++)
+		buddy_sim_free(s->zone, st->pages[i], 0);
+}
+
+/*
+ * A CPU busy with ordinary allocations and frees (kmalloc classes 8 and
+ * 64, zone pages), interrupted at random points by a hard hrtimer every
+ * 30 us and, with a second CPU, by NMIs that CPU sends it every 50 us;
+ * both interrupts make _nolock calls of the same classes and zone. Any
+ * point is met: inside a CPU array, inside a cache's or zone's lock, or
+ * inside the other interrupt's _nolock call. No object may be handed out
+ * twice (each carries its owner's pattern while held), and at the end,
+ * all freed, the counters match.
+ */
+static void nolock_test_busy_cpu(struct kunit *test)
+{
+	struct ns_state *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct nl_counts before, after;
+	atomic_t *reports;
+	bool nmis = false;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->zone = test_zone(test, "ns_zone", 1024);
+	s->cpu = cpumask_first(cpu_online_mask);
+	init_completion(&s->task_done);
+	init_completion(&s->sender_done);
+	hrtimer_init(&s->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+	s->timer.function = ns_timer_fn;
+	nl_counts(&before, s->zone);
+	reports = test_count_reports(test);
+#ifdef CONFIG_X86_LOCAL_APIC
+	if (num_online_cpus() > 1) {
+		KUNIT_ASSERT_EQ(test, register_nmi_handler(NMI_LOCAL, ns_nmi_handler, 0,
+							   "mm_ext_kunit_busy"), 0);
+		WRITE_ONCE(ns_armed, s);
+		nmis = true;
+		test_run_on_cpu(test, ns_sender, s, test_next_cpu(s->cpu), "mm_ext_nmi");
+	}
+#endif
+	test_run_on_cpu(test, ns_task, s, s->cpu, "mm_ext_busy");
+	wait_for_completion(&s->task_done);
+	WRITE_ONCE(s->stop, true);
+	hrtimer_cancel(&s->timer);
+#ifdef CONFIG_X86_LOCAL_APIC
+	if (nmis) {
+		wait_for_completion(&s->sender_done);
+		WRITE_ONCE(ns_armed, NULL);
+		unregister_nmi_handler(NMI_LOCAL, "mm_ext_kunit_busy");
+	}
+#endif
+	ns_free_stash(s, &s->irq);
+	ns_free_stash(s, &s->nmi);
+	kunit_info(test, "task: %lu rounds; hard irq: %lu runs, %lu NULL; NMI: %lu runs, %lu NULL\\n",
+		   s->task_rounds, s->irq.runs, s->irq.nulls, s->nmi.runs, s->nmi.nulls);
+	KUNIT_EXPECT_EQ(test, s->task_bad, 0UL);
+	KUNIT_EXPECT_EQ(test, s->irq.bad, 0UL);
+	KUNIT_EXPECT_EQ(test, s->nmi.bad, 0UL);
+	KUNIT_EXPECT_GT(test, s->irq.runs, 0UL);
+	if (nmis)
+		KUNIT_EXPECT_GT(test, s->nmi.runs, 0UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 0);
+	nl_counts(&after, s->zone);
+	nl_expect_counts(test, &before, &after, 0, s->zone);
+}
+
 static struct kunit_case nolock_test_cases[] = {
 	KUNIT_CASE_PARAM(nolock_test_interrupt, nl_cases_gen_params),
+	KUNIT_CASE_SLOW(nolock_test_busy_cpu),
 	{}
 };
 
