@@ -22,6 +22,7 @@
  * takes the free lists, so both see every request and every page.
  */
 
+#include <linux/atomic.h>
 #include <linux/cpuhotplug.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
@@ -97,6 +98,13 @@ struct buddy_sim {
 	unsigned int pcp_batch;		/* pages moved per refill or flush */
 	bool slow_only;			/* watermarks or injection set: no pcp */
 
+	/*
+	 * What a _nolock call counts when it cannot take the lock to count
+	 * under it: NULLs returned for contention (or a refused context),
+	 * and misuse found then. buddy_sim_info() adds them to failures and
+	 * errors. Atomic: any context, NMIs included, may add.
+	 */
+	atomic_long_t nolock_failures, nolock_errors;
 };
 
 /* Every zone, by unique name; its lock is buddy_sim_zones.lock. */
@@ -439,6 +447,50 @@ static const char *bad_free_reason(struct buddy_sim *zone, const void *addr,
 	return NULL;
 }
 
+/* A free refused under zone->lock: what its report, made after, says. */
+struct zone_bad_free {
+	const char *why;
+	unsigned long pfn;
+	unsigned int real_order;
+	bool inside;
+};
+
+/*
+ * The checked free of buddy_sim_free(), zone->lock held: true when the
+ * block is freed; false for a bad free, counted, *bad filled in for
+ * zone_report_bad_free() once the lock is dropped.
+ */
+static bool zone_free_locked(struct buddy_sim *zone, void *addr, unsigned int order,
+			     unsigned long pfn, struct zone_bad_free *bad)
+{
+	bad->why = bad_free_reason(zone, addr, order, &pfn);
+	if (bad->why) {
+		/* Read what the report needs before the lock goes. */
+		bad->pfn = pfn;
+		bad->inside = pfn < zone->nr_pages;
+		bad->real_order = bad->inside ? zone->pages[pfn].order : 0;
+		zone->errors++;
+		return false;
+	}
+	zone->frees++;
+	free_one_block(zone, pfn, order);
+	return true;
+}
+
+static void zone_report_bad_free(struct buddy_sim *zone, void *addr, unsigned int order,
+				 const struct zone_bad_free *bad)
+{
+	if (bad->why == bad_free_wrong_order)
+		mm_ext_report("zone %s: bad free of pfn %lu order %u: it has order %u\n",
+			      zone->name, bad->pfn, order, bad->real_order);
+	else if (bad->inside)
+		mm_ext_report("zone %s: bad free of pfn %lu order %u: %s\n",
+			      zone->name, bad->pfn, order, bad->why);
+	else
+		mm_ext_report("zone %s: bad free of %p order %u: %s\n",
+			      zone->name, addr, order, bad->why);
+}
+
 /**
  * buddy_sim_free() - give a block back to its zone
  * @zone: the zone it was allocated from
@@ -453,7 +505,8 @@ static const char *bad_free_reason(struct buddy_sim *zone, const void *addr,
 void buddy_sim_free(struct buddy_sim *zone, void *addr, unsigned int order)
 {
 	unsigned long flags, pfn = ULONG_MAX;	/* set once @addr is inside */
-	const char *why;
+	struct zone_bad_free bad;
+	bool freed;
 
 	if (!zone || !addr)
 		return;
@@ -464,28 +517,10 @@ void buddy_sim_free(struct buddy_sim *zone, void *addr, unsigned int order)
 		pfn = ULONG_MAX;
 	}
 	spin_lock_irqsave(&zone->lock, flags);
-	why = bad_free_reason(zone, addr, order, &pfn);
-	if (why) {
-		/* Read what the report needs before the lock goes. */
-		bool inside = pfn < zone->nr_pages;
-		unsigned int real_order = inside ? zone->pages[pfn].order : 0;
-
-		zone->errors++;
-		spin_unlock_irqrestore(&zone->lock, flags);
-		if (why == bad_free_wrong_order)
-			mm_ext_report("zone %s: bad free of pfn %lu order %u: it has order %u\n",
-				      zone->name, pfn, order, real_order);
-		else if (inside)
-			mm_ext_report("zone %s: bad free of pfn %lu order %u: %s\n",
-				      zone->name, pfn, order, why);
-		else
-			mm_ext_report("zone %s: bad free of %p order %u: %s\n",
-				      zone->name, addr, order, why);
-		return;
-	}
-	zone->frees++;
-	free_one_block(zone, pfn, order);
+	freed = zone_free_locked(zone, addr, order, pfn, &bad);
 	spin_unlock_irqrestore(&zone->lock, flags);
+	if (!freed)
+		zone_report_bad_free(zone, addr, order, &bad);
 }
 EXPORT_SYMBOL_GPL(buddy_sim_free);
 
@@ -517,10 +552,10 @@ void buddy_sim_info(struct buddy_sim *zone, struct buddy_sim_info *info)
 	info->nr_pcp = pcp_pages;
 	info->allocs = zone->allocs + allocs;
 	info->frees = zone->frees + frees;
-	info->failures = zone->failures;
+	info->failures = zone->failures + atomic_long_read(&zone->nolock_failures);
 	info->splits = zone->splits;
 	info->merges = zone->merges;
-	info->errors = zone->errors;
+	info->errors = zone->errors + atomic_long_read(&zone->nolock_errors);
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 EXPORT_SYMBOL_GPL(buddy_sim_info);
@@ -540,6 +575,175 @@ void buddy_sim_drain(struct buddy_sim *zone)
 		pcp_drain_cpu(zone, cpu);
 }
 EXPORT_SYMBOL_GPL(buddy_sim_drain);
+
+/* ---- from any context: the _nolock calls ---- */
+
+/* An order-0 page off this CPU's list, if its lock is free and it has one. */
+static unsigned long pcp_alloc_nolock(struct buddy_sim *zone)
+{
+	struct buddy_sim_pcp *pcp = raw_cpu_ptr(zone->pcp);	/* as in pcp_alloc() */
+	unsigned long flags, pfn = ULONG_MAX;
+
+	if (!spin_trylock_irqsave(&pcp->lock, flags))
+		return ULONG_MAX;
+	if (pcp->count) {
+		pfn = pcp->pfns[--pcp->count];
+		WRITE_ONCE(zone->pages[pfn].state, BSP_ALLOC);
+		pcp->allocs++;
+	}
+	spin_unlock_irqrestore(&pcp->lock, flags);
+	return pfn;
+}
+
+/**
+ * buddy_sim_alloc_nolock() - allocate a block from any context, NMIs included
+ * @zone: the zone
+ * @order: block order, 0..BUDDY_SIM_MAX_ORDER
+ *
+ * mainline's alloc_pages_nolock() (6.16): never spins on a lock and never
+ * sleeps. It only tries this CPU's page list and the zone's lock; a lock
+ * held elsewhere (by the code this call interrupted, say) makes it return
+ * NULL at once, as does an empty zone: NULL means "not now". It does not
+ * drain other CPUs' lists. Watermarks (without __GFP_HIGH) and failure
+ * injection apply. The block is zeroed, as mainline's is. On PREEMPT_RT,
+ * where the zone's locks sleep, it returns NULL in hard interrupt and NMI
+ * context, as mainline does. Every NULL is counted in the zone's failures.
+ * The block is freed with buddy_sim_free().
+ *
+ * Return: the block, or NULL.
+ */
+void *buddy_sim_alloc_nolock(struct buddy_sim *zone, unsigned int order)
+{
+	unsigned long flags, before, pfn = ULONG_MAX;
+	void *addr;
+
+	if (!zone)
+		return NULL;
+	if (order > BUDDY_SIM_MAX_ORDER || !mm_ext_nolock_may_trylock())
+		goto busy;
+	if (order == 0 && pcp_usable(zone)) {
+		pfn = pcp_alloc_nolock(zone);
+		if (pfn != ULONG_MAX)
+			goto found;
+	}
+	if (!spin_trylock_irqsave(&zone->lock, flags))
+		goto busy;
+	if (should_fail(zone, order)) {
+		zone->extra.injected_failures++;
+		goto fail;
+	}
+	if (!wmark_ok(zone, 0, order)) {
+		zone->extra.wmark_failures++;
+		goto fail;
+	}
+	before = zone->nr_free_pages;
+	pfn = rmqueue(zone, order);
+	if (pfn == ULONG_MAX)
+		goto fail;
+	zone->pages[pfn].state = BSP_ALLOC;
+	zone->pages[pfn].order = order;
+	zone->allocs++;
+	count_crossings(zone, before);
+	spin_unlock_irqrestore(&zone->lock, flags);
+found:
+	addr = zone_addr(zone, pfn);
+	memset(addr, 0, PAGE_SIZE << order);
+	return addr;
+
+fail:
+	zone->failures++;
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return NULL;
+busy:
+	atomic_long_inc(&zone->nolock_failures);
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(buddy_sim_alloc_nolock);
+
+/*
+ * buddy_sim_free() from any context, for a block of order 1 or more (no
+ * per-CPU list): false, with nothing done, when the zone's lock is held
+ * elsewhere or may not be tried here; the caller defers the free then.
+ */
+bool buddy_sim_free_nolock(struct buddy_sim *zone, void *addr, unsigned int order)
+{
+	struct zone_bad_free bad;
+	unsigned long flags;
+	bool freed;
+
+	if (!mm_ext_nolock_may_trylock() || !spin_trylock_irqsave(&zone->lock, flags))
+		return false;
+	freed = zone_free_locked(zone, addr, order, ULONG_MAX, &bad);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	if (!freed)
+		zone_report_bad_free(zone, addr, order, &bad);
+	return true;
+}
+
+/* buddy_sim_count_error() from any context: aside when the lock is taken. */
+void buddy_sim_count_error_nolock(struct buddy_sim *zone)
+{
+	unsigned long flags;
+
+	if (mm_ext_nolock_may_trylock() && spin_trylock_irqsave(&zone->lock, flags)) {
+		zone->errors++;
+		spin_unlock_irqrestore(&zone->lock, flags);
+		return;
+	}
+	atomic_long_inc(&zone->nolock_errors);
+}
+
+static void zone_call_held(struct buddy_sim *zone, void (*fn)(void *arg), void *arg)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	fn(arg);
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+static void pcp_call_held(struct buddy_sim *zone, struct buddy_sim_pcp *pcp, bool zone_too,
+			  void (*fn)(void *arg), void *arg)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pcp->lock, flags);
+	if (zone_too)
+		zone_call_held(zone, fn, arg);
+	else
+		fn(arg);
+	spin_unlock_irqrestore(&pcp->lock, flags);
+}
+
+/**
+ * buddy_sim_call_held() - run a function with a zone's locks held on this CPU
+ * @zone: the zone
+ * @hold: BUDDY_SIM_HOLD_PCP (this CPU's page list lock),
+ *	  BUDDY_SIM_HOLD_LOCK (the zone's lock), or both
+ * @fn: called with them held on this CPU (interrupts off but on PREEMPT_RT)
+ * @arg: given to @fn
+ *
+ * For tests of the _nolock calls: what an interrupt or an NMI that @fn
+ * raises finds when it interrupts an allocation inside the zone. @fn must
+ * not sleep nor call the zone's other functions.
+ */
+void buddy_sim_call_held(struct buddy_sim *zone, unsigned int hold,
+			 void (*fn)(void *arg), void *arg)
+{
+	struct buddy_sim_pcp *pcp;
+
+	/* On PREEMPT_RT the locks leave migration on: stay on this CPU. */
+	migrate_disable();
+	pcp = this_cpu_ptr(zone->pcp);
+	if (hold & BUDDY_SIM_HOLD_PCP)
+		pcp_call_held(zone, pcp, hold & BUDDY_SIM_HOLD_LOCK, fn, arg);
+	else if (hold & BUDDY_SIM_HOLD_LOCK)
+		zone_call_held(zone, fn, arg);
+	else
+		fn(arg);
+	migrate_enable();
+}
+EXPORT_SYMBOL_GPL(buddy_sim_call_held);
 
 /**
  * buddy_sim_set_pcp() - size, or turn off, a zone's per-CPU page lists

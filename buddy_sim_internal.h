@@ -53,6 +53,8 @@ unsigned long buddy_sim_pfn(struct buddy_sim *zone, const void *addr);
 unsigned long buddy_sim_max_pages(void);
 const char *buddy_sim_name(struct buddy_sim *zone);
 void buddy_sim_count_error(struct buddy_sim *zone);
+void buddy_sim_count_error_nolock(struct buddy_sim *zone);
+bool buddy_sim_free_nolock(struct buddy_sim *zone, void *addr, unsigned int order);
 bool buddy_sim_block_allocated(struct buddy_sim *zone, const void *addr,
 			       unsigned int order);
 char *buddy_sim_pagemap(struct buddy_sim *zone, unsigned long *nr_pages);

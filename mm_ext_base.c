@@ -7,6 +7,7 @@
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <kunit/test-bug.h>
 #include <kunit/resource.h>
 #ifdef CONFIG_FAULT_INJECTION
@@ -54,7 +55,12 @@ void mm_ext_count_report(void)
 	struct kunit *test = kunit_get_current_test();
 	struct kunit_resource *res;
 
-	if (!test)
+	/*
+	 * An NMI may have interrupted the test's thread inside the resource
+	 * lock, and on PREEMPT_RT that lock sleeps: a report from an NMI, or
+	 * from a hard interrupt on PREEMPT_RT, is printed, not counted.
+	 */
+	if (!test || in_nmi() || (IS_ENABLED(CONFIG_PREEMPT_RT) && in_hardirq()))
 		return;
 	res = kunit_find_named_resource(test, "mm_ext_reports");
 	if (!res)

@@ -14,6 +14,7 @@
 #include <linux/ctype.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/preempt.h>
 #include <linux/printk.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -30,6 +31,16 @@ void mm_ext_count_report(void);
 		pr_err("mm_ext: " fmt, ##__VA_ARGS__);		\
 		mm_ext_count_report();				\
 	} while (0)
+
+/*
+ * Whether a _nolock call may try a spinlock_t here: always, but on
+ * PREEMPT_RT, where a spinlock_t is a sleeping lock, not from a hard
+ * interrupt or an NMI (mainline's _nolock calls refuse there too).
+ */
+static inline bool mm_ext_nolock_may_trylock(void)
+{
+	return !IS_ENABLED(CONFIG_PREEMPT_RT) || !(in_nmi() || in_hardirq());
+}
 
 /* Module load, before any layer: the kernel's mm_ext_base.c needs it. */
 void mm_ext_base_init(void);

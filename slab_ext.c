@@ -65,15 +65,18 @@
  * docs/ARCHITECTURE.md; lockdep checks it.
  */
 
+#include <linux/atomic.h>
 #include <linux/bitmap.h>
 #include <linux/bitops.h>
 #include <linux/cache.h>
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/percpu.h>
+#include <linux/irq_work.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -173,6 +176,12 @@ struct slab_ext_cache {
 	u64 sheaf_prefills, sheaf_refills, sheaf_returns, sheaf_failures;
 	unsigned int sheaf_capacity;	/* of a regular sheaf; set at creation */
 	unsigned long max_objs;		/* the most the zone could ever hold */
+
+	/*
+	 * Misuse a _nolock call found where it could not take the lock to
+	 * count it under it; slab_ext_cache_info() adds it to errors.
+	 */
+	atomic_long_t nolock_errors;
 };
 
 /*
@@ -230,6 +239,10 @@ static struct slab_ext_cache *sx_kmalloc_caches[ARRAY_SIZE(sx_kmalloc_sizes)];
 static struct buddy_sim *sx_kmalloc_zone;
 /* Given at init: every cache gets the debug flags (module parameter slab_debug). */
 static bool sx_debug_all;
+
+/* Frees deferred by slab_ext_kfree_nolock() not done yet, on every CPU. */
+static atomic_long_t sx_defer_pending;
+static void sx_defer_flush(void);
 
 static inline void *get_fp(struct slab_ext_cache *c, void *obj)
 {
@@ -448,15 +461,12 @@ static void slab_set_owner(struct slab_ext_cache *c, void *addr,
  * fresh: handed out in address order, they join the free list only once
  * freed, so a slab's memory is not written just to chain it.
  */
-static struct buddy_sim_owner *new_slab(struct slab_ext_cache *c, gfp_t gfp)
+static struct buddy_sim_owner *init_slab(struct slab_ext_cache *c, void *addr)
 {
 	struct buddy_sim_owner *slab;
 	unsigned int i;
-	void *addr, *obj;
+	void *obj;
 
-	addr = buddy_sim_alloc(c->zone, gfp & ~__GFP_ZERO, c->order);
-	if (!addr)
-		return NULL;
 	slab = buddy_sim_owner(c->zone, addr);
 	slab->addr = addr;
 	slab->order = c->order;
@@ -482,6 +492,13 @@ static struct buddy_sim_owner *new_slab(struct slab_ext_cache *c, gfp_t gfp)
 	slab_set_owner(c, addr, slab);
 	WRITE_ONCE(slab->cache, c);
 	return slab;
+}
+
+static struct buddy_sim_owner *new_slab(struct slab_ext_cache *c, gfp_t gfp)
+{
+	void *addr = buddy_sim_alloc(c->zone, gfp & ~__GFP_ZERO, c->order);
+
+	return addr ? init_slab(c, addr) : NULL;
 }
 
 /* Give a slab, already off the lists, back to the zone. */
@@ -819,14 +836,32 @@ obj_to_slab(struct slab_ext_cache *c, const void *obj, const char **why)
 	return slab;
 }
 
-/* A free refused: counted and reported, nothing else changes. */
+/*
+ * The cache lock for a _nolock call: false, not taken, when it is held
+ * elsewhere (perhaps by what this call interrupted) or may not be tried.
+ */
+static __always_inline bool cache_trylock(struct slab_ext_cache *c, unsigned long *flags)
+{
+	return mm_ext_nolock_may_trylock() && spin_trylock_irqsave(&c->lock, *flags);
+}
+
+/*
+ * A free refused: counted and reported, nothing else changes. @nolock: a
+ * _nolock call, which counts aside when the lock is busy.
+ */
 static noinline void bad_free(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
-			      void *obj, const char *why)
+			      void *obj, const char *why, bool nolock)
 {
 	struct obj_report rep = { .obj = obj };
 	unsigned long flags;
 
-	spin_lock_irqsave(&c->lock, flags);
+	if (!nolock) {
+		spin_lock_irqsave(&c->lock, flags);
+	} else if (!cache_trylock(c, &flags)) {
+		atomic_long_inc(&c->nolock_errors);
+		print_report(c, why, &rep);
+		return;
+	}
 	if (slab && slab->cache == c)
 		fill_report(c, slab, obj, &rep);
 	c->errors++;
@@ -842,50 +877,59 @@ static noinline void bad_free(struct slab_ext_cache *c, struct buddy_sim_owner *
  * both pass. Reported and counted when not.
  */
 static __always_inline bool free_ok(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
-				    void *obj, const char *why)
+				    void *obj, const char *why, bool nolock)
 {
 	int idx;
 
 	if (unlikely(!slab)) {
-		bad_free(c, NULL, obj, why);
+		bad_free(c, NULL, obj, why, nolock);
 		return false;
 	}
 	idx = obj_index(c, slab, obj);
 	if (unlikely(idx < 0)) {
 		/* No slab: nothing kept at an object's offsets lies at @obj's. */
-		bad_free(c, NULL, obj, "pointer not at the start of an object (interior pointer)");
+		bad_free(c, NULL, obj, "pointer not at the start of an object (interior pointer)",
+			 nolock);
 		return false;
 	}
 	if (unlikely(READ_ONCE(*(void **)(obj + c->offset)) == cpu_mark(c, obj))) {
 		bad_free(c, slab, obj,
-			 "double free (object already free in a CPU array or a sheaf)");
+			 "double free (object already free in a CPU array or a sheaf)", nolock);
 		return false;
 	}
 	if (unlikely(c->debug && get_fp(c, obj) == QUARANTINED)) {
-		bad_free(c, slab, obj, "free of a quarantined object");
+		bad_free(c, slab, obj, "free of a quarantined object", nolock);
 		return false;
 	}
 	if (unlikely(is_on_list(c, slab, obj))) {
-		bad_free(c, slab, obj, "double free (object already on its slab's free list)");
+		bad_free(c, slab, obj, "double free (object already on its slab's free list)",
+			 nolock);
 		return false;
 	}
 	if (unlikely(is_fresh(c, slab, idx))) {
-		bad_free(c, slab, obj, "free of an object never allocated");
+		bad_free(c, slab, obj, "free of an object never allocated", nolock);
 		return false;
 	}
 	return true;
 }
 
-/* The slab path of a free that free_ok() accepted. */
-static void cache_free(struct slab_ext_cache *c, struct buddy_sim_owner *slab, void *obj,
-		       unsigned long caller)
+/*
+ * The slab path of a free that free_ok() accepted. @nolock: a _nolock
+ * call, which only tries the lock (false, nothing done, when busy) and
+ * leaves surplus empty slabs for its irq_work to give back.
+ */
+static bool cache_free(struct slab_ext_cache *c, struct buddy_sim_owner *slab, void *obj,
+		       unsigned long caller, bool nolock)
 {
 	struct obj_report rep;
 	LIST_HEAD(released);
 	unsigned long flags;
 	unsigned int old;
 
-	spin_lock_irqsave(&c->lock, flags);
+	if (!nolock)
+		spin_lock_irqsave(&c->lock, flags);
+	else if (!cache_trylock(c, &flags))
+		return false;
 	if (c->debug) {
 		if (!redzones_ok(c, obj, SLUB_RED_ACTIVE)) {
 			fill_report(c, slab, obj, &rep);
@@ -893,7 +937,7 @@ static void cache_free(struct slab_ext_cache *c, struct buddy_sim_owner *slab, v
 			c->errors++;
 			spin_unlock_irqrestore(&c->lock, flags);
 			print_report(c, "red zone overwritten", &rep);
-			return;
+			return true;
 		}
 		set_track(c, obj, TRACK_FREE, caller);
 		poison_object(c, obj);
@@ -903,10 +947,11 @@ static void cache_free(struct slab_ext_cache *c, struct buddy_sim_owner *slab, v
 	slab_push(c, slab, obj);
 	slab_relist(c, slab, old);
 	c->frees++;
-	if (!slab->inuse)
+	if (!slab->inuse && !nolock)
 		take_empty_slabs(c, c->min_empty, &released);
 	spin_unlock_irqrestore(&c->lock, flags);
 	discard_slabs(c, &released);
+	return true;
 }
 
 /*
@@ -1276,23 +1321,19 @@ static __always_inline void *sx_alloc(struct slab_ext_cache *c, gfp_t gfp,
 }
 
 /*
- * Free @obj, found in @slab (NULL if it is not in one of @c's: @why says
- * what it is then).
+ * The rest of a free whose object is marked as free already (by
+ * sx_free_slab(), or by a _nolock free that deferred it).
  */
-static __always_inline void sx_free_slab(struct slab_ext_cache *c,
-					 struct buddy_sim_owner *slab, void *obj,
-					 const char *why, unsigned long caller)
+static __always_inline void sx_free_marked(struct slab_ext_cache *c,
+					   struct buddy_sim_owner *slab, void *obj,
+					   unsigned long caller)
 {
 	struct slab_ext_cpu *pc;
 
-	if (unlikely(!free_ok(c, slab, obj, why)))
-		return;
 	if (unlikely(!c->cpu)) {
-		cache_free(c, slab, obj, caller);
+		cache_free(c, slab, obj, caller, false);
 		return;
 	}
-	/* Marked first: a second free finds it wherever it goes from here. */
-	set_fp(c, obj, cpu_mark(c, obj));
 	pc = cpu_array_get(c);
 	if (unlikely(!pc)) {
 		put_object_counted(c, obj);
@@ -1305,6 +1346,25 @@ static __always_inline void sx_free_slab(struct slab_ext_cache *c,
 	pc->objs[pc->count++] = obj;
 	pc->frees++;
 	cpu_array_put(pc);
+}
+
+/*
+ * Free @obj, found in @slab (NULL if it is not in one of @c's: @why says
+ * what it is then).
+ */
+static __always_inline void sx_free_slab(struct slab_ext_cache *c,
+					 struct buddy_sim_owner *slab, void *obj,
+					 const char *why, unsigned long caller)
+{
+	if (unlikely(!free_ok(c, slab, obj, why, false)))
+		return;
+	if (unlikely(!c->cpu)) {
+		cache_free(c, slab, obj, caller, false);
+		return;
+	}
+	/* Marked first: a second free finds it wherever it goes from here. */
+	set_fp(c, obj, cpu_mark(c, obj));
+	sx_free_marked(c, slab, obj, caller);
 }
 
 static __always_inline void sx_free(struct slab_ext_cache *c, void *obj,
@@ -1367,6 +1427,8 @@ int slab_ext_shrink(struct slab_ext_cache *cache)
 	LIST_HEAD(released);
 	unsigned long flags;
 
+	if (atomic_long_read(&sx_defer_pending))
+		sx_defer_flush();
 	drain_all(cache, SLAB_EXT_KEEP_LIMIT);
 	spin_lock_irqsave(&cache->lock, flags);
 	take_empty_slabs(cache, 0, &released);
@@ -1846,10 +1908,10 @@ void slab_ext_free_bulk(struct slab_ext_cache *cache, size_t nr, void **p)
 			continue;
 		why = NULL;
 		slab = obj_to_slab(cache, obj, &why);
-		if (unlikely(!free_ok(cache, slab, obj, why)))
+		if (unlikely(!free_ok(cache, slab, obj, why, false)))
 			continue;
 		if (unlikely(cache->debug)) {
-			cache_free(cache, slab, obj, _RET_IP_);
+			cache_free(cache, slab, obj, _RET_IP_, false);
 			continue;
 		}
 		/* Marked at once: the same pointer later in @p is a double free. */
@@ -1910,12 +1972,17 @@ static void sheaf_sums(struct slab_ext_cache *c, unsigned long *objs, u64 *alloc
  *
  * Exact when the cache is quiet; while it is in use, the CPU arrays are
  * read one after the other, so the sums may be off by the calls in flight.
+ * Frees slab_ext_kfree_nolock() deferred are done (and counted) first
+ * when the caller is preemptible, which may wait for an irq_work.
  */
 void slab_ext_cache_info(struct slab_ext_cache *cache, struct slab_ext_info *info)
 {
 	unsigned long flags, cached, in_sheaves;
 	u64 allocs, frees, sheaf_allocs;
 
+	/* Frees deferred by _nolock calls are done first, where we may wait. */
+	if (atomic_long_read(&sx_defer_pending) && preemptible())
+		sx_defer_flush();
 	memset(info, 0, sizeof(*info));
 	info->object_size = cache->object_size;
 	info->size = cache->size;
@@ -1935,7 +2002,7 @@ void slab_ext_cache_info(struct slab_ext_cache *cache, struct slab_ext_info *inf
 			   cache->objs_per_slab;
 	info->allocs = cache->allocs + allocs + sheaf_allocs;
 	info->frees = cache->frees + frees;
-	info->errors = cache->errors;
+	info->errors = cache->errors + atomic_long_read(&cache->nolock_errors);
 	spin_unlock_irqrestore(&cache->lock, flags);
 }
 EXPORT_SYMBOL_GPL(slab_ext_cache_info);
@@ -2291,11 +2358,15 @@ void *slab_ext_kmalloc(size_t size, gfp_t gfp)
 EXPORT_SYMBOL_GPL(slab_ext_kmalloc);
 
 /* Counted where a zone misuse is: the call named no cache. */
-static noinline void sx_kmalloc_bad(struct buddy_sim *zone, const void *obj, const char *fn)
+static noinline void sx_kmalloc_bad(struct buddy_sim *zone, const void *obj, const char *fn,
+				    bool nolock)
 {
 	char buf[40];
 
-	buddy_sim_count_error(zone);
+	if (nolock)
+		buddy_sim_count_error_nolock(zone);
+	else
+		buddy_sim_count_error(zone);
 	mm_ext_report("zone %s: %s of %s, which slab_ext_kmalloc() did not return\n",
 		      buddy_sim_name(zone), fn, where(zone, obj, buf, sizeof(buf)));
 }
@@ -2308,7 +2379,7 @@ static noinline void sx_kmalloc_bad(struct buddy_sim *zone, const void *obj, con
  */
 static __always_inline bool sx_kmalloc_lookup(const void *obj, const char *fn,
 					      struct slab_ext_cache **cache,
-					      struct buddy_sim_owner **head)
+					      struct buddy_sim_owner **head, bool nolock)
 {
 	struct buddy_sim *zone = sx_kmalloc_zone;
 	struct buddy_sim_owner *page = buddy_sim_owner(zone, obj);
@@ -2328,7 +2399,7 @@ static __always_inline bool sx_kmalloc_lookup(const void *obj, const char *fn,
 	} else if (h && h == page && h->large_size && h->addr == obj) {
 		return true;
 	}
-	sx_kmalloc_bad(zone, obj, fn);
+	sx_kmalloc_bad(zone, obj, fn, nolock);
 	return false;
 }
 
@@ -2343,7 +2414,7 @@ void slab_ext_kfree(const void *obj)
 	struct buddy_sim_owner *head;
 	struct slab_ext_cache *cache;
 
-	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_kfree", &cache, &head))
+	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_kfree", &cache, &head, false))
 		return;
 	if (cache) {
 		/* The slab is looked up already: the free checks @obj against it. */
@@ -2368,7 +2439,7 @@ size_t slab_ext_ksize(const void *obj)
 	struct buddy_sim_owner *large;
 	struct slab_ext_cache *cache;
 
-	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_ksize", &cache, &large))
+	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_ksize", &cache, &large, false))
 		return 0;
 	if (cache)
 		return cache->object_size;
@@ -2431,6 +2502,484 @@ bool slab_ext_kmalloc_allocated(const void *obj, size_t size)
 	return READ_ONCE(head->cache) == c && slab_ext_obj_allocated(c, obj);
 }
 
+/* ---- from any context: kmalloc_nolock and kfree_nolock ---- */
+
+/*
+ * Frees a _nolock call could not do at once (a lock it needed was held,
+ * perhaps by the code it interrupted), kept per CPU until that CPU's
+ * irq_work does them, as mainline's defer_free() does with an llist and an
+ * irq_work. Any context adds to them, NMIs included: every field is
+ * lock-free. A deferred object keeps the mark of an object in a CPU array
+ * in its free pointer slot, so a second free of it is a double free; its
+ * link goes where the mark is not:
+ *  - linked[0]: objects whose free pointer slot lies after the object
+ *    (debug caches): the link is the object's first word;
+ *  - linked[1]: objects of 16 bytes or more whose slot is the first word:
+ *    the link is the second;
+ *  - slots: objects of 8 bytes (kmalloc-8), which have room for the mark
+ *    only: one of SX_DEFER_SLOTS pointers per CPU, claimed with an atomic
+ *    bit, filled, then marked ready;
+ *  - blocks: large kmalloc blocks, already unmarked (not kmalloc memory
+ *    any more to a second free): the link, then the order.
+ * On PREEMPT_RT the irq_work runs in a thread, where the cache locks may
+ * be taken; elsewhere it runs in a hard interrupt, which no holder of the
+ * cache or zone locks (taken with interrupts off) can be interrupted by.
+ */
+#define SX_DEFER_SLOTS		256
+
+struct sx_defer {
+	struct llist_head linked[2];
+	struct llist_head blocks;
+	unsigned long claimed[BITS_TO_LONGS(SX_DEFER_SLOTS)];
+	unsigned long ready[BITS_TO_LONGS(SX_DEFER_SLOTS)];
+	void *slots[SX_DEFER_SLOTS];
+	struct irq_work work;
+};
+
+static struct sx_defer __percpu *sx_defers;
+
+/* The kmalloc cache holding the slab of @obj, which the caller knows is one. */
+static struct slab_ext_cache *sx_obj_cache(const void *obj, struct buddy_sim_owner **slab)
+{
+	*slab = READ_ONCE(buddy_sim_owner(sx_kmalloc_zone, obj)->head);
+	return READ_ONCE((*slab)->cache);
+}
+
+/* A deferred object freed at last: counted in its cache as any free. */
+static void sx_defer_free_obj(void *obj)
+{
+	struct buddy_sim_owner *slab;
+	struct slab_ext_cache *c = sx_obj_cache(obj, &slab);
+
+	sx_free_marked(c, slab, obj, _RET_IP_);
+	atomic_long_dec(&sx_defer_pending);
+}
+
+/* Empty slabs the _nolock frees left beyond each kmalloc cache's min_empty. */
+static void sx_trim_kmalloc(void)
+{
+	struct slab_ext_cache *c;
+	LIST_HEAD(released);
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sx_kmalloc_caches); i++) {
+		c = sx_kmalloc_caches[i];
+		/* A hint only: checked again under the lock. */
+		if (!c || data_race(c->nr_empty <= c->min_empty))
+			continue;
+		spin_lock_irqsave(&c->lock, flags);
+		take_empty_slabs(c, c->min_empty, &released);
+		spin_unlock_irqrestore(&c->lock, flags);
+		discard_slabs(c, &released);
+	}
+}
+
+/* Do every free deferred on @d's CPU. Takes locks: irq_work or a task. */
+static void sx_defer_run(struct sx_defer *d)
+{
+	struct llist_node *pos, *next;
+	unsigned long ready;
+	unsigned int i, bit;
+	void *obj;
+
+	for (i = 0; i < ARRAY_SIZE(d->linked); i++) {
+		/* The link is read before the free may overwrite it. */
+		llist_for_each_safe(pos, next, llist_del_all(&d->linked[i]))
+			sx_defer_free_obj((void *)pos - i * sizeof(void *));
+	}
+	llist_for_each_safe(pos, next, llist_del_all(&d->blocks)) {
+		obj = pos;
+		buddy_sim_free(sx_kmalloc_zone, obj, *(unsigned long *)(obj + sizeof(void *)));
+		atomic_long_dec(&sx_defer_pending);
+	}
+	for (i = 0; i < ARRAY_SIZE(d->ready); i++) {
+		ready = xchg(&d->ready[i], 0);
+		for_each_set_bit(bit, &ready, BITS_PER_LONG) {
+			obj = READ_ONCE(d->slots[i * BITS_PER_LONG + bit]);
+			/* The slot is read before it may be claimed again. */
+			smp_mb__before_atomic();
+			clear_bit(i * BITS_PER_LONG + bit, d->claimed);
+			sx_defer_free_obj(obj);
+		}
+	}
+}
+
+static void sx_defer_work(struct irq_work *work)
+{
+	sx_defer_run(container_of(work, struct sx_defer, work));
+	sx_trim_kmalloc();
+}
+
+/*
+ * Do every deferred free now, wherever it waits. May sleep (it waits for
+ * irq_work in flight): cache info, shrink and module unload call it.
+ */
+static void sx_defer_flush(void)
+{
+	int cpu;
+
+	if (!sx_defers)
+		return;
+	for_each_possible_cpu(cpu) {
+		struct sx_defer *d = per_cpu_ptr(sx_defers, cpu);
+
+		irq_work_sync(&d->work);
+		sx_defer_run(d);
+	}
+	sx_trim_kmalloc();
+}
+
+/* A slot for an 8-byte object, or false when this CPU has none left. */
+static bool sx_defer_slot(struct sx_defer *d, void *obj)
+{
+	unsigned int bit;
+
+	do {
+		bit = find_first_zero_bit(d->claimed, SX_DEFER_SLOTS);
+		if (bit >= SX_DEFER_SLOTS)
+			return false;
+	} while (test_and_set_bit(bit, d->claimed));
+	WRITE_ONCE(d->slots[bit], obj);
+	/* Filled before it is seen ready. */
+	smp_mb__before_atomic();
+	set_bit(bit, d->ready);
+	return true;
+}
+
+/* Have this CPU's irq_work run (trim, or deferred frees just added). */
+static void sx_defer_kick(void)
+{
+	preempt_disable();
+	irq_work_queue(&this_cpu_ptr(sx_defers)->work);
+	preempt_enable();
+}
+
+/*
+ * Leave @obj, of @c and marked as free, for this CPU's irq_work to free.
+ * Only an 8-byte object can find no room (SX_DEFER_SLOTS of them waiting
+ * on this CPU): no context of a _nolock call may wait for the lock (the
+ * caller may hold it), so it is then left allocated, reported and
+ * counted in the cache's errors, never corrupted.
+ */
+static noinline void sx_defer(struct slab_ext_cache *c, void *obj)
+{
+	struct sx_defer *d;
+	bool queued = true;
+	char buf[40];
+
+	atomic_long_inc(&sx_defer_pending);
+	preempt_disable();
+	d = this_cpu_ptr(sx_defers);
+	if (c->offset)
+		llist_add(obj, &d->linked[0]);
+	else if (c->size >= 2 * sizeof(void *))
+		llist_add(obj + sizeof(void *), &d->linked[1]);
+	else
+		queued = sx_defer_slot(d, obj);
+	if (queued)
+		irq_work_queue(&d->work);
+	preempt_enable();
+	if (queued)
+		return;
+	atomic_long_dec(&sx_defer_pending);
+	/* Unmarked: it is allocated again, and a later free of it goes ahead. */
+	set_fp(c, obj, NULL);
+	atomic_long_inc(&c->nolock_errors);
+	mm_ext_report("cache %s: kfree_nolock: %u frees wait here: object at %s left allocated\n",
+		      c->name, SX_DEFER_SLOTS, where(c->zone, obj, buf, sizeof(buf)));
+}
+
+/*
+ * The slab path of a _nolock allocation: one object, under the cache lock
+ * only if it is free, the slab made under it from the zone's _nolock call
+ * (kmalloc caches have no ctor). ERR_PTR(-EBUSY) when the lock is busy,
+ * NULL when there is no memory (or the object found was corrupt).
+ */
+static void *cache_alloc_nolock(struct slab_ext_cache *c, gfp_t gfp, unsigned long caller)
+{
+	struct buddy_sim_owner *slab;
+	struct fp_report fprep;
+	struct obj_report rep;
+	unsigned long flags;
+	void *obj, *addr;
+
+	if (!cache_trylock(c, &flags))
+		return ERR_PTR(-EBUSY);
+	slab = slab_with_free(c);
+	if (!slab) {
+		addr = buddy_sim_alloc_nolock(c->zone, c->order);
+		if (!addr) {
+			c->failures++;
+			spin_unlock_irqrestore(&c->lock, flags);
+			return NULL;
+		}
+		slab = init_slab(c, addr);
+		list_add(&slab->slab_list, &c->empty);
+		c->nr_empty++;
+	}
+	obj = slab_pop(c, slab, &fprep);
+	if (unlikely(!obj)) {
+		spin_unlock_irqrestore(&c->lock, flags);
+		print_fp_report(c, &fprep);
+		return NULL;
+	}
+	slab->inuse++;
+	slab_relist(c, slab, slab->inuse - 1);
+	c->active_objs++;
+	if (c->debug) {
+		if (!poison_ok(c, obj) || !redzones_ok(c, obj, SLUB_RED_INACTIVE)) {
+			fill_report(c, slab, obj, &rep);
+			quarantine(c, obj);
+			c->errors++;
+			spin_unlock_irqrestore(&c->lock, flags);
+			print_report(c, "written while free (write after free)", &rep);
+			return NULL;
+		}
+		set_redzones(c, obj, SLUB_RED_ACTIVE);
+		set_track(c, obj, TRACK_ALLOC, caller);
+	}
+	mark_allocated(c, obj);
+	c->allocs++;
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, c->object_size);
+	return obj;
+}
+
+/*
+ * An object of @c without waiting for anything: this CPU's array if it is
+ * not in use (by what this call interrupted) and holds one, else the slab
+ * path. ERR_PTR(-EBUSY) or NULL as cache_alloc_nolock().
+ */
+static void *sx_alloc_nolock(struct slab_ext_cache *c, gfp_t gfp, unsigned long caller)
+{
+	struct slab_ext_cpu *pc;
+	void *obj;
+
+	if (c->cpu) {
+		pc = cpu_array_get(c);
+		if (pc && pc->count) {
+			obj = pc->objs[--pc->count];
+			pc->allocs++;
+			cpu_array_put(pc);
+			mark_allocated(c, obj);
+			if (gfp & __GFP_ZERO)
+				memset(obj, 0, c->object_size);
+			return obj;
+		}
+		if (pc)
+			cpu_array_put(pc);
+	}
+	return cache_alloc_nolock(c, gfp, caller);
+}
+
+/*
+ * A gfp with more than __GFP_ZERO: the call names no cache, so it is
+ * counted where kmalloc's other misuse is, in the default zone.
+ */
+static noinline void sx_nolock_bad_gfp(size_t size, gfp_t gfp)
+{
+	buddy_sim_count_error_nolock(sx_kmalloc_zone);
+	mm_ext_report("zone %s: kmalloc_nolock(%zu, %pGg): only __GFP_ZERO is allowed\n",
+		      buddy_sim_name(sx_kmalloc_zone), size, &gfp);
+}
+
+/**
+ * slab_ext_kmalloc_nolock() - allocate @size bytes from any context
+ * @size: bytes wanted, 1..8192
+ * @gfp: 0 or __GFP_ZERO; any other flag is refused (NULL, reported and
+ *	 counted in the default zone's errors, as kmalloc's bad frees are)
+ *
+ * mainline's kmalloc_nolock() (6.18): callable from any context, hard
+ * interrupts and NMIs included. It never spins on a lock and never
+ * sleeps: this CPU's array of the size class if it is not in use (by the
+ * code this call interrupted), else the class's slab lists if their lock
+ * is free, else the next size class up once, as mainline retries. A new
+ * slab comes from buddy_sim_alloc_nolock(). Sizes over 8192 are not
+ * served (mainline's large kmalloc is not either). On PREEMPT_RT, where
+ * the locks sleep, it returns NULL in hard interrupt and NMI context, as
+ * mainline does. Free with slab_ext_kfree_nolock() or slab_ext_kfree().
+ *
+ * Return: the memory, or NULL: "not now" (contention) or no memory.
+ */
+void *slab_ext_kmalloc_nolock(size_t size, gfp_t gfp)
+{
+	unsigned int i;
+	void *obj;
+
+	if (unlikely(gfp & ~__GFP_ZERO)) {
+		sx_nolock_bad_gfp(size, gfp);
+		return NULL;
+	}
+	if (!size || size > SLAB_EXT_KMALLOC_MAX || !mm_ext_nolock_may_trylock())
+		return NULL;
+	i = sx_kmalloc_index(size);
+	obj = sx_alloc_nolock(sx_kmalloc_caches[i], gfp, _RET_IP_);
+	if (obj == ERR_PTR(-EBUSY) && i + 1 < ARRAY_SIZE(sx_kmalloc_caches))
+		obj = sx_alloc_nolock(sx_kmalloc_caches[i + 1], gfp, _RET_IP_);
+	return IS_ERR(obj) ? NULL : obj;
+}
+EXPORT_SYMBOL_GPL(slab_ext_kmalloc_nolock);
+
+/*
+ * A _nolock free of @obj in @slab of @c: every check of slab_ext_free(),
+ * then this CPU's array if free and not full, else the slab list if its
+ * lock is free, else deferred.
+ */
+static void sx_free_nolock(struct slab_ext_cache *c, struct buddy_sim_owner *slab, void *obj,
+			   unsigned long caller)
+{
+	struct slab_ext_cpu *pc;
+	unsigned long flags;
+	unsigned int old;
+
+	if (unlikely(!free_ok(c, slab, obj, NULL, true)))
+		return;
+	/* Marked first: a second free finds it wherever it goes from here. */
+	set_fp(c, obj, cpu_mark(c, obj));
+	if (!mm_ext_nolock_may_trylock())
+		goto defer;
+	if (!c->cpu) {
+		if (cache_free(c, slab, obj, caller, true))
+			goto done;
+		goto defer;
+	}
+	pc = cpu_array_get(c);
+	if (pc && pc->count < pc->limit) {
+		pc->objs[pc->count++] = obj;
+		pc->frees++;
+		cpu_array_put(pc);
+		return;
+	}
+	if (pc)
+		cpu_array_put(pc);
+	if (!cache_trylock(c, &flags))
+		goto defer;
+	old = slab->inuse;
+	slab_push(c, slab, obj);
+	slab_relist(c, slab, old);
+	c->frees++;
+	spin_unlock_irqrestore(&c->lock, flags);
+done:
+	/* Empty slabs beyond min_empty go back from the irq_work. */
+	if (data_race(c->nr_empty > c->min_empty))
+		sx_defer_kick();
+	return;
+defer:
+	sx_defer(c, obj);
+}
+
+/*
+ * A large block: no longer kmalloc memory to a second free from here on,
+ * as in slab_ext_kfree(); given back to the zone now, or deferred.
+ */
+static void sx_kfree_large_nolock(struct buddy_sim_owner *head, void *obj)
+{
+	unsigned int order = head->order;
+	struct sx_defer *d;
+
+	head->large_size = 0;
+	WRITE_ONCE(head->head, NULL);
+	if (buddy_sim_free_nolock(sx_kmalloc_zone, obj, order))
+		return;
+	*(unsigned long *)(obj + sizeof(void *)) = order;
+	atomic_long_inc(&sx_defer_pending);
+	preempt_disable();
+	d = this_cpu_ptr(sx_defers);
+	llist_add(obj, &d->blocks);
+	irq_work_queue(&d->work);
+	preempt_enable();
+}
+
+/**
+ * slab_ext_kfree_nolock() - free kmalloc memory from any context
+ * @obj: what slab_ext_kmalloc() or slab_ext_kmalloc_nolock() returned, or
+ *	 NULL (a no-op)
+ *
+ * mainline's kfree_nolock() (6.18): callable from any context, hard
+ * interrupts and NMIs included; never spins on a lock nor sleeps. Every
+ * check of slab_ext_kfree() is made (a double free is one report,
+ * counted). When a lock the free needs is held (by the code this call
+ * interrupted, or another CPU), the free is deferred to an irq_work on
+ * this CPU, which does it as soon as interrupts are on (on PREEMPT_RT, in
+ * its thread) and counts it then; cache info, shrink and module unload
+ * wait for the deferred frees first. On PREEMPT_RT every free from a hard
+ * interrupt or an NMI is deferred.
+ */
+void slab_ext_kfree_nolock(const void *obj)
+{
+	struct buddy_sim_owner *head;
+	struct slab_ext_cache *cache;
+
+	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_kfree_nolock", &cache, &head, true))
+		return;
+	if (cache)
+		sx_free_nolock(cache, head, (void *)obj, _RET_IP_);
+	else
+		sx_kfree_large_nolock(head, (void *)obj);
+}
+EXPORT_SYMBOL_GPL(slab_ext_kfree_nolock);
+
+/**
+ * slab_ext_kmalloc_cache() - the kmalloc cache serving @size bytes
+ * @size: 1..8192
+ *
+ * For tests and tools: its info, its CPU array bound, slab_ext_call_held().
+ * Never destroy it.
+ *
+ * Return: the cache, or NULL for a size no cache serves.
+ */
+struct slab_ext_cache *slab_ext_kmalloc_cache(size_t size)
+{
+	if (!size || size > SLAB_EXT_KMALLOC_MAX)
+		return NULL;
+	return sx_kmalloc_caches[sx_kmalloc_index(size)];
+}
+EXPORT_SYMBOL_GPL(slab_ext_kmalloc_cache);
+
+/**
+ * slab_ext_call_held() - run a function with a cache's locks held on this CPU
+ * @cache: the cache
+ * @hold: SLAB_EXT_HOLD_CPU_ARRAY (this CPU's array, when the cache has
+ *	  them), SLAB_EXT_HOLD_LOCK (the cache's lock), or both
+ * @fn: called with them held on this CPU: preemption off, and interrupts
+ *	off while the lock is held (but on PREEMPT_RT)
+ * @arg: given to @fn
+ *
+ * For tests of the _nolock calls: what an interrupt or an NMI that @fn
+ * raises finds when it interrupts an allocation or a free of the cache.
+ * @fn must not sleep nor call the cache's other functions. May sleep
+ * before @fn runs (on PREEMPT_RT, for a drain holding the array).
+ */
+void slab_ext_call_held(struct slab_ext_cache *cache, unsigned int hold,
+			void (*fn)(void *arg), void *arg)
+{
+	struct slab_ext_cpu *pc = NULL;
+	unsigned long flags;
+
+	if ((hold & SLAB_EXT_HOLD_CPU_ARRAY) && cache->cpu) {
+#ifdef CONFIG_PREEMPT_RT
+		migrate_disable();
+		pc = this_cpu_ptr(cache->cpu);
+		spin_lock(&pc->lock);
+#else
+		/* Never busy in a task: only interrupts of its holder see it so. */
+		pc = cpu_array_get(cache);
+#endif
+	}
+	if (hold & SLAB_EXT_HOLD_LOCK) {
+		spin_lock_irqsave(&cache->lock, flags);
+		fn(arg);
+		spin_unlock_irqrestore(&cache->lock, flags);
+	} else {
+		fn(arg);
+	}
+	if (pc)
+		cpu_array_put(pc);
+}
+EXPORT_SYMBOL_GPL(slab_ext_call_held);
+
 /* ---- module setup, and views for the glue ---- */
 
 static int slab_ext_cpuhp_state;
@@ -2458,14 +3007,27 @@ int slab_ext_init(struct buddy_sim *zone, bool debug)
 {
 	char name[MM_EXT_NAME_MAX + 1];
 	unsigned int i;
-	int ret;
+	int ret, cpu;
 
 	sx_kmalloc_zone = zone;
 	sx_debug_all = debug;
+	sx_defers = mm_ext_percpu_new(struct sx_defer);
+	if (!sx_defers)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct sx_defer *d = per_cpu_ptr(sx_defers, cpu);
+
+		init_llist_head(&d->linked[0]);
+		init_llist_head(&d->linked[1]);
+		init_llist_head(&d->blocks);
+		init_irq_work(&d->work, sx_defer_work);
+	}
 	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "mm_ext/slab:dead",
 					NULL, slab_ext_cpu_dead);
-	if (ret < 0)
+	if (ret < 0) {
+		slab_ext_exit();
 		return ret;
+	}
 	slab_ext_cpuhp_state = ret;
 
 	for (i = 0; i < ARRAY_SIZE(sx_kmalloc_sizes); i++) {
@@ -2496,10 +3058,14 @@ void slab_ext_exit(void)
 		cpuhp_remove_state_nocalls(slab_ext_cpuhp_state);
 	slab_ext_cpuhp_state = 0;
 
+	/* Every deferred free done before its cache goes. */
+	sx_defer_flush();
 	for (i = 0; i < ARRAY_SIZE(sx_kmalloc_caches); i++) {
 		slab_ext_cache_destroy(sx_kmalloc_caches[i]);
 		sx_kmalloc_caches[i] = NULL;
 	}
+	free_percpu(sx_defers);
+	sx_defers = NULL;
 	mm_ext_names_destroy_all(&slab_ext_caches, cache_destroy);
 }
 

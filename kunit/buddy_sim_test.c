@@ -832,6 +832,93 @@ static void buddy_sim_test_pcp_offline(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
 }
 
+/* What a task holding a zone's locks gets from buddy_sim_alloc_nolock(). */
+struct bs_nolock_held {
+	struct buddy_sim *zone;
+	void *got[2];
+};
+
+static void bs_nolock_held_fn(void *arg)
+{
+	struct bs_nolock_held *h = arg;
+
+	h->got[0] = buddy_sim_alloc_nolock(h->zone, 0);
+	h->got[1] = buddy_sim_alloc_nolock(h->zone, 2);
+}
+
+/*
+ * buddy_sim_alloc_nolock: zeroed blocks freed with buddy_sim_free, NULL
+ * for an order out of range, an empty zone, injected failure, and (the
+ * case an NMI meets) the zone's locks held on this CPU: never a wait.
+ * Every NULL is counted in failures.
+ */
+static void buddy_sim_test_nolock(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "bs_nolock", 1024);
+	struct buddy_sim_fail fail = { .probability = 100, .times = -1 };
+	struct buddy_sim_info before, info;
+	struct bs_nolock_held h = { .zone = zone };
+	unsigned long nulls = 0;
+	unsigned int o;
+	void *p[BUDDY_SIM_MAX_ORDER + 1];
+	void *all[1024 / (1 << BUDDY_SIM_MAX_ORDER)];
+	atomic_t *reports = test_count_reports(test);
+
+	buddy_sim_info(zone, &before);
+	for (o = 0; o <= BUDDY_SIM_MAX_ORDER; o++) {
+		void *dirty = buddy_sim_alloc(zone, GFP_KERNEL, o);
+
+		KUNIT_ASSERT_NOT_NULL(test, dirty);
+		memset(dirty, 0x6b, PAGE_SIZE << o);
+		buddy_sim_free(zone, dirty, o);
+		p[o] = buddy_sim_alloc_nolock(zone, o);
+		KUNIT_ASSERT_NOT_NULL(test, p[o]);
+		KUNIT_EXPECT_NULL(test, memchr_inv(p[o], 0, PAGE_SIZE << o));
+		buddy_sim_free(zone, p[o], o);
+	}
+	KUNIT_EXPECT_NULL(test, buddy_sim_alloc_nolock(zone, BUDDY_SIM_MAX_ORDER + 1));
+	nulls++;
+	KUNIT_EXPECT_NULL(test, buddy_sim_alloc_nolock(NULL, 0));
+
+	/* An empty zone. */
+	for (o = 0; o < ARRAY_SIZE(all); o++) {
+		all[o] = buddy_sim_alloc_nolock(zone, BUDDY_SIM_MAX_ORDER);
+		KUNIT_ASSERT_NOT_NULL(test, all[o]);
+	}
+	KUNIT_EXPECT_NULL(test, buddy_sim_alloc_nolock(zone, 0));
+	nulls++;
+	for (o = 0; o < ARRAY_SIZE(all); o++)
+		buddy_sim_free(zone, all[o], BUDDY_SIM_MAX_ORDER);
+
+	/* Injected failure sees the _nolock calls too. */
+	KUNIT_ASSERT_EQ(test, buddy_sim_set_fail(zone, &fail), 0);
+	KUNIT_EXPECT_NULL(test, buddy_sim_alloc_nolock(zone, 0));
+	nulls++;
+	fail.probability = 0;
+	KUNIT_ASSERT_EQ(test, buddy_sim_set_fail(zone, &fail), 0);
+
+	/* The zone's lock (and this CPU's list lock) held: NULL, at once. */
+	buddy_sim_call_held(zone, BUDDY_SIM_HOLD_PCP | BUDDY_SIM_HOLD_LOCK,
+			    bs_nolock_held_fn, &h);
+	KUNIT_EXPECT_NULL(test, h.got[0]);
+	KUNIT_EXPECT_NULL(test, h.got[1]);
+	nulls += 2;
+	/* Only the zone's lock: order 0 may come from this CPU's list. */
+	buddy_sim_call_held(zone, BUDDY_SIM_HOLD_LOCK, bs_nolock_held_fn, &h);
+	KUNIT_EXPECT_NULL(test, h.got[1]);
+	nulls += 1 + !h.got[0];
+	buddy_sim_free(zone, h.got[0], 0);
+
+	buddy_sim_drain(zone);
+	buddy_sim_info(zone, &info);
+	KUNIT_EXPECT_EQ(test, info.failures - before.failures, (u64)nulls);
+	KUNIT_EXPECT_EQ(test, info.allocs - before.allocs, info.frees - before.frees);
+	KUNIT_EXPECT_EQ(test, info.errors, before.errors);
+	KUNIT_EXPECT_EQ(test, info.nr_free_pages, before.nr_free_pages);
+	KUNIT_EXPECT_EQ(test, memcmp(info.nr_free, before.nr_free, sizeof(info.nr_free)), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 0);
+}
+
 static struct kunit_case buddy_sim_test_cases[] = {
 	KUNIT_CASE(buddy_sim_test_bad_create),
 	KUNIT_CASE(buddy_sim_test_default_zone),
@@ -848,6 +935,7 @@ static struct kunit_case buddy_sim_test_cases[] = {
 	KUNIT_CASE(buddy_sim_test_pcp),
 	KUNIT_CASE(buddy_sim_test_pcp_drain_on_empty),
 	KUNIT_CASE(buddy_sim_test_pcp_offline),
+	KUNIT_CASE(buddy_sim_test_nolock),
 	{}
 };
 

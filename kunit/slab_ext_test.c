@@ -1716,6 +1716,217 @@ static void slab_ext_test_free_bulk_bad_pointer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.allocs, info.frees);
 }
 
+/* ---- the _nolock calls, from a task (the irq and NMI cases: nolock_test.c) ---- */
+
+/* Counters of the kmalloc cache serving @size, deferred frees done first. */
+static void kmalloc_info(struct kunit *test, size_t size, struct slab_ext_info *info)
+{
+	struct slab_ext_cache *c = slab_ext_kmalloc_cache(size);
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	slab_ext_cache_info(c, info);
+}
+
+/*
+ * kmalloc_nolock serves every size class, zeroes on __GFP_ZERO, refuses 0
+ * and large sizes quietly, and its objects go back through either free,
+ * every counter exact.
+ */
+static void slab_ext_test_nolock_kmalloc(struct kunit *test)
+{
+	static const size_t sizes[] = { 1, 8, 9, 16, 64, 96, 100, 192, 256, 1000, 4096, 8192 };
+	struct slab_ext_info before[ARRAY_SIZE(sizes)], after;
+	atomic_t *reports = test_count_reports(test);
+	void *p[ARRAY_SIZE(sizes)];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		kmalloc_info(test, sizes[i], &before[i]);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		/* A dirty object first, so that the zeroing is seen. */
+		p[i] = slab_ext_kmalloc(sizes[i], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		memset(p[i], 0xa5, sizes[i]);
+		slab_ext_kfree_nolock(p[i]);
+		p[i] = slab_ext_kmalloc_nolock(sizes[i], __GFP_ZERO);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_GE(test, slab_ext_ksize(p[i]), sizes[i]);
+		KUNIT_EXPECT_NULL(test, memchr_inv(p[i], 0, sizes[i]));
+		memset(p[i], 0x5a, sizes[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		if (i % 2)
+			slab_ext_kfree(p[i]);
+		else
+			slab_ext_kfree_nolock(p[i]);
+	}
+	KUNIT_EXPECT_NULL(test, slab_ext_kmalloc_nolock(0, 0));
+	KUNIT_EXPECT_NULL(test, slab_ext_kmalloc_nolock(8193, 0));
+	KUNIT_EXPECT_NULL(test, slab_ext_kmalloc_nolock(1 << 20, __GFP_ZERO));
+	slab_ext_kfree_nolock(NULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 0);
+	/* Two allocations and two frees per size (classes shared by two sizes: four). */
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct slab_ext_cache *c = slab_ext_kmalloc_cache(sizes[i]);
+		unsigned int j, same = 0;
+
+		for (j = 0; j < ARRAY_SIZE(sizes); j++)
+			same += slab_ext_kmalloc_cache(sizes[j]) == c;
+		kmalloc_info(test, sizes[i], &after);
+		KUNIT_EXPECT_EQ(test, after.allocs - before[i].allocs, 2ULL * same);
+		KUNIT_EXPECT_EQ(test, after.frees - before[i].frees, 2ULL * same);
+		KUNIT_EXPECT_EQ(test, after.errors, before[i].errors);
+		KUNIT_EXPECT_EQ(test, after.active_objs, before[i].active_objs);
+	}
+}
+
+/*
+ * Misuse of the _nolock calls: a gfp beyond __GFP_ZERO is refused and
+ * counted in the default zone (the call names no cache); a double free (of memory from
+ * either kmalloc, large blocks too), an interior and a foreign pointer are
+ * one counted report each, and nothing else changes.
+ */
+static void slab_ext_test_nolock_misuse(struct kunit *test)
+{
+	struct buddy_sim *zone = buddy_sim_default();
+	struct slab_ext_info before, after;
+	struct buddy_sim_info zb, za;
+	atomic_t *reports;
+	char *p, *q, *big;
+
+	kmalloc_info(test, 64, &before);
+	buddy_sim_info(zone, &zb);
+	reports = test_count_reports(test);
+	KUNIT_EXPECT_NULL(test, slab_ext_kmalloc_nolock(64, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, slab_ext_kmalloc_nolock(64, GFP_ATOMIC | __GFP_ZERO));
+	KUNIT_EXPECT_NULL(test, slab_ext_kmalloc_nolock(64, GFP_NOWAIT));
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 3);
+	KUNIT_EXPECT_NULL(test, slab_ext_kmalloc_nolock(100000, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 4);
+	kmalloc_info(test, 64, &after);
+	KUNIT_EXPECT_EQ(test, after.errors, before.errors);
+	KUNIT_EXPECT_EQ(test, after.allocs, before.allocs);
+	/* The call names no cache: counted in the default zone, as kfree's misuse. */
+	buddy_sim_info(zone, &za);
+	KUNIT_EXPECT_EQ(test, za.errors - zb.errors, 4ULL);
+
+	/* Double frees, each way round. */
+	p = slab_ext_kmalloc_nolock(64, 0);
+	q = slab_ext_kmalloc(64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	slab_ext_kfree_nolock(p);
+	slab_ext_kfree_nolock(p);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 5);
+	slab_ext_kfree(p);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 6);
+	slab_ext_kfree(q);
+	slab_ext_kfree_nolock(q);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 7);
+	kmalloc_info(test, 64, &after);
+	KUNIT_EXPECT_EQ(test, after.errors - before.errors, 3ULL);
+	KUNIT_EXPECT_EQ(test, after.allocs - before.allocs, 2ULL);
+	KUNIT_EXPECT_EQ(test, after.frees - before.frees, 2ULL);
+	KUNIT_EXPECT_EQ(test, after.active_objs, before.active_objs);
+
+	/* Interior and foreign pointers, and a large block freed twice. */
+	p = slab_ext_kmalloc_nolock(64, 0);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	slab_ext_kfree_nolock(p + 8);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 8);
+	slab_ext_kfree_nolock(test);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 9);
+	slab_ext_kfree_nolock(p);
+	big = slab_ext_kmalloc(3 * PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	slab_ext_kfree_nolock(big + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 10);
+	slab_ext_kfree_nolock(big);
+	slab_ext_kfree_nolock(big);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 11);
+	kmalloc_info(test, 64, &after);
+	KUNIT_EXPECT_EQ(test, after.active_objs, before.active_objs);
+	buddy_sim_info(zone, &za);
+	KUNIT_EXPECT_EQ(test, za.errors - zb.errors, 7ULL);
+}
+
+/* What a task holding a cache's locks frees and allocates with _nolock. */
+struct nolock_held {
+	void **objs;
+	unsigned int nr;
+	void *got, *got_small;
+	atomic_t *reports;
+	int reports_then;
+};
+
+static void nolock_held_fn(void *arg)
+{
+	struct nolock_held *h = arg;
+	unsigned int i;
+
+	for (i = 0; i < h->nr; i++)
+		slab_ext_kfree_nolock(h->objs[i]);
+	/* The first one again: deferred, it is still found free. */
+	slab_ext_kfree_nolock(h->objs[0]);
+	h->reports_then = atomic_read(h->reports);
+	h->got = slab_ext_kmalloc_nolock(64, 0);
+	h->got_small = slab_ext_kmalloc_nolock(8, 0);
+}
+
+/*
+ * The case an NMI meets, met from a task: this CPU's array and the lock
+ * of the cache are held, so every _nolock free must be deferred (objects
+ * of 8 bytes, which have no room for a link, as well as larger ones), a
+ * double free of a deferred object is still one counted report, and an
+ * allocation from the held class goes to the next class up or returns
+ * NULL. The deferred frees are done and counted once the locks are free.
+ */
+static void slab_ext_test_nolock_deferred(struct kunit *test)
+{
+	static const size_t sizes[] = { 64, 8 };
+	struct slab_ext_info before, after;
+	struct nolock_held h = {};
+	unsigned int s, i, n = 40;
+	struct slab_ext_cache *c;
+
+	h.objs = kunit_kcalloc(test, n, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, h.objs);
+	h.nr = n;
+	h.reports = test_count_reports(test);
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		c = slab_ext_kmalloc_cache(sizes[s]);
+		KUNIT_ASSERT_NOT_NULL(test, c);
+		slab_ext_cache_info(c, &before);
+		for (i = 0; i < n; i++) {
+			h.objs[i] = slab_ext_kmalloc(sizes[s], GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, h.objs[i]);
+		}
+		slab_ext_call_held(c, SLAB_EXT_HOLD_CPU_ARRAY | SLAB_EXT_HOLD_LOCK,
+				   nolock_held_fn, &h);
+		KUNIT_EXPECT_EQ(test, h.reports_then, 2 * s + 1);
+		/* Not from the held class: it was busy. */
+		KUNIT_EXPECT_TRUE(test, !h.got || slab_ext_ksize(h.got) >= 64);
+		if (sizes[s] == 64 && h.got)
+			KUNIT_EXPECT_PTR_NE(test, slab_ext_kmalloc_cache(slab_ext_ksize(h.got)), c);
+		if (sizes[s] == 8 && h.got_small) {
+			size_t got = slab_ext_ksize(h.got_small);
+
+			KUNIT_EXPECT_PTR_NE(test, slab_ext_kmalloc_cache(got), c);
+		}
+		slab_ext_kfree_nolock(h.got);
+		slab_ext_kfree_nolock(h.got_small);
+		/* The info waits for the deferred frees: all counted now. */
+		slab_ext_cache_info(c, &after);
+		KUNIT_EXPECT_EQ(test, after.allocs - before.allocs, (u64)n);
+		KUNIT_EXPECT_EQ(test, after.frees - before.frees, (u64)n);
+		KUNIT_EXPECT_EQ(test, after.errors - before.errors, 1ULL);
+		KUNIT_EXPECT_EQ(test, after.active_objs, before.active_objs);
+		/* Freed for real: a free now is a double free. */
+		slab_ext_kfree(h.objs[n - 1]);
+		KUNIT_EXPECT_EQ(test, atomic_read(h.reports), 2 * s + 2);
+	}
+}
+
 static struct kunit_case slab_ext_test_cases[] = {
 	KUNIT_CASE(slab_ext_test_interior_free_store_user),
 	KUNIT_CASE(slab_ext_test_interior_free_past_zone),
@@ -1748,6 +1959,9 @@ static struct kunit_case slab_ext_test_cases[] = {
 	KUNIT_CASE_PARAM(slab_ext_test_sheaf_write_after_free, sheaf_kinds_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_bulk_all_or_nothing, sheaf_kinds_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_free_bulk_bad_pointer, sheaf_kinds_gen_params),
+	KUNIT_CASE(slab_ext_test_nolock_kmalloc),
+	KUNIT_CASE(slab_ext_test_nolock_misuse),
+	KUNIT_CASE(slab_ext_test_nolock_deferred),
 	{}
 };
 

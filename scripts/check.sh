@@ -7,7 +7,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # Every KUnit suite that must report; a missing one fails the run.
-SUITES="buddy_sim slab_ext mempool_ext mm_ext_stress mm_ext_model"
+SUITES="buddy_sim slab_ext mempool_ext mm_ext_stress mm_ext_model mm_ext_nolock"
 
 # The model-based random test takes a new seed each run; MODEL_SEED=N repeats one.
 seed=${MODEL_SEED:-$(od -An -N8 -tu8 /dev/urandom | tr -d ' ')}

@@ -30,6 +30,9 @@ void buddy_sim_info(struct buddy_sim *zone, struct buddy_sim_info *info);
 void buddy_sim_drain(struct buddy_sim *zone); /* per-CPU lists -> free lists */
 struct buddy_sim *buddy_sim_default(void); /* the zone made at module load */
 
+/* Any context, NMIs included (alloc_pages_nolock): NULL means "not now". */
+void *buddy_sim_alloc_nolock(struct buddy_sim *zone, unsigned int order);
+
 /*
  * Beyond the core contract: mm/vmstat.c's fragmentation indices for an
  * allocation of @order, computed from a buddy_sim_info snapshot and scaled
@@ -68,5 +71,15 @@ void buddy_sim_get_fail(struct buddy_sim *zone, struct buddy_sim_fail *fail);
 int buddy_sim_set_fail(struct buddy_sim *zone, const struct buddy_sim_fail *fail);
 void buddy_sim_get_extra(struct buddy_sim *zone, struct buddy_sim_extra *extra);
 int buddy_sim_set_pcp(struct buddy_sim *zone, unsigned int high);
+
+/*
+ * Beyond the core contract, for tests of the _nolock calls: run @fn with
+ * this CPU's page list lock and/or the zone's lock held, as an allocation
+ * inside the zone holds them when an interrupt or NMI arrives.
+ */
+#define BUDDY_SIM_HOLD_PCP	0x1
+#define BUDDY_SIM_HOLD_LOCK	0x2
+void buddy_sim_call_held(struct buddy_sim *zone, unsigned int hold,
+			 void (*fn)(void *arg), void *arg);
 
 #endif /* _MM_EXT_BUDDY_SIM_H */

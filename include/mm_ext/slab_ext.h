@@ -53,7 +53,23 @@ unsigned int slab_ext_sheaf_size(struct slab_ext_sheaf *sheaf);
 int slab_ext_alloc_bulk(struct slab_ext_cache *cache, gfp_t gfp, size_t nr, void **p);
 void slab_ext_free_bulk(struct slab_ext_cache *cache, size_t nr, void **p);
 
+/* Any context, NMIs included (kmalloc_nolock, kfree_nolock): NULL is "not now". */
+void *slab_ext_kmalloc_nolock(size_t size, gfp_t gfp);
+void slab_ext_kfree_nolock(const void *obj);
+
 /* Beyond the core contract: bound (1..128) or turn off (0) the CPU arrays. */
 int slab_ext_set_cpu_cache(struct slab_ext_cache *cache, unsigned int max);
+
+/*
+ * Beyond the core contract, for tests of the _nolock calls: the kmalloc
+ * cache serving @size bytes (never destroy it), and @fn run with this
+ * CPU's array of @cache and/or its lock held, as an allocation inside the
+ * cache holds them when an interrupt or NMI arrives.
+ */
+#define SLAB_EXT_HOLD_CPU_ARRAY	0x1
+#define SLAB_EXT_HOLD_LOCK	0x2
+struct slab_ext_cache *slab_ext_kmalloc_cache(size_t size);
+void slab_ext_call_held(struct slab_ext_cache *cache, unsigned int hold,
+			void (*fn)(void *arg), void *arg);
 
 #endif /* _MM_EXT_SLAB_EXT_H */

@@ -83,6 +83,7 @@
 #define smp_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define smp_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define smp_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
+#define smp_mb__before_atomic()	smp_mb()
 #if defined(__SANITIZE_THREAD__)
 /* Marked accesses, as KCSAN sees them: TSan then reports plain ones only. */
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
@@ -791,6 +792,9 @@ int add_cpu(unsigned int cpu);
 #define preemptible()		1
 #define in_task()		1
 #define in_interrupt()		0
+/* No hard interrupt or NMI ever runs on the host: the _nolock calls' contexts. */
+#define in_hardirq()		0
+#define in_nmi()		0
 #define irqs_disabled()		0
 
 /* ---- locks ---- */
@@ -835,6 +839,7 @@ static inline void spin_unlock(spinlock_t *l)
 #define spin_unlock_bh(l)	spin_unlock(l)
 #define spin_lock_irqsave(l, flags)	do { (flags) = 0; spin_lock(l); } while (0)
 #define spin_unlock_irqrestore(l, flags) do { (void)(flags); spin_unlock(l); } while (0)
+#define spin_trylock_irqsave(l, flags)	({ (flags) = 0; spin_trylock(l); })
 #define raw_spin_lock_init	spin_lock_init
 #define raw_spin_lock		spin_lock
 #define raw_spin_unlock		spin_unlock
@@ -1040,5 +1045,66 @@ struct file;
 struct file *filp_open(const char *path, int flags, unsigned short mode);
 int filp_close(struct file *f, void *id);
 ssize_t kernel_read(struct file *f, void *buf, size_t count, loff_t *pos);
+
+/* ---- llist and irq_work (the _nolock calls' deferred frees) ---- */
+struct llist_node {
+	struct llist_node *next;
+};
+
+struct llist_head {
+	struct llist_node *first;
+};
+
+static inline void init_llist_head(struct llist_head *h)
+{
+	__atomic_store_n(&h->first, NULL, __ATOMIC_RELAXED);
+}
+
+/* Lock-free push, as the kernel's: true when the list was empty. */
+static inline bool llist_add(struct llist_node *n, struct llist_head *h)
+{
+	struct llist_node *first = __atomic_load_n(&h->first, __ATOMIC_RELAXED);
+
+	do {
+		n->next = first;
+	} while (!__atomic_compare_exchange_n(&h->first, &first, n, false,
+					      __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+	return !first;
+}
+
+static inline struct llist_node *llist_del_all(struct llist_head *h)
+{
+	return __atomic_exchange_n(&h->first, NULL, __ATOMIC_ACQUIRE);
+}
+
+#define llist_for_each_safe(pos, n, node)				\
+	for ((pos) = (node); (pos) && ((n) = (pos)->next, true); (pos) = (n))
+
+/*
+ * The host has no interrupts to run an irq_work from: a queued work only
+ * runs when it is waited for (irq_work_sync()), which is where mm_ext's
+ * deferred frees are done on the host (cache info, shrink, unload).
+ */
+struct irq_work {
+	int pending;
+	void (*func)(struct irq_work *work);
+};
+
+static inline void init_irq_work(struct irq_work *w, void (*func)(struct irq_work *))
+{
+	w->pending = 0;
+	w->func = func;
+}
+
+static inline bool irq_work_queue(struct irq_work *w)
+{
+	return !__atomic_exchange_n(&w->pending, 1, __ATOMIC_ACQ_REL);
+}
+
+static inline void irq_work_sync(struct irq_work *w)
+{
+	if (__atomic_exchange_n(&w->pending, 0, __ATOMIC_ACQ_REL))
+		w->func(w);
+}
 
 #endif /* _HOST_SHIM_H */
