@@ -452,7 +452,7 @@ static int ns_sender(void *arg)
 
 	while (!READ_ONCE(s->stop)) {
 		__apic_send_IPI_mask(cpumask_of(s->cpu), NMI_VECTOR);
-		udelay(50);
+		usleep_range(50, 100);
 		cond_resched();
 	}
 	complete(&s->sender_done);
