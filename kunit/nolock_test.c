@@ -449,10 +449,12 @@ static int ns_nmi_handler(unsigned int type, struct pt_regs *regs)
 static int ns_sender(void *arg)
 {
 	struct ns_state *s = arg;
+	unsigned int us;
 
 	while (!READ_ONCE(s->stop)) {
 		__apic_send_IPI_mask(cpumask_of(s->cpu), NMI_VECTOR);
-		ndelay(50 * NSEC_PER_USEC);
+		for (us = 0; us < 50; us++)
+			udelay(1);
 		cond_resched();
 	}
 	complete(&s->sender_done);
