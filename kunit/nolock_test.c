@@ -560,7 +560,7 @@ static void nolock_test_busy_cpu(struct kunit *test)
 #endif
 	ns_free_stash(s, &s->irq);
 	ns_free_stash(s, &s->nmi);
-	kunit_info(test, "task: %lu rounds; hard irq: %lu runs, %lu NULL; NMI: %lu runs, %lu NULL\\n",
+	kunit_info(test, "task: %lu rounds; hard irq: %lu runs, %lu NULL; NMI: %lu runs, %lu NULL\n",
 		   s->task_rounds, s->irq.runs, s->irq.nulls, s->nmi.runs, s->nmi.nulls);
 	KUNIT_EXPECT_EQ(test, s->task_bad, 0UL);
 	KUNIT_EXPECT_EQ(test, s->irq.bad, 0UL);
