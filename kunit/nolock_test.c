@@ -449,10 +449,16 @@ static int ns_nmi_handler(unsigned int type, struct pt_regs *regs)
 static int ns_sender(void *arg)
 {
 	struct ns_state *s = arg;
+	unsigned int us;
 
 	while (!READ_ONCE(s->stop)) {
 		__apic_send_IPI_mask(cpumask_of(s->cpu), NMI_VECTOR);
+<<<<<<< HEAD
 		usleep_range(50, 100);
+=======
+		for (us = 0; us < 50; us++)
+			udelay(1);
+>>>>>>> wt-nolock
 		cond_resched();
 	}
 	complete(&s->sender_done);
@@ -558,7 +564,7 @@ static void nolock_test_busy_cpu(struct kunit *test)
 #endif
 	ns_free_stash(s, &s->irq);
 	ns_free_stash(s, &s->nmi);
-	kunit_info(test, "task: %lu rounds; hard irq: %lu runs, %lu NULL; NMI: %lu runs, %lu NULL\\n",
+	kunit_info(test, "task: %lu rounds; hard irq: %lu runs, %lu NULL; NMI: %lu runs, %lu NULL\n",
 		   s->task_rounds, s->irq.runs, s->irq.nulls, s->nmi.runs, s->nmi.nulls);
 	KUNIT_EXPECT_EQ(test, s->task_bad, 0UL);
 	KUNIT_EXPECT_EQ(test, s->irq.bad, 0UL);
