@@ -453,12 +453,8 @@ static int ns_sender(void *arg)
 
 	while (!READ_ONCE(s->stop)) {
 		__apic_send_IPI_mask(cpumask_of(s->cpu), NMI_VECTOR);
-<<<<<<< HEAD
-		usleep_range(50, 100);
-=======
 		for (us = 0; us < 50; us++)
 			udelay(1);
->>>>>>> wt-nolock
 		cond_resched();
 	}
 	complete(&s->sender_done);
