@@ -1043,6 +1043,7 @@ struct bulker {
 	bool hold;			/* keep the elements until another caller waits: */
 	u64 waits;			/* until the pool's waits pass this */
 	int bad;			/* calls that did not return 0, slots left NULL */
+	unsigned int round;		/* rounds done, for the watcher */
 	void *elems[BULK_MIN_NR];
 };
 
@@ -1079,6 +1080,7 @@ static int bulker_fn(void *data)
 		/* Or a moment, for the other to come in. */
 		udelay(1);
 		mempool_ext_free_bulk(b->pool, b->elems, n);
+		WRITE_ONCE(b->round, r + 1);
 		if (!(r % 16))
 			cond_resched();
 	}
@@ -1087,17 +1089,18 @@ static int bulker_fn(void *data)
 }
 
 /*
- * Start a bulker a CPU (where there are two). Both done within @secs
- * seconds, or the test fails: a deadlock is then broken by letting the
- * zone serve again (each sleeper retries the allocator within 5 seconds)
- * so that the threads end before the pool goes.
+ * Start a bulker a CPU (where there are two) and wait for both. Neither
+ * making progress for @secs seconds fails the test (however slow the
+ * kernel, a round takes far less): the deadlock is then broken by letting
+ * the zone serve again (each sleeper retries the allocator within 5
+ * seconds), so that the threads end before the pool goes.
  */
 static void run_bulkers(struct kunit *test, struct bulker *b, struct buddy_sim *zone,
 			unsigned int secs)
 {
 	int i, cpu = cpumask_first(cpu_online_mask);
+	unsigned int idle = 0;
 	struct completion go;
-	bool hung = false;
 
 	init_completion(&go);
 	for (i = 0; i < 2; i++) {
@@ -1107,15 +1110,20 @@ static void run_bulkers(struct kunit *test, struct bulker *b, struct buddy_sim *
 		cpu = test_next_cpu(cpu);
 	}
 	complete_all(&go);
-	for (i = 0; i < 2; i++) {
-		if (hung || !wait_for_completion_timeout(&b[i].done, secs * HZ)) {
-			if (!hung) {
-				KUNIT_FAIL(test, "bulk callers stuck after %us: deadlock", secs);
-				fail_all(test, zone, false);
-				hung = true;
-			}
-			wait_for_completion(&b[i].done);
+	while (!completion_done(&b[0].done) || !completion_done(&b[1].done)) {
+		unsigned int progress = READ_ONCE(b[0].round) + READ_ONCE(b[1].round);
+
+		msleep(100);
+		if (progress != READ_ONCE(b[0].round) + READ_ONCE(b[1].round)) {
+			idle = 0;
+		} else if (++idle == secs * 10) {
+			KUNIT_FAIL(test, "bulk callers stuck for %us: deadlock", secs);
+			fail_all(test, zone, false);
+			break;
 		}
+	}
+	for (i = 0; i < 2; i++) {
+		wait_for_completion(&b[i].done);
 		KUNIT_EXPECT_EQ(test, b[i].bad, 0);
 	}
 }
@@ -1196,7 +1204,7 @@ static void mempool_ext_test_bulk_two_callers_failing(struct kunit *test)
 	/* In bulk: one takes all four, the other sleeps until they are back. */
 	b[0].waits = waits;
 	b[1].waits = waits;
-	run_bulkers(test, b, zone, 60);
+	run_bulkers(test, b, zone, 30);
 	mempool_ext_info(pool, &info);
 	KUNIT_EXPECT_EQ(test, info.curr_nr, BULK_MIN_NR);
 	KUNIT_EXPECT_EQ(test, info.allocs, 8ULL + 2 * BULK_MIN_NR);
@@ -1222,8 +1230,8 @@ static void mempool_ext_test_bulk_churn_failing(struct kunit *test)
 	struct mempool_ext *pool = keep_pool(test, mempool_ext_create_page_pool("mp_bc",
 						BULK_MIN_NR, zone, 0));
 	struct bulker b[2] = {
-		{ .pool = pool, .rounds = 10000 },
-		{ .pool = pool, .rounds = 10000 },
+		{ .pool = pool, .rounds = 4000 },
+		{ .pool = pool, .rounds = 4000 },
 	};
 	struct mempool_ext_info info;
 	struct buddy_sim_info zi;
@@ -1233,7 +1241,7 @@ static void mempool_ext_test_bulk_churn_failing(struct kunit *test)
 	b[0].seed = seed;
 	b[1].seed = seed + 2;
 	fail_all(test, zone, true);
-	run_bulkers(test, b, zone, 60);
+	run_bulkers(test, b, zone, 30);
 	mempool_ext_info(pool, &info);
 	KUNIT_EXPECT_EQ(test, info.curr_nr, BULK_MIN_NR);
 	KUNIT_EXPECT_EQ(test, info.allocs, info.frees);
