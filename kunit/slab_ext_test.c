@@ -1714,6 +1714,17 @@ static void slab_ext_test_free_bulk_bad_pointer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.errors, before.errors + 2);
 	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
 	KUNIT_EXPECT_EQ(test, info.allocs, info.frees);
+
+	/* Debug: a red zone overwritten is found by free_bulk as by slab_ext_free. */
+	if (*(const enum sheaf_kind *)test->param_value != SK_DEBUG)
+		return;
+	KUNIT_ASSERT_EQ(test, slab_ext_alloc_bulk(c, GFP_KERNEL, 3, objs), 3);
+	((u8 *)objs[1])[96] = 0;
+	slab_ext_free_bulk(c, 3, objs);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 3);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.errors, before.errors + 3);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 1UL);	/* quarantined */
 }
 
 /* ---- the _nolock calls, from a task (the irq and NMI cases: nolock_test.c) ---- */
