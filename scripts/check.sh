@@ -33,6 +33,8 @@ finish() {
 # First, in seconds and without a kernel: the layers built in user space
 # on the shim in host/, their KUnit suites run under ASan and UBSan.
 step "host build and tests (ASan, UBSan)" "$MM_EXT_TOP/scripts/host-check.sh"
+# scripts/replay on hand-written traces: a known answer, malformed lines refused.
+step "trace replay: known answer, malformed lines (host)" "$MM_EXT_TOP/scripts/replay-check.sh"
 
 # Both test kernels: debug (KASAN, lockdep, kmemleak) and rt (PREEMPT_RT,
 # KCSAN, UBSAN, lockdep, DEBUG_ATOMIC_SLEEP). Built once, then cached.
