@@ -80,7 +80,7 @@ static struct {
 
 static const char *trace_name;
 
-static void malformed(unsigned int line, const char *why, const char *text)
+static void note_malformed(unsigned int line, const char *why, const char *text)
 {
 	size_t len = strcspn(text, "\n");
 
@@ -152,7 +152,7 @@ static bool get_num(unsigned int line, const char *text, const char *fields,
 	if (v && parse_num(v, len, base, out))
 		return true;
 	snprintf(why, sizeof(why), v ? "bad %s=" : "no %s=", name);
-	malformed(line, why, text);
+	note_malformed(line, why, text);
 	return false;
 }
 
@@ -166,7 +166,7 @@ static bool get_ptr(unsigned int line, const char *text, const char *fields,
 	if (v && parse_ptr(v, len, out))
 		return true;
 	snprintf(why, sizeof(why), v ? "bad %s=" : "no %s=", name);
-	malformed(line, why, text);
+	note_malformed(line, why, text);
 	return false;
 }
 
@@ -231,7 +231,7 @@ static void parse_line(unsigned int line, const char *text)
 		}
 	}
 	if (!p) {
-		malformed(line, "no [cpu]", text);
+		note_malformed(line, "no [cpu]", text);
 		return;
 	}
 	cpu = strtoul(p + 1, NULL, 10);
@@ -240,7 +240,7 @@ static void parse_line(unsigned int line, const char *text)
 	for (;;) {
 		q += strspn(q, " \t");
 		if (!*q || *q == '\n') {
-			malformed(line, "no timestamp", text);
+			note_malformed(line, "no timestamp", text);
 			return;
 		}
 		n = strcspn(q, " \t\n");
@@ -254,7 +254,7 @@ static void parse_line(unsigned int line, const char *text)
 	ev += strspn(ev, " \t");
 	n = strcspn(ev, " \t\n");
 	if (n < 2 || ev[n - 1] != ':' || n > sizeof(name)) {
-		malformed(line, "no event name", text);
+		note_malformed(line, "no event name", text);
 		return;
 	}
 	memcpy(name, ev, n - 1);
@@ -269,14 +269,14 @@ static void parse_line(unsigned int line, const char *text)
 		const char *pv = field(fields, "page", &len);
 
 		if (!pv || !parse_ptr(pv, len, &page)) {
-			malformed(line, pv ? "bad page=" : "no page=", text);
+			note_malformed(line, pv ? "bad page=" : "no page=", text);
 			return;
 		}
 		if (!get_num(line, text, fields, "pfn", 16, &e.key) ||
 		    !get_num(line, text, fields, "order", 10, &v))
 			return;
 		if (v > BUDDY_SIM_MAX_ORDER) {
-			malformed(line, "order over 10", text);
+			note_malformed(line, "order over 10", text);
 			return;
 		}
 		e.order = v;
@@ -298,7 +298,7 @@ static void parse_line(unsigned int line, const char *text)
 		    !get_num(line, text, fields, "bytes_alloc", 10, &v))
 			return;
 		if (!v || v > UINT_MAX) {
-			malformed(line, "bad bytes_alloc=", text);
+			note_malformed(line, "bad bytes_alloc=", text);
 			return;
 		}
 		if (!e.key) {
@@ -466,7 +466,9 @@ static void cache_sums(struct cache_slot *caches, unsigned int nr, struct result
 	struct slab_ext_info ci;
 	unsigned int i;
 
-	r->active_objs = r->total_objs = r->slab_pages = 0;
+	r->active_objs = 0;
+	r->total_objs = 0;
+	r->slab_pages = 0;
 	for (i = 0; i < nr; i++) {
 		slab_ext_cache_info(caches[i].cache, &ci);
 		r->active_objs += ci.active_objs;
@@ -534,7 +536,7 @@ static void release(struct ent *e, struct buddy_sim *pz, struct cache_slot *cach
 		slab_ext_free(caches[e->what].cache, e->addr);
 }
 
-static void replay(const struct setting *s, struct result *r)
+static void run_setting(const struct setting *s, struct result *r)
 {
 	struct cache_slot caches[REPLAY_MAX_CACHES];
 	unsigned int nr_caches = 0, idx = 0;
@@ -707,7 +709,8 @@ static void parse_setting(const char *arg, struct setting *s)
 	char buf[64], *tok, *save = NULL, *end;
 	long v;
 
-	s->pcp = s->cpu_cache = -1;
+	s->pcp = -1;
+	s->cpu_cache = -1;
 	snprintf(s->text, sizeof(s->text), "%s", arg);
 	snprintf(buf, sizeof(buf), "%s", arg);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -762,9 +765,9 @@ static void print_table(const struct setting *s, const struct result *r)
 	       r[0].implicit_frees, r[1].implicit_frees);
 	printf("%-34s %22lu %22lu\n", "objects > 8192 B (page events)",
 	       r[0].large_objs, r[1].large_objs);
-	printf("\nzone rp-pages (%lu pages) at the end: free pages %lu | %lu (in per-CPU lists %lu | %lu)\n",
-	       zone_pages, r[0].pages.nr_free_pages, r[1].pages.nr_free_pages,
-	       r[0].pages.nr_pcp, r[1].pages.nr_pcp);
+	printf("\nzone rp-pages (%lu pages) at the end: free pages %lu | %lu", zone_pages,
+	       r[0].pages.nr_free_pages, r[1].pages.nr_free_pages);
+	printf(" (in per-CPU lists %lu | %lu)\n", r[0].pages.nr_pcp, r[1].pages.nr_pcp);
 	printf("%5s %12s %12s %12s %12s %10s %10s\n", "order", "free blks A", "free blks B",
 	       "unusable A", "unusable B", "peak ui A", "peak ui B");
 	for (o = 0; o < NR_ORDERS; o++)
@@ -806,10 +809,10 @@ static void print_table(const struct setting *s, const struct result *r)
 	fclose(f);
 }
 
-static void usage(void)
+static void print_usage(void)
 {
-	fprintf(stderr, "usage: mm_ext_replay [-a SETTING] [-b SETTING] [-p PAGES] [-s PAGES] "
-		"[-n SAMPLES] [-o OUTDIR] TRACE\n");
+	fputs("usage: mm_ext_replay [-a SETTING] [-b SETTING] [-p PAGES] [-s PAGES]", stderr);
+	fputs(" [-n SAMPLES] [-o OUTDIR] TRACE\n", stderr);
 	exit(1);
 }
 
@@ -840,17 +843,17 @@ int main(int argc, char **argv)
 		case 'n':
 			nr_samples = strtoul(optarg, NULL, 0);
 			if (!nr_samples)
-				usage();
+				print_usage();
 			break;
 		case 'o':
 			outdir = optarg;
 			break;
 		default:
-			usage();
+			print_usage();
 		}
 	}
 	if (optind != argc - 1)
-		usage();
+		print_usage();
 	trace_name = argv[optind];
 	f = strcmp(trace_name, "-") ? fopen(trace_name, "r") : stdin;
 	if (!f) {
@@ -869,8 +872,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!nr_evs) {
-		fprintf(stderr, "replay: %s: no kmem events to replay (%lu lines, %lu other events)\n",
-			trace_name, ps.lines, ps.ignored);
+		fprintf(stderr, "replay: %s: no kmem events to replay", trace_name);
+		fprintf(stderr, " (%lu lines, %lu other events)\n", ps.lines, ps.ignored);
 		return 2;
 	}
 	peaks(&peak_pages, &peak_bytes);
@@ -880,26 +883,28 @@ int main(int argc, char **argv)
 	if (!slab_zone_pages)
 		slab_zone_pages = round_blocks(2 * DIV_ROUND_UP(peak_bytes, PAGE_SIZE) + 1024);
 
-	printf("replay: %s: %lu lines; replaying %zu events: %lu page allocs, %lu page frees, "
-	       "%lu object allocs, %lu object frees\n", trace_name, ps.lines, nr_evs,
-	       ps.by_kind[EV_PAGE_ALLOC], ps.by_kind[EV_PAGE_FREE], ps.by_kind[EV_OBJ_ALLOC],
+	printf("replay: %s: %lu lines; replaying %zu events:", trace_name, ps.lines, nr_evs);
+	printf(" %lu page allocs, %lu page frees,", ps.by_kind[EV_PAGE_ALLOC],
+	       ps.by_kind[EV_PAGE_FREE]);
+	printf(" %lu object allocs, %lu object frees\n", ps.by_kind[EV_OBJ_ALLOC],
 	       ps.by_kind[EV_OBJ_FREE]);
-	printf("replay: not replayed: %lu other events, %lu failed allocations, %lu frees of NULL, "
-	       "%lu lost-event notes\n", ps.ignored, ps.failed_allocs, ps.null_frees, ps.lost_notes);
-	printf("replay: peak live: %lu pages (page events), %lu bytes (objects); "
-	       "zones: rp-pages %lu pages, rp-slabs %lu pages\n",
-	       peak_pages, peak_bytes, zone_pages, slab_zone_pages);
+	printf("replay: not replayed: %lu other events, %lu failed allocations,",
+	       ps.ignored, ps.failed_allocs);
+	printf(" %lu frees of NULL, %lu lost-event notes\n", ps.null_frees, ps.lost_notes);
+	printf("replay: peak live: %lu pages (page events), %lu bytes (objects);",
+	       peak_pages, peak_bytes);
+	printf(" zones: rp-pages %lu pages, rp-slabs %lu pages\n", zone_pages, slab_zone_pages);
 
 	mm_ext_host_quiet(true);
 	mm_ext_host_init(1024);
-	replay(&set[0], &res[0]);
-	replay(&set[1], &res[1]);
+	run_setting(&set[0], &res[0]);
+	run_setting(&set[1], &res[1]);
 	mm_ext_host_exit();
 	print_table(set, res);
 	if (res[0].errors || res[1].errors || mm_ext_host_warnings()) {
-		fprintf(stderr, "replay: mm_ext made %lu + %lu reports and %lu warnings (last: %s)\n",
-			res[0].errors, res[1].errors, mm_ext_host_warnings(),
-			mm_ext_host_last_report());
+		fprintf(stderr, "replay: mm_ext made %lu + %lu reports and %lu warnings",
+			res[0].errors, res[1].errors, mm_ext_host_warnings());
+		fprintf(stderr, " (last: %s)\n", mm_ext_host_last_report());
 		return 1;
 	}
 	return 0;
