@@ -7,8 +7,10 @@
 #                       free blocks per order and the unusable index of zone
 #                       rp-pages after it, for both settings; one unknown
 #                       page free and one unknown object free counted
-#   known-report.trace  the same events as trace-cmd report prints them:
-#                       the same answer
+#   known-report.trace  the same events as trace-cmd report prints them
+#                       (its header, call sites by its kmem plugin, 0x
+#                       pointers, (nil), raw "[FAILED TO PARSE]" page
+#                       events, a LOST EVENTS note): the same answer
 #   malformed.trace     four malformed lines: refused, each named by its
 #                       line number (3, 5, 6, 8), exit 2, nothing replayed
 set -euo pipefail

@@ -268,13 +268,21 @@ static void parse_line(unsigned int line, const char *text)
 		size_t len;
 		const char *pv = field(fields, "page", &len);
 
-		if (!pv || !parse_ptr(pv, len, &page)) {
-			note_malformed(line, pv ? "bad page=" : "no page=", text);
+		/*
+		 * trace-cmd cannot evaluate pfn_to_page() in the format and may
+		 * print the raw fields instead ("[FAILED TO PARSE] pfn=0x.. order=..",
+		 * a failure then being pfn -1): page= is optional.
+		 */
+		page = 1;
+		if (pv && !parse_ptr(pv, len, &page)) {
+			note_malformed(line, "bad page=", text);
 			return;
 		}
 		if (!get_num(line, text, fields, "pfn", 16, &e.key) ||
 		    !get_num(line, text, fields, "order", 10, &v))
 			return;
+		if (e.key == ~0ULL)
+			page = 0;
 		if (v > BUDDY_SIM_MAX_ORDER) {
 			note_malformed(line, "order over 10", text);
 			return;
