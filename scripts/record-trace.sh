@@ -6,7 +6,7 @@
 # (scripts/guest/kmemtrace.sh: the kernel's kmem page and object events,
 # with real pointers, while ext4 on a brd RAM disk is mounted, filled by
 # tar and dd, synced, trimmed and unmounted), take the trace file's text
-# from the console log, check that scripts/replay accepts every line, and
+# from the console log (gzipped, base64), check that scripts/replay accepts every line, and
 # compress it.
 #
 #   scripts/record-trace.sh [OUT]     (default traces/ext4-brd.trace.xz)
@@ -24,7 +24,8 @@ MM_EXT_KDIR=$kdir "$MM_EXT_TOP/scripts/qemu-run.sh" -q -c 2 -k "$kdir" -t 900 -l
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 grep -q '^MM_EXT_TRACE_DONE' "$log" || die "the guest printed no whole trace: $log"
-sed -n 's/^MM_EXT_TRACE //p' "$log" > "$tmp/ext4-brd.trace"
+sed -n 's/^MM_EXT_TRACE64 //p' "$log" | tr '*!' OK | base64 -d | gzip -dc > "$tmp/ext4-brd.trace" ||
+	die "the trace in $log does not decode (a console line broken into?): record again"
 # A full ring buffer drops the oldest events: say so, the replay then
 # counts frees of pages allocated before the trace begins.
 log "ring buffer: $(sed -n 's/^MM_EXT_TRACE_ENTRIES //p' "$log") (entries kept/written)"
