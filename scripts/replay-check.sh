@@ -6,7 +6,8 @@
 #                       hand-computed answer, host/replay/tests/known.expected:
 #                       free blocks per order and the unusable index of zone
 #                       rp-pages after it, for both settings; one unknown
-#                       page free and one unknown object free counted
+#                       page free and one unknown object free counted; one
+#                       object in use at the end, in two size classes
 #   known-report.trace  the same events as trace-cmd report prints them
 #                       (its header, call sites by its kmem plugin, 0x
 #                       pointers, (nil), raw "[FAILED TO PARSE]" page
@@ -36,6 +37,11 @@ for t in known known-report; do
 	fi
 	grep -Eq '^frees of unknown pages/objects +1/1 +1/1$' "$out/table.txt" ||
 		bad "$t.trace: not one unknown page free and one unknown object free"
+	# One object left: the second 64-byte kmalloc; two size classes, 64 and 200.
+	[ "$(grep -cE '^  [AB]: 1 of [0-9]+ objects in use' "$out/table.txt")" -eq 2 ] ||
+		bad "$t.trace: not one object in use at the end in A and B"
+	grep -q '^caches (2 size classes) at the end:$' "$out/table.txt" ||
+		bad "$t.trace: not two size classes"
 	grep -q ' 5 page allocs, 4 page frees, 3 object allocs, 3 object frees$' "$out/table.txt" ||
 		bad "$t.trace: not the 15 events it holds"
 	[ "$fail" -ne 0 ] || log "replay-check: $t.trace: the known answer"
