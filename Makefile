@@ -64,7 +64,7 @@ clean:
 		-o -name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' \
 		-o -name modules.order -o -name Module.symvers -o -name '*.a' \) \
 		-type f -print | xargs -r rm -f
-	@rm -rf .tmp_versions host/build host/bench/build
+	@rm -rf .tmp_versions host/build host/bench/build host/replay/build
 
 help:
 	@sed -n 's/^#   //p' Makefile

@@ -26,6 +26,9 @@
  * kernel too (their pages are in the page events) and are not replayed
  * again as objects.
  *
+ * Pages from alloc_pages_bulk() (vmalloc's) have no mm_page_alloc event in
+ * the kernel: their frees are among the unknown ones.
+ *
  * A line that is neither a comment, a trace-cmd header nor an event line,
  * or a replayed event without its fields, is malformed: every such line is
  * named with its number on stderr, nothing is replayed, exit status 2.
