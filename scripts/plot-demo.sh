@@ -20,7 +20,8 @@ trap 'rm -rf "$tmp"' EXIT
 # 0 free, 1 head of a free block, 2 head of an allocated block, 3 allocated.
 pagemap_matrix() {
 	grep "^MM_EXT_DATA $1 " "$log" | awk '{
-		s = $4; row = ""
+		# A kernel message may break into the line: it starts with "[".
+		s = $4; sub(/\[.*$/, "", s); row = ""
 		for (i = 1; i <= length(s); i++) {
 			c = substr(s, i, 1)
 			v = c == "." ? 0 : c == "#" ? 3 : (c >= "a" && c <= "k") ? 1 : 2
