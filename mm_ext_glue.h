@@ -74,6 +74,8 @@ struct mm_ext_workload {
 	void **batch;			/* bulk: the @bulk elements held, or NULLs */
 	struct slab_ext_sheaf **sheaves; /* WL_PREFILL: one a slot, or NULL */
 	void **taken;			/* WL_PREFILL: a critical section's objects */
+	void **ring;			/* WL_PREFILL: objects held, oldest freed first */
+	unsigned long ring_cap, ring_head; /* WL_PREFILL: its size, its oldest */
 	spinlock_t crit;		/* WL_PREFILL: its critical section (protects nothing) */
 	/* Progress: written by the thread only, read by the stats file. */
 	unsigned long done, allocs, frees, failures, held;

@@ -26,8 +26,8 @@
  *             fewer than the operation needs (prefill, or refill), then
  *             takes them with slab_ext_alloc_from_sheaf() in a critical
  *             section (a spinlock, or preemption off, in turn), as the
- *             maple tree does, and frees them after; a sheaf emptied is
- *             returned. A prefill or refill that fails (the zone's fail/
+ *             maple tree does, and holds them (slots * sheaf at most, the
+ *             oldest freed first); a sheaf emptied is returned. A prefill or refill that fails (the zone's fail/
  *             knobs) is a failure and the operation is skipped; what the
  *             sheaves already hold keeps serving (see wl_prefill())
  */
@@ -272,6 +272,21 @@ static void wl_sheaf_take(struct mm_ext_workload *wl, struct slab_ext_sheaf *she
 		preempt_enable();
 }
 
+/* Hold @obj, freeing the oldest object held when the ring is full. */
+static void wl_ring_hold(struct mm_ext_workload *wl, void *obj)
+{
+	unsigned long i = (wl->ring_head + wl->held) % wl->ring_cap;
+
+	if (wl->held == wl->ring_cap) {
+		slab_ext_free(wl->cache, wl->ring[wl->ring_head]);
+		wl->ring_head = (wl->ring_head + 1) % wl->ring_cap;
+		WRITE_ONCE(wl->frees, wl->frees + 1);
+		WRITE_ONCE(wl->held, wl->held - 1);
+	}
+	wl->ring[i] = obj;
+	WRITE_ONCE(wl->held, wl->held + 1);
+}
+
 /* Give back what slot @s holds: its sheaf and the objects left in it. */
 static void wl_sheaf_return(struct mm_ext_workload *wl, unsigned long s)
 {
@@ -324,11 +339,10 @@ static void wl_prefill(struct mm_ext_workload *wl, struct rnd_state *rnd)
 				if (!wl->taken[i])
 					continue;
 				got++;
-				slab_ext_free(wl->cache, wl->taken[i]);
+				wl_ring_hold(wl, wl->taken[i]);
 			}
 			WRITE_ONCE(wl->in_sheaves, wl->in_sheaves - got);
 			WRITE_ONCE(wl->allocs, wl->allocs + got);
-			WRITE_ONCE(wl->frees, wl->frees + got);
 			WRITE_ONCE(wl->broken, wl->broken + need - got);
 			if (!slab_ext_sheaf_size(*sp))
 				wl_sheaf_return(wl, sp - wl->sheaves);
@@ -359,6 +373,12 @@ static int wl_thread(void *data)
 	for (i = 0; wl->sheaves && i < wl->slots; i++)
 		if (wl->sheaves[i])
 			wl_sheaf_return(wl, i);
+	while (wl->ring && wl->held) {
+		slab_ext_free(wl->cache, wl->ring[wl->ring_head]);
+		wl->ring_head = (wl->ring_head + 1) % wl->ring_cap;
+		WRITE_ONCE(wl->held, wl->held - 1);
+		WRITE_ONCE(wl->frees, wl->frees + 1);
+	}
 
 	/* Ended or stopped: give back everything held. */
 	for (i = 0; i < wl->slots; i++) {
@@ -381,6 +401,8 @@ static void wl_free_arrays(struct mm_ext_workload *wl)
 	kvfree(wl->batch);
 	kvfree(wl->sheaves);
 	kvfree(wl->taken);
+	kvfree(wl->ring);
+	wl->ring = NULL;
 	wl->slot = NULL;
 	wl->batch = NULL;
 	wl->sheaves = NULL;
@@ -400,10 +422,13 @@ int mm_ext_workload_start(struct mm_ext_workload *wl)
 				       GFP_KERNEL | __GFP_NOWARN);
 		wl->taken = kvcalloc(min(wl->sheaf, 8U), sizeof(*wl->taken),
 				     GFP_KERNEL | __GFP_NOWARN);
+		wl->ring_cap = min(wl->slots * wl->sheaf, 1UL << 20);
+		wl->ring_head = 0;
+		wl->ring = kvcalloc(wl->ring_cap, sizeof(*wl->ring), GFP_KERNEL | __GFP_NOWARN);
 		spin_lock_init(&wl->crit);
 	}
 	if (!wl->slot || (wl->bulk && !wl->batch) ||
-	    (prefill && (!wl->sheaves || !wl->taken))) {
+	    (prefill && (!wl->sheaves || !wl->taken || !wl->ring))) {
 		wl_free_arrays(wl);
 		return -ENOMEM;
 	}
