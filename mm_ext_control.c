@@ -652,9 +652,6 @@ static int workload_start_cmd(struct ctl_args *a)
 		buddy_sim_info(wl->zone, &info);
 		wl->slots = min(info.nr_pages, 1UL << 20);
 	}
-	/* A prefill workload's slots hold sheaves: a few by default. */
-	if (wl->type == WL_PREFILL && !opt(a, "slots"))
-		wl->slots = 8;
 	/*
 	 * Its stats file first (a failure there says why itself): a thread
 	 * already running would have to be stopped to undo it.

@@ -52,6 +52,7 @@ enum mm_ext_wl_type { WL_ZONE, WL_CACHE, WL_POOL, WL_FRAGMENT, WL_PREFILL };
 enum mm_ext_wl_state { WL_RUNNING, WL_HOLDING, WL_DONE, WL_STOPPED };
 struct mm_ext_wl_held;
 struct slab_ext_sheaf;
+#define WL_SHEAVES	8		/* a prefill workload's sheaves */
 
 struct mm_ext_workload {
 	char name[MM_EXT_NAME_MAX + 1];
@@ -72,7 +73,7 @@ struct mm_ext_workload {
 	struct task_struct *task;
 	struct mm_ext_wl_held *slot;
 	void **batch;			/* bulk: the @bulk elements held, or NULLs */
-	struct slab_ext_sheaf **sheaves; /* WL_PREFILL: one a slot, or NULL */
+	struct slab_ext_sheaf **sheaves; /* WL_PREFILL: WL_SHEAVES, each or NULL */
 	void **taken;			/* WL_PREFILL: a critical section's objects */
 	void **ring;			/* WL_PREFILL: objects held, oldest freed first */
 	unsigned long ring_cap, ring_head; /* WL_PREFILL: its size, its oldest */

@@ -20,14 +20,14 @@
  *   fragment  allocate order-0 blocks until the zone (or the slots, by
  *             default one a page) runs out, free every other one, then
  *             hold the rest until stopped
- *   prefill   mainline 6.18's guaranteed allocations from a cache: `slots`
- *             prefilled sheaves of `sheaf` objects; each operation picks
+ *   prefill   mainline 6.18's guaranteed allocations from a cache:
+ *             WL_SHEAVES prefilled sheaves of `sheaf` objects; each operation picks
  *             one, tops it up outside the critical section when it holds
  *             fewer than the operation needs (prefill, or refill), then
  *             takes them with slab_ext_alloc_from_sheaf() in a critical
  *             section (a spinlock, or preemption off, in turn), as the
- *             maple tree does, and holds them (slots * sheaf at most, the
- *             oldest freed first); a sheaf emptied is returned. A prefill or refill that fails (the zone's fail/
+ *             maple tree does, and holds them (`slots` at most, the oldest
+ *             freed first); a sheaf emptied is returned. A prefill or refill that fails (the zone's fail/
  *             knobs) is a failure and the operation is skipped; what the
  *             sheaves already hold keeps serving (see wl_prefill())
  */
@@ -314,7 +314,7 @@ static void wl_prefill(struct mm_ext_workload *wl, struct rnd_state *rnd)
 	int ret;
 
 	for (i_op = 0; i_op < wl->ops; i_op++) {
-		sp = &wl->sheaves[prandom_u32_state(rnd) % wl->slots];
+		sp = &wl->sheaves[prandom_u32_state(rnd) % WL_SHEAVES];
 		need = 1 + prandom_u32_state(rnd) % min(wl->sheaf, 8U);
 		size = slab_ext_sheaf_size(*sp);
 		if (!*sp) {
@@ -370,7 +370,7 @@ static int wl_thread(void *data)
 		wl_random(wl, wl->slot, &rnd);
 	if (wl->bulk)
 		wl_batch_free(wl);
-	for (i = 0; wl->sheaves && i < wl->slots; i++)
+	for (i = 0; wl->sheaves && i < WL_SHEAVES; i++)
 		if (wl->sheaves[i])
 			wl_sheaf_return(wl, i);
 	while (wl->ring && wl->held) {
@@ -418,11 +418,11 @@ int mm_ext_workload_start(struct mm_ext_workload *wl)
 	if (wl->bulk)
 		wl->batch = kvcalloc(wl->bulk, sizeof(*wl->batch), GFP_KERNEL | __GFP_NOWARN);
 	if (prefill) {
-		wl->sheaves = kvcalloc(wl->slots, sizeof(*wl->sheaves),
+		wl->sheaves = kvcalloc(WL_SHEAVES, sizeof(*wl->sheaves),
 				       GFP_KERNEL | __GFP_NOWARN);
 		wl->taken = kvcalloc(min(wl->sheaf, 8U), sizeof(*wl->taken),
 				     GFP_KERNEL | __GFP_NOWARN);
-		wl->ring_cap = min(wl->slots * wl->sheaf, 1UL << 20);
+		wl->ring_cap = wl->slots;
 		wl->ring_head = 0;
 		wl->ring = kvcalloc(wl->ring_cap, sizeof(*wl->ring), GFP_KERNEL | __GFP_NOWARN);
 		spin_lock_init(&wl->crit);

@@ -85,7 +85,7 @@ grep injected_failures $D/buddy/pz/stats
 say "6. Guaranteed allocations (mainline 6.18's prefilled sheaves): a workload takes 1..8 objects at a time in a critical section from 8 sheaves of 64 it prefilled before"
 echo "zone create sz 512" > $C
 echo "cache create demo_sheaf 128 zone=sz" > $C
-echo "workload start sheaves prefill=demo_sheaf sheaf=64 ops=100000000 delay_us=1000" > $C
+echo "workload start sheaves prefill=demo_sheaf sheaf=64 slots=100000 ops=100000000 delay_us=100000" > $C
 while [ "$(sed -n 's/^prefills //p' $D/workload/sheaves/stats)" -lt 8 ]; do usleep 50000; done
 grep -E '^(allocs|failures|prefills|refills|in_sheaves|broken) ' $D/workload/sheaves/stats
 say "Now 100% injected failure on sz: a prefill or refill needing a new slab fails (failures rises), yet what the sheaves hold still serves (allocs rises, broken stays 0)"
