@@ -35,7 +35,8 @@ MM_EXT_CMD(pool, destroy, "NAME", 1, NULL, 0, pool_destroy_cmd,
 MM_EXT_CMD(workload, start,
 	   "NAME zone=ZONE|cache=CACHE|pool=POOL|fragment=ZONE|prefill=CACHE [ops=N] [seed=N] [slots=N] [max_order=N] [delay_us=N] [bulk=N] [sheaf=N]",
 	   1, wl_keys, 8, workload_start_cmd,
-	   "a kthread of seeded random allocs and frees (bulk=N: a pool's N at once; prefill=: guaranteed allocations from prefilled sheaves; see below)")
+	   "a kthread of seeded random allocs and frees (bulk=N: a pool's N at once; "
+	   "prefill=: guaranteed allocations from prefilled sheaves; see below)")
 MM_EXT_CMD(workload, stop, "NAME", 1, NULL, 0, workload_stop_cmd,
 	   "stop it; it gives back everything it holds (its stats stay)")
 MM_EXT_CMD(workload, destroy, "NAME", 1, NULL, 0, workload_destroy_cmd,

@@ -21,15 +21,16 @@
  *             default one a page) runs out, free every other one, then
  *             hold the rest until stopped
  *   prefill   mainline 6.18's guaranteed allocations from a cache:
- *             WL_SHEAVES prefilled sheaves of `sheaf` objects; each operation picks
- *             one, tops it up outside the critical section when it holds
- *             fewer than the operation needs (prefill, or refill), then
- *             takes them with slab_ext_alloc_from_sheaf() in a critical
- *             section (a spinlock, or preemption off, in turn), as the
- *             maple tree does, and holds them (`slots` at most, the oldest
- *             freed first); a sheaf emptied is returned. A prefill or refill that fails (the zone's fail/
- *             knobs) is a failure and the operation is skipped; what the
- *             sheaves already hold keeps serving (see wl_prefill())
+ *             WL_SHEAVES prefilled sheaves of `sheaf` objects; each
+ *             operation picks one, tops it up outside the critical section
+ *             when it holds fewer than the operation needs (prefill, or
+ *             refill), then takes them with slab_ext_alloc_from_sheaf() in
+ *             a critical section (a spinlock, or preemption off, in turn),
+ *             as the maple tree does, and holds them (`slots` at most, the
+ *             oldest freed first); a sheaf emptied is returned. A prefill
+ *             or refill that fails (the zone's fail/ knobs) is a failure
+ *             and the operation is skipped; what the sheaves already hold
+ *             keeps serving (see wl_prefill())
  */
 
 #include <linux/delay.h>
@@ -244,32 +245,38 @@ static void wl_fragment(struct mm_ext_workload *wl, struct mm_ext_wl_held *slot)
 		schedule_timeout_interruptible(HZ / 10);
 }
 
+/* @n objects of @sheaf, which holds them (checked before): they cannot fail. */
+static void wl_sheaf_take_n(struct mm_ext_workload *wl, struct slab_ext_sheaf *sheaf,
+			    unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		wl->taken[i] = slab_ext_alloc_from_sheaf(wl->cache, 0, sheaf);
+}
+
 /*
- * The critical section of one prefill operation: @n objects of @sheaf,
- * which holds them (checked before), under the workload's spinlock or with
- * preemption off (migration off on PREEMPT_RT, where the cache's locks a
- * debug cache's slow path may take sleep), in turn, as mainline's users
- * allocate from a prefilled sheaf under their own locks.
+ * The critical section of one prefill operation, under the workload's
+ * spinlock or with preemption off (migration off on PREEMPT_RT, where the
+ * cache locks a debug cache's slow path may take sleep), in turn, as
+ * mainline's users allocate from a prefilled sheaf under their own locks.
  */
 static void wl_sheaf_take(struct mm_ext_workload *wl, struct slab_ext_sheaf *sheaf,
 			  unsigned int n, bool spin)
 {
-	unsigned int i;
-
-	if (spin)
+	if (spin) {
 		spin_lock(&wl->crit);
-	else if (IS_ENABLED(CONFIG_PREEMPT_RT))
-		migrate_disable();
-	else
-		preempt_disable();
-	for (i = 0; i < n; i++)
-		wl->taken[i] = slab_ext_alloc_from_sheaf(wl->cache, 0, sheaf);
-	if (spin)
+		wl_sheaf_take_n(wl, sheaf, n);
 		spin_unlock(&wl->crit);
-	else if (IS_ENABLED(CONFIG_PREEMPT_RT))
+	} else if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		migrate_disable();
+		wl_sheaf_take_n(wl, sheaf, n);
 		migrate_enable();
-	else
+	} else {
+		preempt_disable();
+		wl_sheaf_take_n(wl, sheaf, n);
 		preempt_enable();
+	}
 }
 
 /* Hold @obj, freeing the oldest object held when the ring is full. */

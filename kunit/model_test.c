@@ -1265,7 +1265,7 @@ static void op_pool_bulk_alloc(struct model *m, int kind)
 
 	m->what = "pool bulk alloc";
 	count = min((unsigned int)mp->min_nr, kind_cap[kind] - m->kind[kind].nr);
-	count = min(count, (unsigned int)POOL_BULK_MAX);
+	count = min_t(unsigned int, count, POOL_BULK_MAX);
 	if (!count)
 		return;
 	count = 1 + rnd(m, count);
@@ -1473,8 +1473,9 @@ static void misuse_end(struct model *m, struct misuse_ctx *x, int what, int kind
 	if (moved) {
 		check_all(m, false);
 		m->what = new_misuse_name[what];
-	} else
+	} else {
 		expect_one_error(m, x->a, x->b, kind);
+	}
 	kfree(x->a);
 	if (m->failed != x->failed)
 		m->stop = true;
