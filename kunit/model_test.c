@@ -1985,8 +1985,12 @@ static void mm_ext_model_test_random(struct kunit *test)
 	kunit_info(test, "sheaves: %llu prefills, %llu allocs, %llu refills, %llu returns; bulk: %llu cache allocs, %llu cache frees, %llu pool allocs, %llu pool frees",
 		   m->sheaf_ops[0], m->sheaf_ops[1], m->sheaf_ops[2], m->sheaf_ops[3],
 		   m->bulk_ops[0], m->bulk_ops[1], m->bulk_ops[2], m->bulk_ops[3]);
-	for (i = 0; i < NR_NEW_MISUSE; i++)
-		kunit_info(test, "%s: %llu", new_misuse_name[i], m->new_misuse_done[i]);
+	kunit_info(test, "misuse on the new paths: %llu in a sheaf, %llu sheaf twice, %llu foreign sheaf, %llu bulk twice, %llu pool bulk twice, %llu pool bulk count, %llu pool bulk gfp, %llu kfree_nolock twice, %llu nolock gfp, %llu page twice",
+		   m->new_misuse_done[N_SHEAF_DOUBLE], m->new_misuse_done[N_SHEAF_TWICE],
+		   m->new_misuse_done[N_SHEAF_FOREIGN], m->new_misuse_done[N_BULK_DOUBLE],
+		   m->new_misuse_done[N_POOL_BULK_DOUBLE], m->new_misuse_done[N_POOL_BULK_COUNT],
+		   m->new_misuse_done[N_POOL_BULK_GFP], m->new_misuse_done[N_NOLOCK_DOUBLE],
+		   m->new_misuse_done[N_NOLOCK_GFP], m->new_misuse_done[N_PAGE_DOUBLE]);
 	if (m->failed)
 		kunit_info(test, "reproduce with mm_ext_kunit.model_seed=%llu", seed);
 }
