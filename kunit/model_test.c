@@ -76,8 +76,8 @@ MODULE_PARM_DESC(model_ops, "operations in the mm_ext_model run");
 #define CHECK_EVERY	4096	/* operations between full comparisons */
 #define MAX_FAILURES	10	/* the run stops after so many */
 #define NR_SHEAVES	4	/* prefilled sheaves out at once */
-#define SHEAF_MAX	32	/* objects a prefill or refill asks at most */
-#define BULK_MAX	16	/* objects a cache bulk call moves at most */
+#define SHEAF_MAX	8	/* objects a prefill or refill asks at most */
+#define BULK_MAX	8	/* objects a cache bulk call moves at most */
 #define POOL_BULK_MAX	8	/* elements a pool bulk call moves at most */
 #define NOLOCK_SIZE	128	/* bytes of each slab_ext_kmalloc_nolock() */
 
