@@ -33,9 +33,10 @@ MM_EXT_CMD(pool, resize, "NAME MIN_NR", 2, NULL, 0, pool_resize_cmd,
 MM_EXT_CMD(pool, destroy, "NAME", 1, NULL, 0, pool_destroy_cmd,
 	   "destroy a pool the shell made: `echo \"pool destroy p1\" > control`")
 MM_EXT_CMD(workload, start,
-	   "NAME zone=ZONE|cache=CACHE|pool=POOL|fragment=ZONE [ops=N] [seed=N] [slots=N] [max_order=N] [delay_us=N] [bulk=N]",
-	   1, wl_keys, 7, workload_start_cmd,
-	   "a kthread of seeded random allocs and frees (bulk=N: a pool's N at once; see below)")
+	   "NAME zone=ZONE|cache=CACHE|pool=POOL|fragment=ZONE|prefill=CACHE [ops=N] [seed=N] [slots=N] [max_order=N] [delay_us=N] [bulk=N] [sheaf=N]",
+	   1, wl_keys, 8, workload_start_cmd,
+	   "a kthread of seeded random allocs and frees (bulk=N: a pool's N at once; "
+	   "prefill=: guaranteed allocations from prefilled sheaves; see below)")
 MM_EXT_CMD(workload, stop, "NAME", 1, NULL, 0, workload_stop_cmd,
 	   "stop it; it gives back everything it holds (its stats stay)")
 MM_EXT_CMD(workload, destroy, "NAME", 1, NULL, 0, workload_destroy_cmd,

@@ -537,7 +537,7 @@ static int workload_target(struct mm_ext_workload *wl, struct ctl_args *a)
 {
 	static const char *const types[] = {
 		[WL_ZONE] = "zone", [WL_CACHE] = "cache", [WL_POOL] = "pool",
-		[WL_FRAGMENT] = "fragment",
+		[WL_FRAGMENT] = "fragment", [WL_PREFILL] = "prefill",
 	};
 	const char *target = NULL;
 	enum mm_ext_kind kind;
@@ -554,14 +554,14 @@ static int workload_target(struct mm_ext_workload *wl, struct ctl_args *a)
 		}
 	}
 	if (n != 1) {
-		pr_err("mm_ext: control: a workload takes one of zone=, cache=, pool=, fragment=\n");
+		pr_err("mm_ext: control: a workload takes one of zone=, cache=, pool=, fragment=, prefill=\n");
 		return -EINVAL;
 	}
 	if (strscpy(wl->target, target, sizeof(wl->target)) < 0) {
 		pr_err("mm_ext: control: no %s %s\n", types[wl->type], target);
 		return -ENOENT;
 	}
-	kind = wl->type == WL_CACHE ? MM_EXT_CACHE :
+	kind = wl->type == WL_CACHE || wl->type == WL_PREFILL ? MM_EXT_CACHE :
 	       wl->type == WL_POOL ? MM_EXT_POOL : MM_EXT_ZONE;
 	obj = shell_lookup(a, kind, target, false, &ret);
 	if (!obj)
@@ -596,6 +596,7 @@ static int workload_bulk_ok(struct mm_ext_workload *wl)
 static int workload_start_cmd(struct ctl_args *a)
 {
 	u64 ops = 100000, seed = 42, slots = 256, max_order = 3, delay_us = 0, bulk = 0;
+	u64 sheaf = 32;
 	struct mm_ext_workload *wl;
 	int ret;
 
@@ -618,6 +619,8 @@ static int workload_start_cmd(struct ctl_args *a)
 		ret = opt_num(a, "delay_us", 0, 1000000, &delay_us);
 	if (!ret)
 		ret = opt_num(a, "bulk", 1, INT_MAX, &bulk);
+	if (!ret)
+		ret = opt_num(a, "sheaf", 1, 4096, &sheaf);
 	if (ret)
 		return ret;
 	wl = kzalloc(sizeof(*wl), GFP_KERNEL);
@@ -630,9 +633,14 @@ static int workload_start_cmd(struct ctl_args *a)
 	wl->max_order = max_order;
 	wl->delay_us = delay_us;
 	wl->bulk = bulk;
+	wl->sheaf = sheaf;
 	ret = workload_target(wl, a);
 	if (!ret && bulk)
 		ret = workload_bulk_ok(wl);
+	if (!ret && opt(a, "sheaf") && wl->type != WL_PREFILL) {
+		pr_err("mm_ext: control: sheaf= is for a prefill= workload\n");
+		ret = -EINVAL;
+	}
 	if (ret) {
 		kfree(wl);
 		return ret;
@@ -703,7 +711,7 @@ static const char *const cache_keys[] = { "zone", "align", "flags", NULL };
 static const char *const pool_keys[] = { "slab", "page", "order", "kmalloc", NULL };
 static const char *const wl_keys[] = {
 	"zone", "cache", "pool", "fragment", "ops", "seed", "slots", "max_order",
-	"delay_us", "bulk", NULL
+	"delay_us", "bulk", "prefill", "sheaf", NULL
 };
 
 static const struct ctl_cmd ctl_cmds[] = {

@@ -891,6 +891,14 @@ static int workload_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "frees %lu\n", READ_ONCE(wl->frees));
 	seq_printf(m, "failures %lu\n", READ_ONCE(wl->failures));
 	seq_printf(m, "held %lu\n", READ_ONCE(wl->held));
+	if (wl->type != WL_PREFILL)
+		return 0;
+	seq_printf(m, "sheaf %u\n", wl->sheaf);
+	seq_printf(m, "prefills %lu\n", READ_ONCE(wl->prefills));
+	seq_printf(m, "refills %lu\n", READ_ONCE(wl->refills));
+	seq_printf(m, "returns %lu\n", READ_ONCE(wl->returns));
+	seq_printf(m, "in_sheaves %lu\n", READ_ONCE(wl->in_sheaves));
+	seq_printf(m, "broken %lu\n", READ_ONCE(wl->broken));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(workload_stats);

@@ -9,6 +9,7 @@
 
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/spinlock.h>
 #include "mm_ext_layers.h"
 
 /* Module parameter slab_debug (mm_ext_main.c). */
@@ -47,9 +48,11 @@ typedef void (*mm_ext_obj_fn)(void *obj, void *arg);
 void mm_ext_obj_walk(enum mm_ext_kind kind, mm_ext_obj_fn fn, void *arg);
 
 /* mm_ext_workload.c: allocation patterns run by a kthread. */
-enum mm_ext_wl_type { WL_ZONE, WL_CACHE, WL_POOL, WL_FRAGMENT };
+enum mm_ext_wl_type { WL_ZONE, WL_CACHE, WL_POOL, WL_FRAGMENT, WL_PREFILL };
 enum mm_ext_wl_state { WL_RUNNING, WL_HOLDING, WL_DONE, WL_STOPPED };
 struct mm_ext_wl_held;
+struct slab_ext_sheaf;
+#define WL_SHEAVES	8		/* a prefill workload's sheaves */
 
 struct mm_ext_workload {
 	char name[MM_EXT_NAME_MAX + 1];
@@ -57,7 +60,7 @@ struct mm_ext_workload {
 	enum mm_ext_wl_type type;
 	char target[MM_EXT_NAME_MAX + 1];
 	struct buddy_sim *zone;		/* WL_ZONE, WL_FRAGMENT */
-	struct slab_ext_cache *cache;	/* WL_CACHE */
+	struct slab_ext_cache *cache;	/* WL_CACHE, WL_PREFILL */
 	struct mempool_ext *pool;	/* WL_POOL */
 	struct mm_ext_obj *target_obj;	/* its registry entry: referenced and used */
 	u64 seed;
@@ -66,11 +69,19 @@ struct mm_ext_workload {
 	unsigned int max_order;		/* WL_ZONE */
 	unsigned int delay_us;		/* pause every 64 operations */
 	unsigned int bulk;		/* WL_POOL: elements a bulk call, 0: single calls */
+	unsigned int sheaf;		/* WL_PREFILL: objects a prefill or refill asks */
 	struct task_struct *task;
 	struct mm_ext_wl_held *slot;
 	void **batch;			/* bulk: the @bulk elements held, or NULLs */
+	struct slab_ext_sheaf **sheaves; /* WL_PREFILL: WL_SHEAVES, each or NULL */
+	void **taken;			/* WL_PREFILL: a critical section's objects */
+	void **ring;			/* WL_PREFILL: objects held, oldest freed first */
+	unsigned long ring_cap, ring_head; /* WL_PREFILL: its size, its oldest */
+	spinlock_t crit;		/* WL_PREFILL: its critical section (protects nothing) */
 	/* Progress: written by the thread only, read by the stats file. */
 	unsigned long done, allocs, frees, failures, held;
+	/* WL_PREFILL: sheaf calls, and allocations a sheaf refused (must stay 0) */
+	unsigned long prefills, refills, returns, in_sheaves, broken;
 	enum mm_ext_wl_state state;
 };
 

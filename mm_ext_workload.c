@@ -20,6 +20,17 @@
  *   fragment  allocate order-0 blocks until the zone (or the slots, by
  *             default one a page) runs out, free every other one, then
  *             hold the rest until stopped
+ *   prefill   mainline 6.18's guaranteed allocations from a cache:
+ *             WL_SHEAVES prefilled sheaves of `sheaf` objects; each
+ *             operation picks one, tops it up outside the critical section
+ *             when it holds fewer than the operation needs (prefill, or
+ *             refill), then takes them with slab_ext_alloc_from_sheaf() in
+ *             a critical section (a spinlock, or preemption off, in turn),
+ *             as the maple tree does, and holds them (`slots` at most, the
+ *             oldest freed first); a sheaf emptied is returned. A prefill
+ *             or refill that fails (the zone's fail/ knobs) is a failure
+ *             and the operation is skipped; what the sheaves already hold
+ *             keeps serving (see wl_prefill())
  */
 
 #include <linux/delay.h>
@@ -42,7 +53,7 @@ struct mm_ext_wl_held {
 
 static const char *const wl_type_names[] = {
 	[WL_ZONE] = "zone", [WL_CACHE] = "cache", [WL_POOL] = "pool",
-	[WL_FRAGMENT] = "fragment",
+	[WL_FRAGMENT] = "fragment", [WL_PREFILL] = "prefill",
 };
 
 static const char *const wl_state_names[] = {
@@ -234,6 +245,121 @@ static void wl_fragment(struct mm_ext_workload *wl, struct mm_ext_wl_held *slot)
 		schedule_timeout_interruptible(HZ / 10);
 }
 
+/* @n objects of @sheaf, which holds them (checked before): they cannot fail. */
+static void wl_sheaf_take_n(struct mm_ext_workload *wl, struct slab_ext_sheaf *sheaf,
+			    unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		wl->taken[i] = slab_ext_alloc_from_sheaf(wl->cache, 0, sheaf);
+}
+
+/*
+ * The critical section of one prefill operation, under the workload's
+ * spinlock or with preemption off (migration off on PREEMPT_RT, where the
+ * cache locks a debug cache's slow path may take sleep), in turn, as
+ * mainline's users allocate from a prefilled sheaf under their own locks.
+ */
+static void wl_sheaf_take(struct mm_ext_workload *wl, struct slab_ext_sheaf *sheaf,
+			  unsigned int n, bool spin)
+{
+	if (spin) {
+		spin_lock(&wl->crit);
+		wl_sheaf_take_n(wl, sheaf, n);
+		spin_unlock(&wl->crit);
+	} else if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		migrate_disable();
+		wl_sheaf_take_n(wl, sheaf, n);
+		migrate_enable();
+	} else {
+		preempt_disable();
+		wl_sheaf_take_n(wl, sheaf, n);
+		preempt_enable();
+	}
+}
+
+/* Hold @obj, freeing the oldest object held when the ring is full. */
+static void wl_ring_hold(struct mm_ext_workload *wl, void *obj)
+{
+	unsigned long i = (wl->ring_head + wl->held) % wl->ring_cap;
+
+	if (wl->held == wl->ring_cap) {
+		slab_ext_free(wl->cache, wl->ring[wl->ring_head]);
+		wl->ring_head = (wl->ring_head + 1) % wl->ring_cap;
+		WRITE_ONCE(wl->frees, wl->frees + 1);
+		WRITE_ONCE(wl->held, wl->held - 1);
+	}
+	wl->ring[i] = obj;
+	WRITE_ONCE(wl->held, wl->held + 1);
+}
+
+/* Give back what slot @s holds: its sheaf and the objects left in it. */
+static void wl_sheaf_return(struct mm_ext_workload *wl, unsigned long s)
+{
+	WRITE_ONCE(wl->in_sheaves, wl->in_sheaves - slab_ext_sheaf_size(wl->sheaves[s]));
+	slab_ext_return_sheaf(wl->cache, GFP_KERNEL, wl->sheaves[s]);
+	wl->sheaves[s] = NULL;
+	WRITE_ONCE(wl->returns, wl->returns + 1);
+}
+
+/*
+ * prefill: each operation needs 1..min(sheaf, 8) objects that must not
+ * fail inside its critical section. The slot's sheaf is prefilled (or
+ * refilled, when it holds fewer than needed) to `sheaf` objects first,
+ * where failing is allowed: a failure is counted and the operation
+ * skipped, the sheaf kept. So under 100% injected failure the sheaves
+ * prefilled before keep serving every operation they hold enough for:
+ * `allocs` goes on rising while every prefill fails, and `broken` (a
+ * sheaf that returned NULL while holding objects) stays 0.
+ */
+static void wl_prefill(struct mm_ext_workload *wl, struct rnd_state *rnd)
+{
+	unsigned int need, size, i, got;
+	struct slab_ext_sheaf **sp;
+	unsigned long i_op;
+	int ret;
+
+	for (i_op = 0; i_op < wl->ops; i_op++) {
+		sp = &wl->sheaves[prandom_u32_state(rnd) % WL_SHEAVES];
+		need = 1 + prandom_u32_state(rnd) % min(wl->sheaf, 8U);
+		size = slab_ext_sheaf_size(*sp);
+		if (!*sp) {
+			*sp = slab_ext_prefill_sheaf(wl->cache, GFP_KERNEL, wl->sheaf);
+			ret = *sp ? 0 : -ENOMEM;
+			if (!ret)
+				WRITE_ONCE(wl->prefills, wl->prefills + 1);
+		} else if (size < need) {
+			ret = slab_ext_refill_sheaf(wl->cache, GFP_KERNEL, sp, wl->sheaf);
+			if (!ret)
+				WRITE_ONCE(wl->refills, wl->refills + 1);
+		} else {
+			ret = 0;
+		}
+		if (ret) {
+			WRITE_ONCE(wl->failures, wl->failures + 1);
+		} else {
+			WRITE_ONCE(wl->in_sheaves,
+				   wl->in_sheaves + slab_ext_sheaf_size(*sp) - size);
+			wl_sheaf_take(wl, *sp, need, i_op & 1);
+			for (i = 0, got = 0; i < need; i++) {
+				if (!wl->taken[i])
+					continue;
+				got++;
+				wl_ring_hold(wl, wl->taken[i]);
+			}
+			WRITE_ONCE(wl->in_sheaves, wl->in_sheaves - got);
+			WRITE_ONCE(wl->allocs, wl->allocs + got);
+			WRITE_ONCE(wl->broken, wl->broken + need - got);
+			if (!slab_ext_sheaf_size(*sp))
+				wl_sheaf_return(wl, sp - wl->sheaves);
+		}
+		WRITE_ONCE(wl->done, i_op + 1);
+		if (wl_pause(wl, i_op))
+			return;
+	}
+}
+
 static int wl_thread(void *data)
 {
 	struct mm_ext_workload *wl = data;
@@ -243,12 +369,23 @@ static int wl_thread(void *data)
 	prandom_seed_state(&rnd, wl->seed);
 	if (wl->type == WL_FRAGMENT)
 		wl_fragment(wl, wl->slot);
+	else if (wl->type == WL_PREFILL)
+		wl_prefill(wl, &rnd);
 	else if (wl->bulk)
 		wl_bulk(wl);
 	else
 		wl_random(wl, wl->slot, &rnd);
 	if (wl->bulk)
 		wl_batch_free(wl);
+	for (i = 0; wl->sheaves && i < WL_SHEAVES; i++)
+		if (wl->sheaves[i])
+			wl_sheaf_return(wl, i);
+	while (wl->ring && wl->held) {
+		slab_ext_free(wl->cache, wl->ring[wl->ring_head]);
+		wl->ring_head = (wl->ring_head + 1) % wl->ring_cap;
+		WRITE_ONCE(wl->held, wl->held - 1);
+		WRITE_ONCE(wl->frees, wl->frees + 1);
+	}
 
 	/* Ended or stopped: give back everything held. */
 	for (i = 0; i < wl->slots; i++) {
@@ -265,15 +402,41 @@ static int wl_thread(void *data)
 	return 0;
 }
 
+static void wl_free_arrays(struct mm_ext_workload *wl)
+{
+	kvfree(wl->slot);
+	kvfree(wl->batch);
+	kvfree(wl->sheaves);
+	kvfree(wl->taken);
+	kvfree(wl->ring);
+	wl->ring = NULL;
+	wl->slot = NULL;
+	wl->batch = NULL;
+	wl->sheaves = NULL;
+	wl->taken = NULL;
+}
+
 /* Start @wl, whose target the caller has validated and taken a use of. */
 int mm_ext_workload_start(struct mm_ext_workload *wl)
 {
+	bool prefill = wl->type == WL_PREFILL;
+
 	wl->slot = kvcalloc(wl->slots, sizeof(*wl->slot), GFP_KERNEL | __GFP_NOWARN);
 	if (wl->bulk)
 		wl->batch = kvcalloc(wl->bulk, sizeof(*wl->batch), GFP_KERNEL | __GFP_NOWARN);
-	if (!wl->slot || (wl->bulk && !wl->batch)) {
-		kvfree(wl->slot);
-		wl->slot = NULL;
+	if (prefill) {
+		wl->sheaves = kvcalloc(WL_SHEAVES, sizeof(*wl->sheaves),
+				       GFP_KERNEL | __GFP_NOWARN);
+		wl->taken = kvcalloc(min(wl->sheaf, 8U), sizeof(*wl->taken),
+				     GFP_KERNEL | __GFP_NOWARN);
+		wl->ring_cap = wl->slots;
+		wl->ring_head = 0;
+		wl->ring = kvcalloc(wl->ring_cap, sizeof(*wl->ring), GFP_KERNEL | __GFP_NOWARN);
+		spin_lock_init(&wl->crit);
+	}
+	if (!wl->slot || (wl->bulk && !wl->batch) ||
+	    (prefill && (!wl->sheaves || !wl->taken || !wl->ring))) {
+		wl_free_arrays(wl);
 		return -ENOMEM;
 	}
 	wl->state = WL_RUNNING;
@@ -281,10 +444,7 @@ int mm_ext_workload_start(struct mm_ext_workload *wl)
 	if (IS_ERR(wl->task)) {
 		int ret = PTR_ERR(wl->task);
 
-		kvfree(wl->slot);
-		kvfree(wl->batch);
-		wl->slot = NULL;
-		wl->batch = NULL;
+		wl_free_arrays(wl);
 		wl->task = NULL;
 		return ret;
 	}
@@ -301,8 +461,5 @@ void mm_ext_workload_stop(struct mm_ext_workload *wl)
 	kthread_stop(wl->task);
 	put_task_struct(wl->task);
 	wl->task = NULL;
-	kvfree(wl->slot);
-	kvfree(wl->batch);
-	wl->slot = NULL;
-	wl->batch = NULL;
+	wl_free_arrays(wl);
 }

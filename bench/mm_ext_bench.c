@@ -66,6 +66,8 @@
 #define BENCH_RING		256	/* slots between producer and consumer */
 #define BENCH_POOL_SIZE		256
 #define BENCH_POOL_MIN		16
+#define BENCH_SHEAF_MAX		32	/* objects of the largest guaranteed allocation */
+#define BENCH_BULK_SIZE_IDX	1	/* slab_bulk's caches: slab_sizes[1], 64 bytes */
 /* A CPU waiting for the other gives up after this: no run hangs the boot. */
 #define BENCH_SPIN_NS		(5ULL * NSEC_PER_SEC)
 
@@ -99,6 +101,7 @@ static struct slab_ext_cache *ours_pool_cache;
 static struct kmem_cache *kern_pool_cache;
 static struct mempool_ext *ours_pool;
 static mempool_t *kern_pool;
+static mempool_t *kern_sheaf_pool;	/* min_nr BENCH_SHEAF_MAX, for sheaf_prefill */
 static void **batch_objs;		/* BENCH_BATCH pointers */
 static void **ring_slots;		/* BENCH_RING pointers */
 
@@ -381,6 +384,127 @@ static int mempool_pair(const struct bench_arg *a, bool ours, u64 *ns)
 	local_irq_restore(flags);
 	preempt_enable();
 	return ret;
+}
+
+/* ---- mainline 6.18-6.19's calls: prefilled sheaves, bulk (issue 14) ---- */
+
+static const unsigned int sheaf_objs[] = { 1, 8, BENCH_SHEAF_MAX };
+static const unsigned int bulk_objs[] = { 8, 32, 128 };
+
+/* The kernel's side of sheaf_prefill: @k objects from its mempool, then back. */
+static int kern_pool_k(void **p, unsigned int k)
+{
+	unsigned int i, n;
+
+	for (n = 0; n < k; n++) {
+		p[n] = mempool_alloc(kern_sheaf_pool, BENCH_GFP);
+		if (!p[n])
+			break;
+	}
+	for (i = 0; i < n; i++)
+		mempool_free(p[i], kern_sheaf_pool);
+	return n == k ? 0 : -ENOMEM;
+}
+
+/* mm_ext's: a sheaf of @k prefilled, @k from it, freed, the sheaf returned. */
+static int ours_sheaf_k(void **p, unsigned int k)
+{
+	struct slab_ext_sheaf *sheaf;
+	unsigned int i, n;
+
+	sheaf = slab_ext_prefill_sheaf(ours_pool_cache, BENCH_GFP, k);
+	if (!sheaf)
+		return -ENOMEM;
+	/* The critical section: these cannot fail. */
+	for (n = 0; n < k; n++) {
+		p[n] = slab_ext_alloc_from_sheaf(ours_pool_cache, 0, sheaf);
+		if (!p[n])
+			break;
+	}
+	for (i = 0; i < n; i++)
+		slab_ext_free(ours_pool_cache, p[i]);
+	slab_ext_return_sheaf(ours_pool_cache, BENCH_GFP, sheaf);
+	return n == k ? 0 : -ENOMEM;
+}
+
+/*
+ * A guaranteed allocation of @a->batch objects in a critical section, as
+ * each side's users make one: mainline 6.18's (mm_ext's) prefill a sheaf
+ * of @a->batch objects before it, take them from the sheaf inside
+ * (slab_ext_alloc_from_sheaf()), free them and return the sheaf; 6.12's
+ * take them inside with mempool_alloc() from a mempool whose reserve
+ * (min_nr BENCH_SHEAF_MAX, over a kmem_cache of the same size) backs the
+ * guarantee, and free them with mempool_free(). Repeated to @a->nr
+ * objects; the time is per object, the prefill and return included.
+ */
+static int sheaf_prefill(const struct bench_arg *a, bool ours, u64 *ns)
+{
+	unsigned int done;
+	int ret = 0;
+	u64 t0;
+
+	preempt_disable();
+	t0 = ktime_get_ns();
+	for (done = 0; done < a->nr && !ret; done += a->batch)
+		ret = ours ? ours_sheaf_k(batch_objs, a->batch) :
+			     kern_pool_k(batch_objs, a->batch);
+	*ns = ktime_get_ns() - t0;
+	preempt_enable();
+	return ret;
+}
+
+/*
+ * @a->batch objects of 64 bytes in one slab_ext_alloc_bulk(), all back in
+ * one slab_ext_free_bulk(); the kernel's kmem_cache_alloc_bulk() and
+ * kmem_cache_free_bulk() on its cache of the same size. Repeated to @a->nr
+ * objects. Interrupts stay on: the kernel's bulk calls want them on.
+ */
+static int slab_bulk(const struct bench_arg *a, bool ours, u64 *ns)
+{
+	struct slab_ext_cache *oc = ours_cache[a->idx];
+	struct kmem_cache *kc = kern_cache[a->idx];
+	unsigned int done, k = a->batch;
+	int ret = 0;
+	u64 t0;
+
+	preempt_disable();
+	t0 = ktime_get_ns();
+	for (done = 0; done < a->nr; done += k) {
+		if (ours) {
+			if (slab_ext_alloc_bulk(oc, BENCH_GFP, k, batch_objs) != k) {
+				ret = -ENOMEM;
+				break;
+			}
+			slab_ext_free_bulk(oc, k, batch_objs);
+		} else {
+			if (kmem_cache_alloc_bulk(kc, BENCH_GFP, k, batch_objs) != k) {
+				ret = -ENOMEM;
+				break;
+			}
+			kmem_cache_free_bulk(kc, k, batch_objs);
+		}
+	}
+	*ns = ktime_get_ns() - t0;
+	preempt_enable();
+	return ret;
+}
+
+/* The cases of issue 14's calls: sheaf_prefill and slab_bulk. */
+static void run_mainline_cases(void)
+{
+	struct bench_arg a = { .idx = BENCH_BULK_SIZE_IDX };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sheaf_objs); i++) {
+		a.batch = sheaf_objs[i];
+		a.nr = max(ops / a.batch, 1U) * a.batch;
+		run_case("sheaf_prefill", "objs", a.batch, sheaf_prefill, &a);
+	}
+	for (i = 0; i < ARRAY_SIZE(bulk_objs); i++) {
+		a.batch = bulk_objs[i];
+		a.nr = max(ops / a.batch, 1U) * a.batch;
+		run_case("slab_bulk", "objs", a.batch, slab_bulk, &a);
+	}
 }
 
 /* ---- two CPUs at once ---- */
@@ -678,6 +802,7 @@ static void run_all(void)
 	}
 	a.nr = ops;
 	run_case("mempool_pair", "size", BENCH_POOL_SIZE, mempool_pair, &a);
+	run_mainline_cases();
 	report_memory();
 	pr_info("end cases=%u failed=%u\n", nr_cases, nr_failed);
 }
@@ -689,6 +814,7 @@ static void bench_teardown(void)
 	unsigned int i;
 
 	/* A pool before the cache under it, as the kernel requires. */
+	mempool_destroy(kern_sheaf_pool);
 	mempool_destroy(kern_pool);
 	if (!IS_ERR_OR_NULL(ours_pool))
 		mempool_ext_destroy(ours_pool);
@@ -737,6 +863,9 @@ static int bench_setup(void)
 		return PTR_ERR(ours_pool);
 	kern_pool = mempool_create_slab_pool(BENCH_POOL_MIN, kern_pool_cache);
 	if (!kern_pool)
+		return -ENOMEM;
+	kern_sheaf_pool = mempool_create_slab_pool(BENCH_SHEAF_MAX, kern_pool_cache);
+	if (!kern_sheaf_pool)
 		return -ENOMEM;
 	return 0;
 }

@@ -18,6 +18,16 @@
  * (which drain them), buddy_sim_drain, mempool_ext_resize, failure
  * injection at 0 / 10 / 50 / 100 %, migration to a random online CPU, and
  * misuse: double free, interior and foreign pointers, pool double frees.
+ * And mainline 6.16-7.0's calls: prefilled sheaves of both caches
+ * (prefill, alloc_from_sheaf, refill, return), cache and pool bulk calls,
+ * slab_ext_kmalloc_nolock()/kfree_nolock() and buddy_sim_alloc_nolock()
+ * pages of the zone, with misuse on each path: a free of an object
+ * resting in a sheaf, a sheaf returned twice or given to the other cache,
+ * a pointer twice in a bulk free (cache and pool), a pool bulk call over
+ * min_nr or with a gfp that may not block, kfree_nolock twice, a bad
+ * kmalloc_nolock gfp, a nolock page freed twice. A prefilled sheaf's
+ * objects count as in use in the slabs and free in the counters (allocs
+ * move as the sheaf hands them out).
  *
  * Compared as it goes: the contents of every object freed (and of every
  * live object every CHECK_EVERY operations); no address handed out twice
@@ -65,15 +75,26 @@ MODULE_PARM_DESC(model_ops, "operations in the mm_ext_model run");
 #define PHASE		16384	/* operations between new targets and injection */
 #define CHECK_EVERY	4096	/* operations between full comparisons */
 #define MAX_FAILURES	10	/* the run stops after so many */
+#define NR_SHEAVES	4	/* prefilled sheaves out at once */
+#define SHEAF_MAX	8	/* objects a prefill or refill asks at most */
+#define BULK_MAX	8	/* objects a cache bulk call moves at most */
+#define POOL_BULK_MAX	8	/* elements a pool bulk call moves at most */
+#define NOLOCK_SIZE	128	/* bytes of each slab_ext_kmalloc_nolock() */
 
-enum { K_PLAIN, K_DEBUG, K_SPOOL, K_PPOOL, NR_KINDS };
+/*
+ * K_NOLOCK: slab_ext_kmalloc_nolock() memory (the kmalloc caches, on the
+ * default zone); K_PAGE: order-0 pages of the model's zone from
+ * buddy_sim_alloc_nolock().
+ */
+enum { K_PLAIN, K_DEBUG, K_SPOOL, K_PPOOL, K_NOLOCK, K_PAGE, NR_KINDS };
 
 static const char *const kind_name[NR_KINDS] = {
-	"plain cache", "debug cache", "slab pool", "page pool"
+	"plain cache", "debug cache", "slab pool", "page pool", "kmalloc_nolock",
+	"zone nolock page"
 };
 
 /* Live objects the run keeps at most, per kind. */
-static const unsigned int kind_cap[NR_KINDS] = { 1024, 256, 64, 384 };
+static const unsigned int kind_cap[NR_KINDS] = { 1024, 256, 64, 384, 128, 64 };
 
 /* One live object as the model sees it. */
 struct mobj {
@@ -106,14 +127,27 @@ struct mpool {
 struct mcache {
 	struct slab_ext_cache *cache;
 	u64 allocs, frees, errors;
+	unsigned long in_sheaves;	/* objects its prefilled sheaves hold */
 };
 
-/* Everything the real objects report, taken before and after a misuse. */
+/* A prefilled sheaf as the model sees it: whose, and how many it holds. */
+struct msheaf {
+	struct slab_ext_sheaf *sheaf;
+	int kind;			/* K_PLAIN or K_DEBUG */
+	unsigned int size;
+};
+
+/*
+ * Everything the real objects report, taken before and after a misuse;
+ * and the errors of the kmalloc cache the K_NOLOCK objects come from and
+ * of the default zone (where a bad kmalloc_nolock() gfp is counted).
+ */
 struct snapshot {
 	struct buddy_sim_info zone;
 	struct slab_ext_info cache[2];
 	struct mempool_ext_info pool[2];
 	u64 pool_errors[2];
+	u64 kmalloc_errors, default_zone_errors;
 };
 
 struct model {
@@ -142,7 +176,11 @@ struct model {
 	unsigned int nr_free_objs;
 	DECLARE_HASHTABLE(live_hash, 11);
 
+	struct msheaf sheaves[NR_SHEAVES];
+	unsigned int nr_sheaves;
+
 	u64 misuse_done[5], migrations, shrinks, drains, resizes, bounds;
+	u64 new_misuse_done[10], sheaf_ops[4], bulk_ops[4];
 };
 
 static __printf(2, 3) void model_fail(struct model *m, const char *fmt, ...)
@@ -311,9 +349,9 @@ static struct mobj *live_pick(struct model *m, int kind)
 
 /*
  * A page pool element freed lately could since have become a slab of
- * either cache, unseen by the model: then it is allocated in the zone and
- * no double free of it can be detected. Forget them whenever a slab may
- * have been made.
+ * either cache, or a page of buddy_sim_alloc_nolock(), unseen by the
+ * model: then it is allocated in the zone and no double free of it can be
+ * detected. Forget them whenever a slab or a page may have been made.
  */
 static void slab_may_be_made(struct model *m)
 {
@@ -328,6 +366,12 @@ static unsigned long cache_allocated(struct model *m, int kind)
 	if (kind == K_DEBUG)
 		return m->kind[K_DEBUG].nr;
 	return m->kind[K_PLAIN].nr + m->kind[K_SPOOL].nr + m->pool[0].curr_nr;
+}
+
+/* Objects of the cache its slabs count in use: handed out, or in sheaves. */
+static unsigned long cache_held(struct model *m, int kind)
+{
+	return cache_allocated(m, kind) + m->cache[kind].in_sheaves;
 }
 
 /* How many blocks of @order the zone could give now, by splitting larger ones. */
@@ -362,7 +406,7 @@ static const char *must_succeed(struct model *m, int kind, unsigned long need)
 		kind = K_PLAIN;
 	if (kind != K_PPOOL) {
 		slab_ext_cache_info(m->cache[kind].cache, &info);
-		free = info.total_objs - min(info.total_objs, cache_allocated(m, kind));
+		free = info.total_objs - min(info.total_objs, cache_held(m, kind));
 		if (free >= need)
 			return "the cache holds enough free objects";
 		blocks = DIV_ROUND_UP(need - free, info.objs_per_slab);
@@ -384,12 +428,12 @@ static void expect_field(struct model *m, const char *what, const char *field, u
 
 /*
  * The slab lists of a cache whose CPU arrays are empty hold exactly the
- * objects handed out: no more slabs than one per object, no fewer than
- * they need, full slabs only as many as those objects fill.
+ * objects handed out or in sheaves: no more slabs than one per object, no
+ * fewer than they need, full slabs only as many as those objects fill.
  */
 static void check_tight_lists(struct model *m, int kind, const struct slab_ext_info *info)
 {
-	unsigned long a = cache_allocated(m, kind), per = info->objs_per_slab;
+	unsigned long a = cache_held(m, kind), per = info->objs_per_slab;
 
 	if (info->nr_full + info->nr_partial < DIV_ROUND_UP(a, per) ||
 	    info->nr_full * per > a ||
@@ -438,7 +482,7 @@ static void check_pool(struct model *m, int kind)
 	EXPECT_FIELD(m, what, extra.errors, mp->errors);
 }
 
-/* The zone's pages out are exactly the slabs and the page pool's blocks. */
+/* The zone's pages out are exactly the slabs, the page pool's blocks and nolock pages. */
 static void check_zone(struct model *m)
 {
 	unsigned long blocks, pages, sum = 0;
@@ -452,6 +496,8 @@ static void check_zone(struct model *m)
 	buddy_sim_info(m->zone, &zi);
 	blocks = m->kind[K_PPOOL].nr + m->pool[1].curr_nr;
 	pages = blocks << PAGE_ORDER;
+	blocks += m->kind[K_PAGE].nr;
+	pages += m->kind[K_PAGE].nr;
 	for (i = 0; i < 2; i++) {
 		unsigned long slabs = ci[i].nr_full + ci[i].nr_partial + ci[i].nr_empty;
 
@@ -468,6 +514,7 @@ static void check_zone(struct model *m)
 
 static void check_all(struct model *m, bool contents)
 {
+	unsigned int i;
 	struct mobj *o;
 	int bkt;
 
@@ -478,6 +525,9 @@ static void check_all(struct model *m, bool contents)
 	check_pool(m, K_PPOOL);
 	check_zone(m);
 	EXPECT_FIELD(m, "test", atomic_read(m->reports), m->misuses);
+	for (i = 0; i < m->nr_sheaves; i++)
+		EXPECT_FIELD(m, "sheaf", slab_ext_sheaf_size(m->sheaves[i].sheaf),
+			     m->sheaves[i].size);
 	if (contents)
 		hash_for_each(m->live_hash, bkt, o, node)
 			check_contents(m, o);
@@ -599,18 +649,26 @@ static void op_pool_prealloc(struct model *m, int kind)
 	live_add(m, kind, p);
 }
 
-static void pool_put(struct model *m, int kind, void *p)
+/* What a pool free of @p does, as the model sees it: true if it refilled. */
+static bool pool_put_model(struct model *m, int kind, void *p)
 {
 	struct mpool *mp = mpool_of(m, kind);
 
-	mempool_ext_free(p, mp->pool);
 	mp->frees++;
 	if (mp->curr_nr < mp->min_nr) {
 		mp->reserve[mp->curr_nr++] = p;
 		mp->refills++;
-	} else if (kind == K_SPOOL) {
-		m->cache[K_PLAIN].frees++;
+		return true;
 	}
+	if (kind == K_SPOOL)
+		m->cache[K_PLAIN].frees++;
+	return false;
+}
+
+static void pool_put(struct model *m, int kind, void *p)
+{
+	mempool_ext_free(p, mpool_of(m, kind)->pool);
+	pool_put_model(m, kind, p);
 }
 
 static void op_pool_free(struct model *m, int kind, struct mobj *o)
@@ -817,9 +875,15 @@ static void op_migrate(struct model *m)
 static void take_snapshot(struct model *m, struct snapshot *s)
 {
 	struct mempool_ext_extra extra;
+	struct buddy_sim_info dzi;
+	struct slab_ext_info kci;
 	int i;
 
 	memset(s, 0, sizeof(*s));
+	slab_ext_cache_info(slab_ext_kmalloc_cache(NOLOCK_SIZE), &kci);
+	s->kmalloc_errors = kci.errors;
+	buddy_sim_info(buddy_sim_default(), &dzi);
+	s->default_zone_errors = dzi.errors;
 	buddy_sim_info(m->zone, &s->zone);
 	for (i = 0; i < 2; i++) {
 		slab_ext_cache_info(m->cache[i].cache, &s->cache[i]);
@@ -829,7 +893,13 @@ static void take_snapshot(struct model *m, struct snapshot *s)
 	}
 }
 
-/* Before and after a misuse: equal but for @kind's errors, one more. */
+/*
+ * Before and after a misuse: equal but for @kind's errors, one more (the
+ * model zone's for K_PAGE, the kmalloc cache's for K_NOLOCK, the default
+ * zone's for K_DZONE).
+ */
+#define K_DZONE NR_KINDS
+
 static void expect_one_error(struct model *m, struct snapshot *a, struct snapshot *b,
 			     int kind)
 {
@@ -837,8 +907,16 @@ static void expect_one_error(struct model *m, struct snapshot *a, struct snapsho
 
 	if (kind == K_PLAIN || kind == K_DEBUG)
 		a->cache[kind].errors++;
-	else
+	else if (kind == K_SPOOL || kind == K_PPOOL)
 		a->pool_errors[kind - K_SPOOL]++;
+	else if (kind == K_PAGE)
+		a->zone.errors++;
+	else if (kind == K_NOLOCK)
+		a->kmalloc_errors++;
+	else
+		a->default_zone_errors++;
+	EXPECT_FIELD(m, "misuse", b->kmalloc_errors, a->kmalloc_errors);
+	EXPECT_FIELD(m, "misuse", b->default_zone_errors, a->default_zone_errors);
 	EXPECT_FIELD(m, "misuse", b->zone.errors, a->zone.errors);
 	b->zone.errors = a->zone.errors;
 	if (memcmp(&a->zone, &b->zone, sizeof(a->zone)))
@@ -972,6 +1050,710 @@ static void op_misuse(struct model *m)
 		m->stop = true;
 }
 
+/* ---- the calls of mainline 6.16-7.0: sheaves, bulk, nolock ---- */
+
+static struct mcache *mcache_of(struct model *m, int kind)
+{
+	return &m->cache[kind];
+}
+
+/* slab_ext_prefill_sheaf(): @count objects set aside, or NULL only when they cannot be had. */
+static void op_sheaf_prefill(struct model *m, int kind)
+{
+	unsigned int count = rnd(m, SHEAF_MAX + 1);
+	struct slab_ext_sheaf *sheaf;
+	const char *why;
+
+	m->what = "sheaf prefill";
+	if (m->nr_sheaves == NR_SHEAVES)
+		return;
+	m->sheaf_ops[0]++;
+	sheaf = slab_ext_prefill_sheaf(m->cache[kind].cache, GFP_KERNEL, count);
+	slab_may_be_made(m);
+	digest(m, 0xc0 | kind << 8 | count << 12 | (sheaf ? 1 : 0));
+	if (!sheaf) {
+		why = must_succeed(m, kind, count);
+		if (why)
+			model_fail(m, "prefill of %u: NULL, but %s", count, why);
+		return;
+	}
+	EXPECT_FIELD(m, "prefilled sheaf", slab_ext_sheaf_size(sheaf), count);
+	m->sheaves[m->nr_sheaves++] = (struct msheaf){ sheaf, kind, count };
+	mcache_of(m, kind)->in_sheaves += count;
+}
+
+/* slab_ext_alloc_from_sheaf(): never NULL while the sheaf holds one, NULL once empty. */
+static void op_sheaf_alloc(struct model *m, struct msheaf *s)
+{
+	struct mcache *mc = mcache_of(m, s->kind);
+	gfp_t gfp = rnd(m, 4) ? 0 : __GFP_ZERO;
+	void *p;
+
+	m->what = "alloc_from_sheaf";
+	if (m->kind[s->kind].nr >= kind_cap[s->kind])
+		return;
+	m->sheaf_ops[1]++;
+	p = slab_ext_alloc_from_sheaf(mc->cache, gfp, s->sheaf);
+	digest(m, 0xd0 | s->kind << 8 | (p ? 1 : 0));
+	if (!s->size) {
+		if (p) {
+			model_fail(m, "an object from an empty sheaf");
+			m->stop = true;
+		}
+		return;
+	}
+	if (!p) {
+		model_fail(m, "NULL from a sheaf holding %u", s->size);
+		m->stop = true;
+		return;
+	}
+	if (gfp && memchr_inv(p, 0, m->kind[s->kind].size))
+		model_fail(m, "__GFP_ZERO object not zeroed");
+	if (!fresh_address(m, p))
+		return;
+	s->size--;
+	mc->in_sheaves--;
+	mc->allocs++;
+	m->kind[s->kind].allocs++;
+	live_add(m, s->kind, p);
+}
+
+/* slab_ext_refill_sheaf(): up to @count, or -ENOMEM with the sheaf as it was. */
+static void op_sheaf_refill(struct model *m, struct msheaf *s)
+{
+	unsigned int count = rnd(m, SHEAF_MAX + 1);
+	struct mcache *mc = mcache_of(m, s->kind);
+	const char *why;
+	int ret;
+
+	m->what = "sheaf refill";
+	m->sheaf_ops[2]++;
+	ret = slab_ext_refill_sheaf(mc->cache, GFP_KERNEL, &s->sheaf, count);
+	slab_may_be_made(m);
+	digest(m, 0xe0 | s->kind << 8 | count << 12 | (ret ? 1 : 0));
+	if (!s->sheaf) {
+		model_fail(m, "the sheaf became NULL");
+		m->stop = true;
+		return;
+	}
+	if (ret == -ENOMEM && count > s->size) {
+		why = must_succeed(m, s->kind, count - s->size);
+		if (why)
+			model_fail(m, "refill from %u to %u: -ENOMEM, but %s", s->size, count, why);
+	} else if (ret) {
+		model_fail(m, "refill from %u to %u returned %d", s->size, count, ret);
+	} else if (count > s->size) {
+		mc->in_sheaves += count - s->size;
+		s->size = count;
+	}
+	EXPECT_FIELD(m, "refilled sheaf", slab_ext_sheaf_size(s->sheaf), s->size);
+}
+
+/* slab_ext_return_sheaf(): the sheaf and what it still holds go back. */
+static void op_sheaf_return(struct model *m, struct msheaf *s)
+{
+	struct mcache *mc = mcache_of(m, s->kind);
+
+	m->what = "sheaf return";
+	m->sheaf_ops[3]++;
+	digest(m, 0xf0 | s->kind << 8 | s->size << 12);
+	EXPECT_FIELD(m, "returned sheaf", slab_ext_sheaf_size(s->sheaf), s->size);
+	slab_ext_return_sheaf(mc->cache, GFP_KERNEL, s->sheaf);
+	mc->in_sheaves -= s->size;
+	*s = m->sheaves[--m->nr_sheaves];
+}
+
+static void op_sheaf(struct model *m)
+{
+	struct msheaf *s;
+	u32 r = rnd(m, 16);
+
+	if (!m->nr_sheaves || r == 0) {
+		op_sheaf_prefill(m, rnd(m, 2));
+		return;
+	}
+	s = &m->sheaves[rnd(m, m->nr_sheaves)];
+	if (r < 12)
+		op_sheaf_alloc(m, s);
+	else if (r < 14)
+		op_sheaf_refill(m, s);
+	else
+		op_sheaf_return(m, s);
+}
+
+/* slab_ext_alloc_bulk(): all @n, or none only when they cannot all be had. */
+static void op_cache_bulk_alloc(struct model *m, int kind)
+{
+	unsigned int n = 1 + rnd(m, BULK_MAX), i;
+	gfp_t gfp = GFP_KERNEL | (rnd(m, 4) ? 0 : __GFP_ZERO);
+	struct mkind *k = &m->kind[kind];
+	void *p[BULK_MAX];
+	const char *why;
+	int ret;
+
+	m->what = "cache bulk alloc";
+	n = min(n, kind_cap[kind] - k->nr);
+	if (!n)
+		return;
+	m->bulk_ops[0]++;
+	memset(p, 0, sizeof(p));
+	ret = slab_ext_alloc_bulk(m->cache[kind].cache, gfp, n, p);
+	slab_may_be_made(m);
+	digest(m, 0x100 | kind << 8 | n << 12 | (ret ? 1 : 0));
+	if (!ret) {
+		k->nulls++;
+		why = must_succeed(m, kind, n);
+		/* What p[] holds now is not the contract's (mainline's keeps them). */
+		if (why)
+			model_fail(m, "bulk of %u: 0, but %s", n, why);
+		return;
+	}
+	if (ret != n) {
+		model_fail(m, "bulk of %u returned %d", n, ret);
+		m->stop = true;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (!p[i] || !fresh_address(m, p[i])) {
+			model_fail(m, "bulk of %u: p[%u] is %p", n, i, p[i]);
+			m->stop = true;
+			return;
+		}
+		if ((gfp & __GFP_ZERO) && memchr_inv(p[i], 0, k->size))
+			model_fail(m, "bulk __GFP_ZERO object not zeroed");
+		m->cache[kind].allocs++;
+		k->allocs++;
+		live_add(m, kind, p[i]);
+	}
+}
+
+/* slab_ext_free_bulk() of live objects, NULL slots among them (skipped). */
+static void op_cache_bulk_free(struct model *m, int kind)
+{
+	unsigned int n = 1 + rnd(m, BULK_MAX), len = 0, i;
+	struct mkind *k = &m->kind[kind];
+	void *p[2 * BULK_MAX];
+
+	m->what = "cache bulk free";
+	n = min(n, k->nr);
+	m->bulk_ops[1]++;
+	for (i = 0; i < n; i++) {
+		struct mobj *o = live_pick(m, kind);
+
+		if (!rnd(m, 4))
+			p[len++] = NULL;
+		p[len++] = o->p;
+		live_del(m, o);
+	}
+	digest(m, 0x110 | kind << 8 | len << 12);
+	slab_ext_free_bulk(m->cache[kind].cache, len, p);
+	m->cache[kind].frees += n;
+	k->frees += n;
+}
+
+/*
+ * mempool_ext_alloc_bulk(): only when it cannot sleep (the run has no one
+ * to free what it would wait for): the reserve holds what is missing, or
+ * the allocator below must serve it.
+ */
+static void op_pool_bulk_alloc(struct model *m, int kind)
+{
+	struct mpool *mp = mpool_of(m, kind);
+	unsigned int count, missing = 0, i;
+	void *e[POOL_BULK_MAX];
+	int ret;
+
+	m->what = "pool bulk alloc";
+	count = min((unsigned int)mp->min_nr, kind_cap[kind] - m->kind[kind].nr);
+	count = min_t(unsigned int, count, POOL_BULK_MAX);
+	if (!count)
+		return;
+	count = 1 + rnd(m, count);
+	for (i = 0; i < count; i++) {
+		/* Slots already set are left alone: m->foreign marks them. */
+		e[i] = rnd(m, 4) ? NULL : m->foreign;
+		missing += !e[i];
+	}
+	if (mp->curr_nr < missing && !must_succeed(m, kind, missing)) {
+		digest(m, 0x120 | kind << 8);
+		return;
+	}
+	m->bulk_ops[2]++;
+	ret = mempool_ext_alloc_bulk(mp->pool, e, count, GFP_KERNEL);
+	if (kind == K_SPOOL)
+		slab_may_be_made(m);
+	digest(m, 0x130 | kind << 8 | count << 12 | (ret ? 1 : 0));
+	if (ret) {
+		model_fail(m, "bulk of %u (%u missing) returned %d", count, missing, ret);
+		m->stop = true;
+		return;
+	}
+	for (i = 0; i < count; i++) {
+		if (e[i] == m->foreign)
+			continue;
+		if (!e[i]) {
+			model_fail(m, "bulk of %u left slot %u NULL", count, i);
+			m->stop = true;
+			return;
+		}
+		pool_got(m, kind, e[i]);
+	}
+}
+
+/* mempool_ext_free_bulk(): as many pool frees; returns how many refilled. */
+static void op_pool_bulk_free(struct model *m, int kind)
+{
+	unsigned int n = 1 + rnd(m, POOL_BULK_MAX), len = 0, refilled = 0, ret, i;
+	struct mkind *k = &m->kind[kind];
+	void *e[2 * POOL_BULK_MAX];
+
+	m->what = "pool bulk free";
+	n = min(n, k->nr);
+	m->bulk_ops[3]++;
+	for (i = 0; i < n; i++) {
+		struct mobj *o = live_pick(m, kind);
+
+		if (!rnd(m, 4))
+			e[len++] = NULL;
+		e[len++] = o->p;
+		refilled += pool_put_model(m, kind, o->p);
+		live_del(m, o);
+	}
+	digest(m, 0x140 | kind << 8 | len << 12);
+	ret = mempool_ext_free_bulk(mpool_of(m, kind)->pool, e, len);
+	k->frees += n;
+	if (ret != refilled)
+		model_fail(m, "bulk free of %u: %u refilled, the model says %u", n, ret, refilled);
+	if (memchr_inv(e, 0, len * sizeof(void *)))
+		model_fail(m, "bulk free of %u left a slot set", n);
+}
+
+/* slab_ext_kmalloc_nolock(): with nothing contending, NULL at most once in a row. */
+static void op_nolock_alloc(struct model *m)
+{
+	gfp_t gfp = rnd(m, 2) ? __GFP_ZERO : 0;
+	struct mkind *k = &m->kind[K_NOLOCK];
+	void *p;
+
+	m->what = "kmalloc_nolock";
+	p = slab_ext_kmalloc_nolock(NOLOCK_SIZE, gfp);
+	if (!p) {
+		k->nulls++;
+		p = slab_ext_kmalloc_nolock(NOLOCK_SIZE, gfp);
+	}
+	digest(m, 0x150 | (p ? 1 : 0));
+	if (!p) {
+		model_fail(m, "NULL twice in a row with nothing contending");
+		return;
+	}
+	if (gfp && memchr_inv(p, 0, NOLOCK_SIZE))
+		model_fail(m, "__GFP_ZERO memory not zeroed");
+	if (!fresh_address(m, p))
+		return;
+	k->allocs++;
+	live_add(m, K_NOLOCK, p);
+}
+
+/* slab_ext_kfree_nolock() or slab_ext_kfree(): either frees either kmalloc's memory. */
+static void op_nolock_free(struct model *m, struct mobj *o)
+{
+	void *p = o->p;
+	bool nolock = rnd(m, 4);
+
+	m->what = nolock ? "kfree_nolock" : "kfree of kmalloc_nolock memory";
+	live_del(m, o);
+	if (nolock)
+		slab_ext_kfree_nolock(p);
+	else
+		slab_ext_kfree(p);
+	m->kind[K_NOLOCK].frees++;
+	digest(m, 0x160 | nolock);
+}
+
+/*
+ * buddy_sim_alloc_nolock(): a zeroed page; NULL only under injection or
+ * with no free block in the buddy lists (it does not drain other CPUs'
+ * page lists).
+ */
+static void op_page_alloc(struct model *m)
+{
+	struct buddy_sim_info zi;
+	unsigned long buddy = 0;
+	unsigned int o;
+	void *p;
+
+	m->what = "buddy_sim_alloc_nolock";
+	p = buddy_sim_alloc_nolock(m->zone, 0);
+	slab_may_be_made(m);
+	digest(m, 0x170 | (p ? 1 : 0));
+	if (!p) {
+		m->kind[K_PAGE].nulls++;
+		buddy_sim_info(m->zone, &zi);
+		for (o = 0; o <= BUDDY_SIM_MAX_ORDER; o++)
+			buddy += zi.nr_free[o];
+		if (!m->fail_pct && buddy)
+			model_fail(m, "NULL with %lu free blocks and no injection", buddy);
+		return;
+	}
+	if (memchr_inv(p, 0, PAGE_SIZE))
+		model_fail(m, "the page is not zeroed");
+	if (!fresh_address(m, p))
+		return;
+	m->kind[K_PAGE].allocs++;
+	live_add(m, K_PAGE, p);
+}
+
+static void op_page_free(struct model *m, struct mobj *o)
+{
+	void *p = o->p;
+
+	m->what = "free of a nolock page";
+	live_del(m, o);
+	buddy_sim_free(m->zone, p, 0);
+	m->kind[K_PAGE].frees++;
+	digest(m, 0x180);
+}
+
+/* ---- misuse on the new paths ---- */
+
+enum {
+	N_SHEAF_DOUBLE, N_SHEAF_TWICE, N_SHEAF_FOREIGN, N_BULK_DOUBLE, N_POOL_BULK_DOUBLE,
+	N_POOL_BULK_COUNT, N_POOL_BULK_GFP, N_NOLOCK_DOUBLE, N_NOLOCK_GFP, N_PAGE_DOUBLE,
+	NR_NEW_MISUSE
+};
+
+static const char *const new_misuse_name[NR_NEW_MISUSE] = {
+	"misuse: free of an object resting in a sheaf", "misuse: sheaf returned twice",
+	"misuse: another cache's sheaf", "misuse: pointer twice in a cache bulk free",
+	"misuse: element twice in a pool bulk free", "misuse: pool bulk count over min_nr",
+	"misuse: pool bulk with a gfp that may not block", "misuse: kfree_nolock twice",
+	"misuse: kmalloc_nolock gfp", "misuse: nolock page freed twice"
+};
+
+struct misuse_ctx {
+	struct snapshot *a, *b;
+	int reports;
+	unsigned int failed;
+};
+
+/* Just before the bad call: everything as it is. */
+static bool misuse_begin(struct model *m, struct misuse_ctx *x, int what)
+{
+	m->what = new_misuse_name[what];
+	x->failed = m->failed;
+	x->a = kzalloc(2 * sizeof(*x->a), GFP_KERNEL);
+	if (!x->a) {
+		model_fail(m, "no memory for snapshots");
+		return false;
+	}
+	x->b = x->a + 1;
+	take_snapshot(m, x->a);
+	x->reports = atomic_read(m->reports);
+	return true;
+}
+
+/*
+ * Just after: one report, one more error on @kind (see expect_one_error()),
+ * nothing else changed; with @moved, the call also did its good part (a
+ * bulk free of the others), compared with the model instead.
+ */
+static void misuse_end(struct model *m, struct misuse_ctx *x, int what, int kind, bool moved)
+{
+	take_snapshot(m, x->b);
+	m->new_misuse_done[what]++;
+	m->misuses++;
+	if (kind == K_PLAIN || kind == K_DEBUG)
+		m->cache[kind].errors++;
+	else if (kind == K_SPOOL || kind == K_PPOOL)
+		mpool_of(m, kind)->errors++;
+	else if (kind == K_PAGE)
+		m->zone_errors++;
+	if (atomic_read(m->reports) != x->reports + 1)
+		model_fail(m, "%d reports, not 1", atomic_read(m->reports) - x->reports);
+	if (moved) {
+		check_all(m, false);
+		m->what = new_misuse_name[what];
+	} else {
+		expect_one_error(m, x->a, x->b, kind);
+	}
+	kfree(x->a);
+	if (m->failed != x->failed)
+		m->stop = true;
+}
+
+/*
+ * Free an object of the debug cache (no CPU arrays), prefill a sheaf with
+ * every free object its slabs hold, so that one is in it, and free it
+ * again: a double free, though the object rests in a sheaf.
+ */
+static void misuse_sheaf_double(struct model *m)
+{
+	struct mobj *o = live_pick(m, K_DEBUG);
+	struct slab_ext_sheaf *sheaf;
+	struct slab_ext_info info;
+	struct misuse_ctx x;
+	unsigned long free;
+	void *p;
+
+	if (!o || m->nr_sheaves == NR_SHEAVES)
+		return;
+	p = o->p;
+	op_cache_free(m, K_DEBUG, o);
+	slab_ext_cache_info(m->cache[K_DEBUG].cache, &info);
+	free = info.total_objs - min(info.total_objs, cache_held(m, K_DEBUG));
+	if (!free || free > INT_MAX)
+		return;		/* its slab went back to the zone */
+	m->what = new_misuse_name[N_SHEAF_DOUBLE];
+	sheaf = slab_ext_prefill_sheaf(m->cache[K_DEBUG].cache, GFP_KERNEL, free);
+	if (!sheaf) {
+		model_fail(m, "prefill of the %lu free objects failed", free);
+		return;
+	}
+	m->sheaves[m->nr_sheaves++] = (struct msheaf){ sheaf, K_DEBUG, free };
+	m->cache[K_DEBUG].in_sheaves += free;
+	if (!misuse_begin(m, &x, N_SHEAF_DOUBLE))
+		return;
+	slab_ext_free(m->cache[K_DEBUG].cache, p);
+	misuse_end(m, &x, N_SHEAF_DOUBLE, K_DEBUG, false);
+}
+
+static void misuse_sheaf_twice(struct model *m)
+{
+	struct slab_ext_sheaf *sheaf;
+	struct misuse_ctx x;
+	int kind;
+
+	if (!m->nr_sheaves)
+		return;
+	sheaf = m->sheaves[0].sheaf;
+	kind = m->sheaves[0].kind;
+	op_sheaf_return(m, &m->sheaves[0]);
+	if (!misuse_begin(m, &x, N_SHEAF_TWICE))
+		return;
+	/* Only compared with the cache's sheaves, never dereferenced. */
+	slab_ext_return_sheaf(m->cache[kind].cache, GFP_KERNEL, sheaf);
+	misuse_end(m, &x, N_SHEAF_TWICE, kind, false);
+}
+
+static void misuse_sheaf_foreign(struct model *m)
+{
+	struct msheaf *s;
+	struct slab_ext_sheaf *sheaf;
+	struct misuse_ctx x;
+	int other, ret;
+	void *p;
+
+	if (!m->nr_sheaves)
+		return;
+	s = &m->sheaves[rnd(m, m->nr_sheaves)];
+	other = !s->kind;
+	if (!misuse_begin(m, &x, N_SHEAF_FOREIGN))
+		return;
+	if (rnd(m, 2)) {
+		p = slab_ext_alloc_from_sheaf(m->cache[other].cache, 0, s->sheaf);
+		if (p)
+			model_fail(m, "alloc_from_sheaf on the wrong cache gave %p", p);
+	} else {
+		sheaf = s->sheaf;
+		ret = slab_ext_refill_sheaf(m->cache[other].cache, GFP_KERNEL, &sheaf, 1);
+		if (ret != -EINVAL || sheaf != s->sheaf)
+			model_fail(m, "refill on the wrong cache returned %d", ret);
+	}
+	misuse_end(m, &x, N_SHEAF_FOREIGN, other, false);
+}
+
+/* slab_ext_free_bulk() with one object twice: freed once, one report. */
+static void misuse_bulk_double(struct model *m)
+{
+	int kind = rnd(m, 2);
+	struct mobj *o = live_pick(m, kind);
+	struct misuse_ctx x;
+	void *p[3];
+
+	if (!o)
+		return;
+	if (!misuse_begin(m, &x, N_BULK_DOUBLE))
+		return;
+	p[0] = o->p;
+	p[1] = NULL;
+	p[2] = o->p;
+	live_del(m, o);
+	slab_ext_free_bulk(m->cache[kind].cache, 3, p);
+	m->cache[kind].frees++;
+	m->kind[kind].frees++;
+	misuse_end(m, &x, N_BULK_DOUBLE, kind, true);
+}
+
+/* mempool_ext_free_bulk() with one element twice: freed once, one report. */
+static void misuse_pool_bulk_double(struct model *m)
+{
+	int kind = K_SPOOL + rnd(m, 2);
+	struct mobj *o = live_pick(m, kind);
+	unsigned int ret, refilled;
+	struct misuse_ctx x;
+	void *e[2], *p;
+
+	if (!o)
+		return;
+	if (!misuse_begin(m, &x, N_POOL_BULK_DOUBLE))
+		return;
+	p = o->p;
+	e[0] = p;
+	e[1] = p;
+	refilled = pool_put_model(m, kind, p);
+	live_del(m, o);
+	ret = mempool_ext_free_bulk(mpool_of(m, kind)->pool, e, 2);
+	m->kind[kind].frees++;
+	/* The slot freed is cleared, the refused one left as it was. */
+	if (ret != refilled || e[0] || e[1] != p)
+		model_fail(m, "returned %u (the model: %u), slots %p %p", ret, refilled, e[0],
+			   e[1]);
+	misuse_end(m, &x, N_POOL_BULK_DOUBLE, kind, true);
+}
+
+/* mempool_ext_alloc_bulk() refused: -EINVAL, nothing filled. */
+static void misuse_pool_bulk_refused(struct model *m, int what)
+{
+	int kind = K_SPOOL + rnd(m, 2);
+	struct mpool *mp = mpool_of(m, kind);
+	void *e[RESERVE_MAX + 1] = {};
+	unsigned int count;
+	struct misuse_ctx x;
+	gfp_t gfp;
+	int ret;
+
+	if (what == N_POOL_BULK_COUNT) {
+		count = mp->min_nr + 1;
+		gfp = GFP_KERNEL;
+	} else {
+		count = 1 + rnd(m, max(mp->min_nr, 1));
+		gfp = GFP_NOWAIT;
+	}
+	if (!misuse_begin(m, &x, what))
+		return;
+	ret = mempool_ext_alloc_bulk(mp->pool, e, count, gfp);
+	if (ret != -EINVAL || memchr_inv(e, 0, sizeof(e)))
+		model_fail(m, "bulk of %u: returned %d, or filled a slot", count, ret);
+	misuse_end(m, &x, what, kind, false);
+}
+
+/* slab_ext_kfree_nolock() of what it freed just before. */
+static void misuse_nolock_double(struct model *m)
+{
+	struct mobj *o = live_pick(m, K_NOLOCK);
+	struct misuse_ctx x;
+	void *p;
+
+	if (!o)
+		return;
+	p = o->p;
+	live_del(m, o);
+	slab_ext_kfree_nolock(p);
+	m->kind[K_NOLOCK].frees++;
+	if (!misuse_begin(m, &x, N_NOLOCK_DOUBLE))
+		return;
+	slab_ext_kfree_nolock(p);
+	misuse_end(m, &x, N_NOLOCK_DOUBLE, K_NOLOCK, false);
+}
+
+/* slab_ext_kmalloc_nolock() with more than __GFP_ZERO: NULL, reported. */
+static void misuse_nolock_gfp(struct model *m)
+{
+	struct misuse_ctx x;
+	void *p;
+
+	if (!misuse_begin(m, &x, N_NOLOCK_GFP))
+		return;
+	p = slab_ext_kmalloc_nolock(NOLOCK_SIZE, GFP_KERNEL);
+	if (p) {
+		model_fail(m, "GFP_KERNEL accepted");
+		slab_ext_kfree(p);
+	}
+	misuse_end(m, &x, N_NOLOCK_GFP, K_DZONE, false);
+}
+
+/* buddy_sim_free() of a nolock page freed just before. */
+static void misuse_page_double(struct model *m)
+{
+	struct mobj *o = live_pick(m, K_PAGE);
+	struct misuse_ctx x;
+	void *p;
+
+	if (!o)
+		return;
+	p = o->p;
+	op_page_free(m, o);
+	if (!misuse_begin(m, &x, N_PAGE_DOUBLE))
+		return;
+	buddy_sim_free(m->zone, p, 0);
+	misuse_end(m, &x, N_PAGE_DOUBLE, K_PAGE, false);
+}
+
+static void op_new_misuse(struct model *m)
+{
+	int what = rnd(m, NR_NEW_MISUSE);
+
+	digest(m, 0x190 | what << 8);
+	switch (what) {
+	case N_SHEAF_DOUBLE:
+		misuse_sheaf_double(m);
+		break;
+	case N_SHEAF_TWICE:
+		misuse_sheaf_twice(m);
+		break;
+	case N_SHEAF_FOREIGN:
+		misuse_sheaf_foreign(m);
+		break;
+	case N_BULK_DOUBLE:
+		misuse_bulk_double(m);
+		break;
+	case N_POOL_BULK_DOUBLE:
+		misuse_pool_bulk_double(m);
+		break;
+	case N_POOL_BULK_COUNT:
+	case N_POOL_BULK_GFP:
+		misuse_pool_bulk_refused(m, what);
+		break;
+	case N_NOLOCK_DOUBLE:
+		misuse_nolock_double(m);
+		break;
+	case N_NOLOCK_GFP:
+		misuse_nolock_gfp(m);
+		break;
+	default:
+		misuse_page_double(m);
+		break;
+	}
+}
+
+/* A bulk call of the caches or the pools, towards the kind's target. */
+static void op_bulk(struct model *m)
+{
+	u32 r = rnd(m, 4);
+	struct mkind *k = &m->kind[r];
+	bool alloc = k->nr < k->target ? rnd(m, 4) != 0 : rnd(m, 4) == 0;
+
+	if (!k->nr)
+		alloc = true;
+	if (r < K_SPOOL)
+		alloc ? op_cache_bulk_alloc(m, r) : op_cache_bulk_free(m, r);
+	else
+		alloc ? op_pool_bulk_alloc(m, r) : op_pool_bulk_free(m, r);
+}
+
+/* The free matching @o's allocation. */
+static void free_one(struct model *m, struct mobj *o)
+{
+	if (o->kind == K_PLAIN || o->kind == K_DEBUG)
+		op_cache_free(m, o->kind, o);
+	else if (o->kind == K_NOLOCK)
+		op_nolock_free(m, o);
+	else if (o->kind == K_PAGE)
+		op_page_free(m, o);
+	else
+		op_pool_free(m, o->kind, o);
+}
+
 /* Towards the kind's target: allocate below it, free above, with noise. */
 static void op_kind(struct model *m, int kind)
 {
@@ -986,15 +1768,16 @@ static void op_kind(struct model *m, int kind)
 	if (alloc) {
 		if (kind == K_PLAIN || kind == K_DEBUG)
 			op_cache_alloc(m, kind);
+		else if (kind == K_NOLOCK)
+			op_nolock_alloc(m);
+		else if (kind == K_PAGE)
+			op_page_alloc(m);
 		else
 			op_pool_alloc(m, kind);
 		return;
 	}
 	o = live_pick(m, kind);
-	if (kind == K_PLAIN || kind == K_DEBUG)
-		op_cache_free(m, kind, o);
-	else
-		op_pool_free(m, kind, o);
+	free_one(m, o);
 }
 
 static void new_phase(struct model *m)
@@ -1016,19 +1799,29 @@ static void one_op(struct model *m)
 {
 	u32 r = rnd(m, 100000);
 
-	if (r < 40000)
+	if (r < 34000)
 		op_kind(m, K_PLAIN);
-	else if (r < 55000)
+	else if (r < 47000)
 		op_kind(m, K_DEBUG);
-	else if (r < 75000)
+	else if (r < 64000)
 		op_kind(m, K_SPOOL);
-	else if (r < 98000)
+	else if (r < 83000)
 		op_kind(m, K_PPOOL);
+	else if (r < 87000)
+		op_sheaf(m);
+	else if (r < 89500)
+		op_bulk(m);
+	else if (r < 92500)
+		op_kind(m, K_NOLOCK);
+	else if (r < 95000)
+		op_kind(m, K_PAGE);
 	else if (r < 99000)
 		op_pool_prealloc(m, K_SPOOL + (r & 1));
 	else if (r < 99060)
 		op_misuse(m);
-	else if (r < 99110)
+	else if (r < 99100)
+		op_new_misuse(m);
+	else if (r < 99120)
 		op_migrate(m);
 	else if (r < 99140)
 		op_shrink(m, r & 1);
@@ -1085,6 +1878,8 @@ static struct model *model_create(struct kunit *test)
 	}
 	m->kind[K_SPOOL].size = m->kind[K_PLAIN].size;
 	m->kind[K_PPOOL].size = PAGE_SIZE << PAGE_ORDER;
+	m->kind[K_NOLOCK].size = NOLOCK_SIZE;
+	m->kind[K_PAGE].size = PAGE_SIZE;
 
 	m->pool[0].pool = mempool_ext_create_slab_pool("mx_slab_pool", 4,
 						       m->cache[K_PLAIN].cache);
@@ -1111,14 +1906,10 @@ static void model_teardown(struct model *m)
 	set_injection(m, 0);
 	m->what = "teardown";
 	for (kind = 0; kind < NR_KINDS; kind++)
-		while (m->kind[kind].nr) {
-			struct mobj *o = m->kind[kind].live[0];
-
-			if (kind < K_SPOOL)
-				op_cache_free(m, kind, o);
-			else
-				op_pool_free(m, kind, o);
-		}
+		while (m->kind[kind].nr)
+			free_one(m, m->kind[kind].live[0]);
+	while (m->nr_sheaves)
+		op_sheaf_return(m, &m->sheaves[0]);
 	for (i = 0; i < 2; i++) {
 		KUNIT_EXPECT_EQ(m->test, mempool_ext_resize(m->pool[i].pool, 0), 0);
 		if (i == 0)
@@ -1191,6 +1982,15 @@ static void mm_ext_model_test_random(struct kunit *test)
 		   m->misuse_done[M_POOL_RESERVE], m->misuse_done[M_POOL_BELOW]);
 	kunit_info(test, "%llu migrations, %llu shrinks, %llu bounds, %llu drains, %llu resizes",
 		   m->migrations, m->shrinks, m->bounds, m->drains, m->resizes);
+	kunit_info(test, "sheaves: %llu prefills, %llu allocs, %llu refills, %llu returns; bulk: %llu cache allocs, %llu cache frees, %llu pool allocs, %llu pool frees",
+		   m->sheaf_ops[0], m->sheaf_ops[1], m->sheaf_ops[2], m->sheaf_ops[3],
+		   m->bulk_ops[0], m->bulk_ops[1], m->bulk_ops[2], m->bulk_ops[3]);
+	kunit_info(test, "misuse on the new paths: %llu in a sheaf, %llu sheaf twice, %llu foreign sheaf, %llu bulk twice, %llu pool bulk twice, %llu pool bulk count, %llu pool bulk gfp, %llu kfree_nolock twice, %llu nolock gfp, %llu page twice",
+		   m->new_misuse_done[N_SHEAF_DOUBLE], m->new_misuse_done[N_SHEAF_TWICE],
+		   m->new_misuse_done[N_SHEAF_FOREIGN], m->new_misuse_done[N_BULK_DOUBLE],
+		   m->new_misuse_done[N_POOL_BULK_DOUBLE], m->new_misuse_done[N_POOL_BULK_COUNT],
+		   m->new_misuse_done[N_POOL_BULK_GFP], m->new_misuse_done[N_NOLOCK_DOUBLE],
+		   m->new_misuse_done[N_NOLOCK_GFP], m->new_misuse_done[N_PAGE_DOUBLE]);
 	if (m->failed)
 		kunit_info(test, "reproduce with mm_ext_kunit.model_seed=%llu", seed);
 }

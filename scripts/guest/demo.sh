@@ -82,7 +82,21 @@ say "failures 0, and reserve_allocs = allocs: the reserve carried every allocati
 show "stats" $D/mempool/demo_pool/stats
 grep injected_failures $D/buddy/pz/stats
 
-say "6. Misuse is reported, counted and survived: a double free on demo_obj"
+say "6. Guaranteed allocations (mainline 6.18's prefilled sheaves): a workload takes 1..8 objects at a time in a critical section from 8 sheaves of 64 it prefilled before"
+echo "zone create sz 512" > $C
+echo "cache create demo_sheaf 128 zone=sz" > $C
+echo "workload start sheaves prefill=demo_sheaf sheaf=64 slots=100000 ops=100000000 delay_us=100000" > $C
+while [ "$(sed -n 's/^prefills //p' $D/workload/sheaves/stats)" -lt 8 ]; do usleep 50000; done
+grep -E '^(allocs|failures|prefills|refills|in_sheaves|broken) ' $D/workload/sheaves/stats
+say "Now 100% injected failure on sz: a prefill or refill needing a new slab fails (failures rises), yet what the sheaves hold still serves (allocs rises, broken stays 0)"
+echo 100 > $D/buddy/sz/fail/probability
+sleep 1
+grep -E '^(allocs|failures|prefills|refills|in_sheaves|broken) ' $D/workload/sheaves/stats
+grep injected_failures $D/buddy/sz/stats
+echo "workload destroy sheaves" > $C
+echo 0 > $D/buddy/sz/fail/probability
+
+say "7. Misuse is reported, counted and survived: a double free on demo_obj"
 echo "workload destroy objs" > $C	# misuse only on a cache nothing else uses
 echo "cache misuse demo_obj double_free" > $C
 grep '^errors' $D/slab/demo_obj/stats

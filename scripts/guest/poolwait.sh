@@ -2,8 +2,9 @@
 # Scenario "poolwait" (issue 12, items 7 and 16): a pool resize up that
 # cannot be filled fails and changes nothing; a workload asleep in a pool
 # wait stops within a second; two pool workloads on one pool never
-# deadlock, nor two bulk ones (issue 14); rmmod completes with a workload
-# waiting on a pool.
+# deadlock, nor two bulk ones (issue 14); a prefill workload's sheaves
+# serve under 100% injected failure, its prefills failing cleanly (issue
+# 14); rmmod completes with a workload waiting on a pool.
 ENOMEM="Cannot allocate memory" EINVAL="Invalid argument"
 C=$D/control
 Z=$D/buddy/z/fail
@@ -124,6 +125,64 @@ echo "pool r: $(val $D/mempool/r/stats waits) waits"
 ctl "workload destroy a"
 ctl "workload destroy b"
 ctl "pool destroy r"
+
+# Issue 14: prefill workloads. At 0% every prefill succeeds and a sheaf
+# never refuses an object; on a new cache under 100% injected failure every
+# prefill fails cleanly; sheaves prefilled before 100% go on serving.
+S=$D/buddy/s/fail
+refuse "$EINVAL" $C "workload start x zone=z sheaf=4"
+refuse "No such file" $C "workload start x prefill=nosuch"
+ctl "zone create s 512"
+ctl "cache create sc 128 zone=s"
+refuse "$EINVAL" $C "workload start x prefill=sc sheaf=0"
+ctl "workload start s1 prefill=sc ops=20000 sheaf=32"
+wait_state s1 done
+expect "s1 failures at 0%" "$(val $D/workload/s1/stats failures)" 0
+expect "s1 broken" "$(val $D/workload/s1/stats broken)" 0
+expect "s1 gave back every object" "$(val $D/workload/s1/stats frees)" \
+	"$(val $D/workload/s1/stats allocs)"
+expect "s1 holds nothing" "$(val $D/workload/s1/stats held)" 0
+expect "s1 sheaves returned" "$(val $D/workload/s1/stats returns)" \
+	"$(val $D/workload/s1/stats prefills)"
+expect "sc active objects" "$(val $D/slab/sc/stats active_objs)" 0
+ctl "workload destroy s1"
+ctl "cache create sc2 128 zone=s"
+echo 100 > $S/probability && echo -1 > $S/times && ok "s fails every allocation"
+ctl "workload start s2 prefill=sc2 ops=5000"
+wait_state s2 done
+expect "s2 every prefill failed" "$(val $D/workload/s2/stats failures)" 5000
+expect "s2 allocs" "$(val $D/workload/s2/stats allocs)" 0
+expect "sc2 objects" "$(val $D/slab/sc2/stats total_objs)" 0
+ctl "workload destroy s2"
+echo 0 > $S/probability && ok "s injection off"
+# Slots enough never to free (refills would recycle what it frees), and
+# 64 operations a 0.1 s: at 100% only what the sheaves hold serves.
+ctl "workload start s3 prefill=sc2 sheaf=64 slots=100000 ops=100000000 delay_us=100000"
+i=0
+while [ "$(val $D/workload/s3/stats prefills)" -lt 8 ] && [ $i -lt 100 ]; do
+	usleep 100000
+	i=$((i + 1))
+done
+a0=$(val $D/workload/s3/stats allocs)
+echo 100 > $S/probability && ok "s fails every allocation"
+sleep 1
+a1=$(val $D/workload/s3/stats allocs)
+f1=$(val $D/workload/s3/stats failures)
+echo "s3: $a0 allocs at 0%, $a1 after 1 s at 100%, $f1 failed prefills or refills"
+[ "$a1" -gt "$a0" ] && ok "s3 served from its sheaves under 100% failure" ||
+	bad "s3 served nothing under 100% failure"
+[ "$f1" -gt 0 ] && ok "s3 prefills failed under 100% failure" ||
+	bad "s3: no prefill failed under 100% failure"
+ctl "workload stop s3"
+expect "s3 broken" "$(val $D/workload/s3/stats broken)" 0
+expect "s3 holds nothing" "$(val $D/workload/s3/stats held)" 0
+expect "s3 sheaves hold nothing" "$(val $D/workload/s3/stats in_sheaves)" 0
+ctl "workload destroy s3"
+echo 0 > $S/probability
+expect "sc2 active objects" "$(val $D/slab/sc2/stats active_objs)" 0
+ctl "cache destroy sc"
+ctl "cache destroy sc2"
+ctl "zone destroy s"
 
 # rmmod completes with a workload asleep in a pool wait.
 ctl "workload start w2 pool=p ops=10 slots=1"
