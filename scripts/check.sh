@@ -107,13 +107,15 @@ scenario hotplug "cache create/destroy, cpu_cache writes and CPU 1 off/online at
 # The suites built in (=y) and run by the kernel's kunit.py, mm_ext as a
 # driver of a hard-linked copy of the cached 6.12 tree (build cached too).
 kunit_py() {
-	local klog="$MM_EXT_TOP/results/kunit-py.log"
-	if "$MM_EXT_TOP/scripts/kunit-py.sh" > "$klog" 2>&1; then
-		grep -E 'Testing complete' "$klog" | tail -n 1 >&2
-	else
+	local klog="$MM_EXT_TOP/results/kunit-py.log" suite
+	if ! "$MM_EXT_TOP/scripts/kunit-py.sh" > "$klog" 2>&1; then
 		tail -n 30 "$klog" >&2
 		return 1
 	fi
+	grep -E 'Testing complete' "$klog" | tail -n 1 >&2
+	for suite in $SUITES; do
+		grep -qE "\[PASSED\] $suite =" "$klog" || { log "kunit.py: suite $suite did not pass"; return 1; }
+	done
 }
 step "kunit.py run --kunitconfig=kunit (=y) in the 6.12 tree" kunit_py
 
