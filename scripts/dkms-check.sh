@@ -45,7 +45,9 @@ dkms=(dkms --dkmstree "$work/dkms" --sourcetree "$work/src" --installtree "$work
 export mok_signing_key="$work/mok.key" mok_certificate="$work/mok.pub" KBUILD_EXTRA_WARN=1
 
 status=0
-"${dkms[@]}" add "$srcdir" > "$work/add.log" 2>&1 || { cat "$work/add.log" >&2; die "dkms add failed"; }
+# The sources sit in the scratch source tree already: "dkms add mm_ext/VERSION"
+# needs no root there ("dkms add DIR" copies DIR in, and wants root).
+"${dkms[@]}" add "mm_ext/$ver" > "$work/add.log" 2>&1 || { cat "$work/add.log" >&2; die "dkms add failed"; }
 
 # build KERNELRELEASE KERNEL_SOURCE_DIR WHAT
 build() {
