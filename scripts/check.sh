@@ -42,6 +42,11 @@ kdir=$("$MM_EXT_TOP/scripts/build-kernel.sh" debug) || { failed=$((failed + 1));
 rtdir=$("$MM_EXT_TOP/scripts/build-kernel.sh" rt) || { failed=$((failed + 1)); rtdir=""; }
 step "lint (checkpatch, kernel-doc, W=1, sparse)" "$MM_EXT_TOP/scripts/lint.sh" "$kdir"
 step "build against Debian's stock 6.1 headers" "$MM_EXT_TOP/scripts/build-compat.sh"
+# DKMS in a scratch tree: dkms build against the stock 6.1 headers and the
+# 6.12 debug tree (W=1, no warning), dkms install, then Debian's own 6.1
+# kernel booted with that mm_ext.ko runs the demo's steps.
+step "DKMS: build for 6.1 and 6.12, install, Debian's 6.1 kernel runs the demo" \
+	"$MM_EXT_TOP/scripts/dkms-check.sh"
 step "build the modules for the debug kernel" \
 	bash -c "make -s -C '$MM_EXT_TOP' clean && '$MM_EXT_TOP/scripts/build-modules.sh' '$kdir' >/dev/null"
 # The rt kernel's modules are built in a scratch copy: qemu-run.sh -m takes them from there.
@@ -100,6 +105,21 @@ scenario poolwait "pool waits that workload stop and rmmod end, resize all or no
 scenario slabinfo "tools/mm/slabinfo and slabinfo -T read every cache as its stats show it" 600
 # A minute of loops; a deadlock is caught by the timeout, not waited out.
 scenario hotplug "cache create/destroy, cpu_cache writes and CPU 1 off/online at once" 240
+
+# The suites built in (=y) and run by the kernel's kunit.py, mm_ext as a
+# driver of a hard-linked copy of the cached 6.12 tree (build cached too).
+kunit_py() {
+	local klog="$MM_EXT_TOP/results/kunit-py.log" suite
+	if ! "$MM_EXT_TOP/scripts/kunit-py.sh" > "$klog" 2>&1; then
+		tail -n 30 "$klog" >&2
+		return 1
+	fi
+	grep -E 'Testing complete' "$klog" | tail -n 1 >&2
+	for suite in $SUITES; do
+		grep -qE "\[PASSED\] $suite =" "$klog" || { log "kunit.py: suite $suite did not pass"; return 1; }
+	done
+}
+step "kunit.py run --kunitconfig=kunit (=y) in the 6.12 tree" kunit_py
 
 # KUnit's own parser summarises each run's KTAP; its counts join ours.
 : > "$MM_EXT_TOP/results/kunit.summary"

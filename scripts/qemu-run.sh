@@ -5,8 +5,11 @@
 # and run one guest scenario (scripts/guest/<scenario>.sh). The whole console
 # log is kept; the run fails on any sign of trouble in it.
 #
-#   scripts/qemu-run.sh [-k KERNEL_DIR] [-c CPUS] [-m MODULE_DIR] [-t SECONDS] [-l LOG]
+#   scripts/qemu-run.sh [-k KERNEL] [-c CPUS] [-m MODULE_DIR] [-t SECONDS] [-l LOG]
 #                       [-s SUITES] [-q] [-i] SCENARIO
+#     -k  a kernel build directory (its arch/x86/boot/bzImage and .config), or
+#         a kernel image such as /boot/vmlinuz-VERSION (its config: the
+#         config-VERSION beside it, if any); default: the debug test kernel
 #     -c  the guest's CPU count (default 2); fewer online in the guest fails the run
 #     -m  the tree whose *.ko go into the guest (default: this checkout)
 #     -t  kill the guest after this long (default 900 s): a hang fails the run
@@ -16,7 +19,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage="usage: $0 [-k KERNEL_DIR] [-c CPUS] [-m MODULE_DIR] [-t SECONDS] [-l LOG] [-s SUITES] [-q] [-i] SCENARIO"
+usage="usage: $0 [-k KERNEL_DIR|VMLINUZ] [-c CPUS] [-m MODULE_DIR] [-t SECONDS] [-l LOG] [-s SUITES] [-q] [-i] SCENARIO"
 kdir="" cpus=2 moddir=$MM_EXT_TOP timeout=900 log="" suites="" quiet=0 interactive=0
 while getopts "k:c:m:t:l:s:qi" opt; do
 	case $opt in
@@ -40,8 +43,16 @@ script="$MM_EXT_TOP/scripts/guest/$scenario.sh"
 [ -f "$script" ] || die "no scenario '$scenario' (have: $(cd "$MM_EXT_TOP/scripts/guest" && ls *.sh | grep -v '^lib.sh$' | sed 's/\.sh$//' | xargs))"
 need_pkgs "${QEMU_PKGS[@]}"
 [ -n "$kdir" ] || kdir=$(kernel_dir debug)
-bzimage="$kdir/arch/x86/boot/bzImage"
-[ -f "$bzimage" ] || die "no test kernel at $kdir: run scripts/build-kernel.sh first"
+if [ -f "$kdir" ]; then
+	# A kernel image, e.g. a distribution's /boot/vmlinuz-VERSION.
+	bzimage=$kdir
+	kconfig="$(dirname "$kdir")/config-$(basename "$kdir" | sed 's/^vmlinuz-//')"
+	[ -r "$bzimage" ] || die "cannot read $bzimage (a distribution's kernel image may be root's only)"
+else
+	bzimage="$kdir/arch/x86/boot/bzImage"
+	kconfig="$kdir/.config"
+	[ -f "$bzimage" ] || die "no test kernel at $kdir: run scripts/build-kernel.sh first"
+fi
 [ -f "$moddir/mm_ext.ko" ] || die "no mm_ext.ko in $moddir: run make first"
 
 work=$(mktemp -d)
@@ -75,7 +86,7 @@ append="console=ttyS0 panic=-1 loglevel=7"
 # KCSAN watches one access in every skip_watch (4000 by default) for udelay_task
 # microseconds (80): under TCG that finds a race in our code only by luck.
 # Watch ten times as often, and longer; it costs time, not accuracy.
-if grep -q '^CONFIG_KCSAN=y' "$kdir/.config" 2>/dev/null; then
+if grep -q '^CONFIG_KCSAN=y' "$kconfig" 2>/dev/null; then
 	append+=" kcsan.skip_watch=400 kcsan.udelay_task=200"
 fi
 qemu=(qemu-system-x86_64 -accel tcg -smp "$cpus" -m 1G -nodefaults -nographic

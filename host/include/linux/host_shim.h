@@ -41,6 +41,7 @@
 #endif
 #define HOST_PERCPU_STRIDE 8192		/* bytes between two CPUs' copies */
 #define IS_ENABLED(option) __host_is_defined(option)
+#define IS_BUILTIN(option) __host_is_defined(option)
 #define __host_arg_placeholder_1 0,
 #define __host_take_second(ignored, val, ...) val
 #define __host_is_defined(x) ___host_is_defined(x)
