@@ -106,7 +106,7 @@ ln -sf /proc/mounts /etc/mtab
 if insmod /modules/mm_ext_blk.ko size_mb=32 min_nr=4 && [ -x /bin/mke2fs ]; then
 	say "/dev/mm_ext_blk0: 32 MiB; its zone mm_ext_blk0, its I/O contexts from pool and cache mm_ext_blk0-io"
 	grep -E '^(# name|mm_ext_blk0-io )' $D/slabinfo
-	mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 /dev/mm_ext_blk0 && mount -t ext4 /dev/mm_ext_blk0 /mnt
+	/bin/mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 /dev/mm_ext_blk0 && mount -t ext4 /dev/mm_ext_blk0 /mnt
 	say "ext4 made and mounted: its journal and inode tables already hold pages"
 	show "buddyinfo" $BZ/buddyinfo
 	data blk_mounted $BZ/buddyinfo
