@@ -26,7 +26,8 @@
  * context, as a device's interrupt would; it never needs a context, so a
  * request waiting in queue_rq() always has one coming back. The work
  * queue is WQ_MEM_RECLAIM: it sits in the writeback path. async=0 does the
- * transfer inside queue_rq() instead.
+ * transfer inside queue_rq() instead; latency_us=N holds each request N us
+ * first (an hrtimer), as null_blk's timer mode emulates a device's latency.
  *
  * Out of data pages, a write ends with BLK_STS_NOSPC, which the block layer
  * reports ("critical space allocation error") and passes up as -ENOSPC,
@@ -45,6 +46,7 @@
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
 #include <linux/highmem.h>
+#include <linux/hrtimer.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <mm_ext/buddy_sim.h>
@@ -56,6 +58,7 @@
 #define MM_EXT_BLK_MAX_MB	4096U
 #define MM_EXT_BLK_MAX_DEPTH	1024U
 #define MM_EXT_BLK_MAX_MIN_NR	4096
+#define MM_EXT_BLK_MAX_LATENCY	1000000U
 #define PAGE_SECTORS_SHIFT	(PAGE_SHIFT - SECTOR_SHIFT)
 
 static unsigned int size_mb = 64;
@@ -86,9 +89,14 @@ static bool async = true;
 module_param(async, bool, 0444);
 MODULE_PARM_DESC(async, "complete requests from a work item (1, default) or inside queue_rq (0)");
 
+static unsigned int latency_us;
+module_param(latency_us, uint, 0444);
+MODULE_PARM_DESC(latency_us, "device latency: each request holds its context this long before its transfer (0..1000000 us, default 0; needs async=1)");
+
 /* What a request holds from queue_rq() to its completion. */
 struct mm_ext_blk_io {
-	struct work_struct work;
+	struct work_struct work;	/* the transfer and the completion */
+	struct hrtimer timer;		/* latency_us: queues work when it fires */
 	struct request *rq;
 };
 
@@ -262,6 +270,19 @@ static void mm_ext_blk_work(struct work_struct *work)
 	mm_ext_blk_run(container_of(work, struct mm_ext_blk_io, work));
 }
 
+/*
+ * latency_us: a device that answers later, as null_blk's timer mode
+ * (completion_nsec); the request holds its context meanwhile, so requests
+ * overlap as they do on real hardware.
+ */
+static enum hrtimer_restart mm_ext_blk_timer(struct hrtimer *timer)
+{
+	struct mm_ext_blk_io *io = container_of(timer, struct mm_ext_blk_io, timer);
+
+	queue_work(blk.wq, &io->work);
+	return HRTIMER_NORESTART;
+}
+
 /* May sleep (BLK_MQ_F_BLOCKING): GFP_NOIO waits in the pool. */
 static blk_status_t mm_ext_blk_queue_rq(struct blk_mq_hw_ctx *hctx,
 					const struct blk_mq_queue_data *bd)
@@ -277,7 +298,14 @@ static blk_status_t mm_ext_blk_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_OK;
 	}
 	INIT_WORK(&io->work, mm_ext_blk_work);
-	queue_work(blk.wq, &io->work);
+	if (latency_us) {
+		hrtimer_init(&io->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		io->timer.function = mm_ext_blk_timer;
+		hrtimer_start(&io->timer, ns_to_ktime((u64)latency_us * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL);
+	} else {
+		queue_work(blk.wq, &io->work);
+	}
 	return BLK_STS_OK;
 }
 
@@ -312,6 +340,11 @@ static int __init check_params(void)
 	if (hw_queues < 1 || hw_queues > nr_cpu_ids) {
 		pr_err("hw_queues=%u out of range 1..%u (nr_cpu_ids)\n", hw_queues,
 		       nr_cpu_ids);
+		return -EINVAL;
+	}
+	if (latency_us > MM_EXT_BLK_MAX_LATENCY || (latency_us && !async)) {
+		pr_err("latency_us=%u out of range 0..%u (0 when async=0)\n",
+		       latency_us, async ? MM_EXT_BLK_MAX_LATENCY : 0);
 		return -EINVAL;
 	}
 	return 0;

@@ -80,17 +80,24 @@ blk_unload() {
 
 # writer SEED N DIR: N files of seeded random sizes 0..1 MiB, log-uniform
 # (a size of 0..2^k-1 bytes, k drawn from 0..20), so there are many small
-# files and some large ones; a failed write is one line on stdout.
+# files and some large ones. One awk process a writer (a fork per file is
+# slow under emulation): each file is its name, size and seed, then a slice
+# at a random offset of /tmp/blob (1.5 MiB of /dev/urandom in base64), so
+# no two files are alike. A failed write ends awk with a message.
 writer() {
-	awk -v seed="$1" -v n="$2" 'BEGIN { srand(seed)
-		for (i = 0; i < n; i++) { k = int(rand() * 21); print int(rand() * 2 ^ k) } }' |
-	{
-		i=0
-		while read -r s; do
-			head -c "$s" /dev/urandom > "$3/f$i" || echo "write $3/f$i ($s bytes) failed"
-			i=$((i + 1))
-		done
-	}
+	awk -v seed="$1" -v n="$2" -v dir="$3" 'BEGIN {
+		getline blob < "/tmp/blob"
+		srand(seed)
+		for (i = 0; i < n; i++) {
+			k = int(rand() * 21); p = 1
+			for (j = 0; j < k; j++) p *= 2
+			s = int(rand() * p); off = int(rand() * 1048576) + 1
+			f = dir "/f" i
+			data = sprintf("%s %d %d\n", f, s, seed) substr(blob, off, s)
+			printf "%s", substr(data, 1, s) > f
+			close(f)
+		}
+	}' || echo "writer $3 failed"
 }
 
 # fs_run TAG: issue 15's first "Done when", end to end; leaves the disk
@@ -104,6 +111,7 @@ fs_run() {
 	fi
 	mount -t ext4 $BLK /mnt && ok "$tag: mounted" || { bad "$tag: mount"; return 1; }
 	mkdir /mnt/w0 /mnt/w1
+	[ -s /tmp/blob ] || head -c 1572864 /dev/urandom | base64 -w 0 > /tmp/blob
 	t0=$(cut -d. -f1 /proc/uptime)
 	writer $((SEED)) "$NFILES" /mnt/w0 > /tmp/w0.err 2>&1 &
 	writer $((SEED + 1)) "$NFILES" /mnt/w1 > /tmp/w1.err 2>&1 &
@@ -118,7 +126,7 @@ fs_run() {
 	fi
 	# What the writers wrote, as the page cache holds it; after the remount
 	# the same files come from the disk.
-	(cd /mnt && find w0 w1 -type f | sort | xargs sha256sum) > /tmp/sums
+	(cd /mnt && find w0 w1 -type f | sort | xargs -r sha256sum) < /dev/null > /tmp/sums
 	if rmmod mm_ext_blk 2> /tmp/err; then
 		bad "$tag: rmmod mm_ext_blk succeeded while mounted"
 		return 1
@@ -134,7 +142,7 @@ fs_run() {
 	expect "$tag: e2fsck -fn exit status (0: clean)" "$rc" 0
 	[ $rc -eq 0 ] || tail -n 20 /tmp/fsck.out
 	mount -t ext4 $BLK /mnt && ok "$tag: remounted" || { bad "$tag: remount"; return 1; }
-	(cd /mnt && sha256sum -c /tmp/sums) > /tmp/check.out 2>&1
+	(cd /mnt && sha256sum -c /tmp/sums) < /dev/null > /tmp/check.out 2>&1
 	rc=$?
 	good=$(grep -c ': OK$' /tmp/check.out)
 	if [ $rc -eq 0 ] && [ "$good" -eq $((2 * NFILES)) ]; then
@@ -147,12 +155,12 @@ fs_run() {
 
 kmemleak_baseline
 load_mm_ext
-[ -x $MKE2FS ] && [ -x $E2FSCK ] && $MKE2FS -V 2>&1 | grep -q E2fsprogs &&
+[ -x $MKE2FS ] && [ -x $E2FSCK ] && $MKE2FS -V 2>&1 | grep -q "EXT2FS Library" &&
 	ok "mke2fs and e2fsck are in the guest" || bad "no mke2fs/e2fsck: scripts/guest/blk.bins packs them"
 
 # --- Parameters: each bad value is one line and nothing is registered.
 for p in size_mb=0 size_mb=4097 zone_mb=65 min_nr=0 min_nr=4097 queue_depth=0 \
-	 queue_depth=1025 hw_queues=0 hw_queues=99; do
+	 queue_depth=1025 hw_queues=0 hw_queues=99 latency_us=1000001; do
 	klog_reset
 	if insmod $KO size_mb=64 $p 2> /dev/null; then
 		bad "insmod mm_ext_blk $p accepted"
@@ -189,7 +197,9 @@ blk_unload "pool"
 
 # --- 2. The same with 100% injected failure under the pool, min_nr 1.
 klog_reset
-blk_load size_mb=$SIZE min_nr=1 queue_depth=128
+# latency_us: each request holds its context 1 ms, as on a device, so
+# requests overlap and the cache's free objects run out.
+blk_load size_mb=$SIZE min_nr=1 queue_depth=128 latency_us=1000
 echo 100 > $ZIO/fail/probability && echo -1 > $ZIO/fail/times && ok "the cache's zone fails every allocation"
 echo 1 > $SC/shrink && ok "the cache gave back its empty slabs"
 fs_run "pool, 100% failure"
