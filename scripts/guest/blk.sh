@@ -200,11 +200,22 @@ blk_unload "pool"
 
 # --- 2. The same with 100% injected failure under the pool, min_nr 1.
 klog_reset
-# latency_us: each request holds its context 1 ms, as on a device, so
-# requests overlap and the cache's free objects run out.
-blk_load size_mb=$SIZE min_nr=1 queue_depth=128 latency_us=1000
+# latency_us: each request holds its context 5 ms, as on a device, so
+# requests overlap. The file system alone rarely has more requests out at
+# once than a slab holds contexts (27) under emulation, so a 4 MiB O_DIRECT
+# read, split into 4 KiB requests (max_sectors_kb 4), puts up to
+# queue_depth requests in flight at once: past the slab's free objects the
+# reserve serves them, and past the reserve queue_rq() waits.
+blk_load size_mb=$SIZE min_nr=1 queue_depth=128 latency_us=5000
 echo 100 > $ZIO/fail/probability && echo -1 > $ZIO/fail/times && ok "the cache's zone fails every allocation"
 echo 1 > $SC/shrink && ok "the cache gave back its empty slabs"
+Q=/sys/block/mm_ext_blk0/queue/max_sectors_kb
+msk=$(cat $Q)
+echo 4 > $Q
+dd if=$BLK of=/dev/null bs=4M count=1 iflag=direct 2> /tmp/dd.err && ok "a 4 MiB O_DIRECT read in 4 KiB requests" ||
+	bad "O_DIRECT read: $(cat /tmp/dd.err)"
+echo "$msk" > $Q
+say "after the burst: $(tr '\n' ' ' < $P/stats)"
 fs_run "pool, 100% failure"
 expect "pool, 100% failure: I/O errors in the kernel log" "$(dmesg | grep -c 'I/O error\|critical space')" 0
 expect "pool, 100% failure: pool failures" "$(val $P/stats failures)" 0
