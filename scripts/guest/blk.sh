@@ -17,7 +17,7 @@
 #      zone whole again and nothing leaked (kmemleak).
 # Parameters are checked first: each bad value one line, nothing made.
 # MM_EXT_BLK_SEED=N (kernel command line) repeats a run's file sizes;
-# MM_EXT_BLK_FILES=N sets the files per writer (default 300: 1000, the
+# MM_EXT_BLK_FILES=N sets the files per writer (default 200: 1000, the
 # thousands of the issue, take about 2 minutes a run on the debug kernel).
 BLK=/dev/mm_ext_blk0
 # Debian's tools by their path: busybox's sh prefers its own applets (its
@@ -30,7 +30,7 @@ ZIO=$D/buddy/mm_ext_blk0-io
 SC=$D/slab/mm_ext_blk0-io
 P=$D/mempool/mm_ext_blk0-io
 SIZE=160
-NFILES=${MM_EXT_BLK_FILES:-300}
+NFILES=${MM_EXT_BLK_FILES:-200}
 SEED=${MM_EXT_BLK_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
 echo "blk seed: $SEED (MM_EXT_BLK_SEED=$SEED repeats it), $NFILES files per writer"
 
