@@ -103,13 +103,14 @@ if grep -q "^MM_EXT_DATA blk " "$log"; then
 	gnuplot <<GP
 set terminal pngcairo size 800,450 font ",10"
 set output "$out/blk-zone.png"
+set termoption noenhanced
 set title "mm_ext_blk: the disk zone's pages in use, ext4 written, then rm + fstrim"
 set xlabel "time (s)"
 set ylabel "zone pages in use (%)"
 set yrange [0:105]
 set key top left
 set arrow from ${trim:-0}, graph 0 to ${trim:-0}, graph 1 nohead dt 2 lc rgb "#808080"
-set label "rm + fstrim" at ${trim:-0}, graph 0.95 offset 0.5, 0
+set label "rm, then fstrim" at ${trim:-0}, graph 0.95 offset 0.5, 0
 plot "$tmp/blk.txt" using 1:2 with linespoints lc rgb "#bf4f4f" pt 7 ps 0.5 title "pages in use"
 GP
 	for tag in blk_mounted blk_full blk_trimmed; do
@@ -120,6 +121,7 @@ GP
 	gnuplot <<GP
 set terminal pngcairo size 800,450 font ",10"
 set output "$out/blk-buddyinfo.png"
+set termoption noenhanced
 set title "mm_ext_blk's zone: free blocks per order (buddyinfo)"
 set style data histograms
 set style histogram clustered gap 1
