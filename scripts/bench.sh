@@ -12,6 +12,7 @@
 #
 #   results/bench/bench.log   the whole console log
 #   results/bench/bench.csv   case,param,ours_ns,kernel_ns,ratio
+#   results/bench/blk.csv     case,bs,brd_kibs,ours_kibs,ratio (mm_ext_blk vs brd, fio)
 #   results/bench/bench.md    the tables (also printed on stdout)
 #   results/bench/ratios.png  the ratios ours/kernel as bars
 #
@@ -179,7 +180,37 @@ plot dat using 1:(1):($1 - 0.38):($1 + 0.38):($3 < 1 ? $3 : 1):($3 < 1 ? 1 : $3)
      "" using 1:($3 >= 1 ? $3 * 1.08 : 1/0):(sprintf("%.2f", $3)) with labels rotate by 90 left font ",8", \
      "" using 1:($3 < 1 ? $3 / 1.08 : 1/0):(sprintf("%.2f", $3)) with labels rotate by 90 right font ",8"
 EOF
-log "results in $out: bench.csv, bench.md, ratios.png, bench.log"
+# ---- mm_ext_blk against brd (issue 15): fio in the same boot ----
+# scripts/guest/bench.sh prints "mm_ext_blk_bench: case=... brd_kibs=...
+# ours_kibs=... ratio=..." lines; their own CSV and table.
+blkcsv="$out/blk.csv"
+blklines=$(sed -n 's/^.*mm_ext_blk_bench: //p' "$log")
+{
+	echo "case,bs,brd_kibs,ours_kibs,ratio"
+	grep -E '^case=[a-z]+ bs=[0-9a-zA-Z]+ brd_kibs=' <<< "$blklines" |
+		sed -E 's/^case=([^ ]+) bs=([^ ]+) brd_kibs=([^ ]+) ours_kibs=([^ ]+) ratio=([^ ]+)$/\1,\2,\3,\4,\5/' || true
+} > "$blkcsv"
+{
+	echo
+	echo "## mm_ext_blk against brd (fio, same boot)"
+	echo
+	if [ "$(wc -l < "$blkcsv")" -gt 1 ]; then
+		echo "$(grep '^start ' <<< "$blklines" | sed 's/^start //'); O_DIRECT, psync, one job, 128 MiB disks;"
+		echo "ratio = brd's throughput / mm_ext_blk's (above 1: mm_ext_blk slower)."
+		echo
+		echo "| fio case | block size | brd MiB/s | mm_ext_blk MiB/s | ratio |"
+		echo "|---|---:|---:|---:|---:|"
+		awk -F, 'NR > 1 { printf "| %s | %s | %.1f | %.1f | %s |\n", $1, $2, $3 / 1024, $4 / 1024, $5 }' "$blkcsv"
+		echo
+		echo "- mm_ext_blk within 1.2x of brd in every case: $(awk -F, 'NR > 1 && $5 > 1.2 { bad = bad " " $1 "/" $2 }
+			END { print bad ? "**not met** (" substr(bad, 2) ")" : "met" }' "$blkcsv")"
+	else
+		echo "No row: $(grep -E 'skipped|failed' <<< "$blklines" | head -n 2 || echo "no mm_ext_blk_bench line in $log")"
+	fi
+} > "$work/blk.md"
+cat "$work/blk.md" >> "$md"
+cat "$work/blk.md"
+log "results in $out: bench.csv, blk.csv, bench.md, ratios.png, bench.log"
 if [ -n "$failed" ]; then
 	die "some cases did not run to the end (see $md)"
 fi

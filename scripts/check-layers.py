@@ -72,7 +72,18 @@ above = {
     # the other layers' types; their internals stay out of reach.
     "mempool_ext.c": glue | {"buddy_sim_internal.h", "slab_ext_internal.h", "mm_ext_layers.h"},
     "mempool_ext_backends.c": glue,
+    # A consumer module (issue 15): the exported API only, as any other
+    # module sees mm_ext; no internal header, no base, no glue.
+    "mm_ext_blk.c": glue | {"buddy_sim_internal.h", "slab_ext_internal.h",
+                            "mempool_ext_internal.h", "mm_ext_layers.h",
+                            "mm_ext_base.h", "mm_ext_glue.h"},
 }
+# Every file it includes in quotes is a header of mm_ext's own: none allowed.
+for f in ("mm_ext_blk.c",):
+    own = [e for e in graph.get(f, []) if not e.startswith("include/mm_ext/")]
+    if own:
+        print(f"check-layers: {f} includes {', '.join(own)}: only include/mm_ext/ is public")
+        status = 1
 for f, banned in above.items():
     bad = sorted(reach(f) & banned)
     if bad:

@@ -105,6 +105,8 @@ scenario poolwait "pool waits that workload stop and rmmod end, resize all or no
 scenario slabinfo "tools/mm/slabinfo and slabinfo -T read every cache as its stats show it" 600
 # A minute of loops; a deadlock is caught by the timeout, not waited out.
 scenario hotplug "cache create/destroy, cpu_cache writes and CPU 1 off/online at once" 240
+# mm_ext_blk.ko under Debian's mke2fs and e2fsck (issue 15).
+scenario blk "mm_ext_blk: ext4 with and without injected failure, a full zone, rmmod" 600
 
 # The suites built in (=y) and run by the kernel's kunit.py, mm_ext as a
 # driver of a hard-linked copy of the cached 6.12 tree (build cached too).

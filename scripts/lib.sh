@@ -34,6 +34,9 @@ need_pkgs() {
 KERNEL_BUILD_PKGS=(make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio kmod xz-utils
 		   python3 dwarves "$KSRC_PKG")
 QEMU_PKGS=(qemu-system-x86 busybox-static cpio gzip kmod)
+# Tools the mm_ext_blk scenarios copy into the guest with their libraries
+# (scripts/guest/blk.bins, bench.bins): mke2fs, e2fsck; fio for make bench.
+GUEST_TOOL_PKGS=(e2fsprogs fio)
 
 ksrc_version() { dpkg-query -W -f='${Version}' "$KSRC_PKG"; }
 

@@ -5,6 +5,7 @@
 #   pagemap-before.png, pagemap-after.png  the zone, one cell a page
 #   free-blocks.png                        free blocks per order, before/after
 #   unusable-index.png                     the unusable index over time
+#   blk-zone.png, blk-buddyinfo.png        mm_ext_blk's zone filling and emptying
 #
 #   scripts/plot-demo.sh LOG OUTDIR
 set -euo pipefail
@@ -96,4 +97,43 @@ set yrange [0:1.05]
 set key outside right
 plot for [o in "1 3 5 7 9 10"] "$tmp/samples.txt" using 1:(column(int(o) + 2)) with linespoints title "order ".o
 GP
+# mm_ext_blk (issue 15): "MM_EXT_DATA blk <zone pages> <ms> <free pages> <phase>".
+if grep -q "^MM_EXT_DATA blk " "$log"; then
+	grep "^MM_EXT_DATA blk " "$log" | awk '{ print $4 / 1000, 100 * ($3 - $5) / $3, $6 }' > "$tmp/blk.txt"
+	trim=$(awk '$3 != "write" { print $1; exit }' "$tmp/blk.txt")
+	gnuplot <<GP
+set terminal pngcairo size 800,450 font ",10"
+set output "$out/blk-zone.png"
+set termoption noenhanced
+set title "mm_ext_blk: the disk zone's pages in use, ext4 written, then rm + fstrim"
+set xlabel "time (s)"
+set ylabel "zone pages in use (%)"
+set yrange [0:105]
+set key top left
+set arrow from ${trim:-0}, graph 0 to ${trim:-0}, graph 1 nohead dt 2 lc rgb "#808080"
+set label "rm, then fstrim" at ${trim:-0}, graph 0.95 offset 0.5, 0
+plot "$tmp/blk.txt" using 1:2 with linespoints lc rgb "#bf4f4f" pt 7 ps 0.5 title "pages in use"
+GP
+	for tag in blk_mounted blk_full blk_trimmed; do
+		grep "^MM_EXT_DATA $tag " "$log" | awk '{ for (i = NF - 10; i <= NF; i++) print $i }' \
+			> "$tmp/$tag.txt"
+	done
+	paste <(seq 0 10) "$tmp/blk_mounted.txt" "$tmp/blk_full.txt" "$tmp/blk_trimmed.txt" > "$tmp/blkbuddy.txt"
+	gnuplot <<GP
+set terminal pngcairo size 800,450 font ",10"
+set output "$out/blk-buddyinfo.png"
+set termoption noenhanced
+set title "mm_ext_blk's zone: free blocks per order (buddyinfo)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set xlabel "order"
+set ylabel "free blocks"
+set logscale y
+set yrange [0.5:*]
+plot "$tmp/blkbuddy.txt" using (\$2 > 0 ? \$2 : 0.5):xtic(1) title "ext4 mounted" lc rgb "#4f7fbf", \
+     "" using (\$3 > 0 ? \$3 : 0.5) title "20 MiB written" lc rgb "#d46a6a", \
+     "" using (\$4 > 0 ? \$4 : 0.5) title "after rm + fstrim" lc rgb "#4f9f4f"
+GP
+fi
 log "pictures in $out: $(cd "$out" && ls *.png | xargs)"

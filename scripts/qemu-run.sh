@@ -72,10 +72,11 @@ find "$moddir" -name '*.ko' -not -path "$moddir/results/*" \
 	-exec cp {} "$root/modules/" \;
 # A scenario that needs more than busybox has a host-side hook beside it,
 # scripts/guest/<scenario>.bins: run here, it prints the files (built as
-# needed, static) that go into the guest's /bin, under their own names.
+# needed, static) that go into the guest's /bin, under their own names;
+# MM_EXT_KDIR tells it the kernel booted (for that kernel's own modules).
 hook="$MM_EXT_TOP/scripts/guest/$scenario.bins"
 if [ -x "$hook" ]; then
-	bins=$("$hook") || die "$hook failed"
+	bins=$(MM_EXT_KDIR="$kdir" "$hook") || die "$hook failed"
 	while read -r bin; do
 		[ -z "$bin" ] || cp "$bin" "$root/bin/" || die "cannot pack $bin"
 	done <<< "$bins"

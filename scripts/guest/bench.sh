@@ -31,4 +31,57 @@ if load_mm_ext default_pages=16384; then
 		fail "insmod mm_ext_bench.ko $params"
 	fi
 fi
+
+# ---- mm_ext_blk against brd (issue 15), apart from mm_ext_bench.ko ----
+# fio (scripts/guest/bench.bins packs it with its libraries, and the booted
+# kernel's brd.ko) on two RAM disks of 128 MiB in this boot: brd and
+# mm_ext_blk (defaults but one hardware queue per CPU). O_DIRECT, one job,
+# psync, so each I/O is one request through the driver. For each case the
+# two disks take turns, BLK_ROUNDS times (default 3) of BLK_SECONDS (2),
+# and the median is printed as one line:
+#   mm_ext_blk_bench: case=randread bs=4k brd_kibs=N ours_kibs=N ratio=R
+# ratio = brd's throughput / mm_ext_blk's (a time ratio: above 1, slower).
+# The sequential writes come first, so every read finds written pages.
+blk_fio() { # DEV RW BS: KiB/s
+	fio --name=b --filename="/dev/$1" --rw="$2" --bs="$3" --direct=1 \
+		--ioengine=psync --thread --numjobs=1 --size=128M --norandommap \
+		--randrepeat=0 --runtime="${BLK_SECONDS:-2}" --time_based --minimal \
+		2> /tmp/fio.err | awk -F';' -v w="$2" '{ print (w ~ /write/ ? $48 : $7) }'
+}
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+blk_bench() {
+	[ -f /bin/brd.ko ] && [ -f /modules/mm_ext_blk.ko ] && command -v fio > /dev/null ||
+		{ echo "mm_ext_blk_bench: skipped: no brd.ko, mm_ext_blk.ko or fio in the guest"; return; }
+	mkdir -p /lib64 /lib/x86_64-linux-gnu
+	ln -sf /bin/ld-linux-x86-64.so.2 /lib64/ld-linux-x86-64.so.2
+	for l in /bin/lib*.so*; do ln -sf "$l" /lib/x86_64-linux-gnu/; done
+	insmod /bin/brd.ko rd_nr=1 rd_size=131072 || { fail "insmod brd.ko"; return; }
+	if ! insmod /modules/mm_ext_blk.ko size_mb=128 hw_queues="$(grep -c ^processor /proc/cpuinfo)"; then
+		fail "insmod mm_ext_blk.ko"
+		rmmod brd
+		return
+	fi
+	echo "mm_ext_blk_bench: start rounds=${BLK_ROUNDS:-3} seconds=${BLK_SECONDS:-2} fio=$(fio --version)"
+	for c in "write 1M" "read 1M" "randwrite 4k" "randread 4k"; do
+		set -- $c
+		b="" o=""
+		r=0
+		while [ $r -lt "${BLK_ROUNDS:-3}" ]; do
+			b="$b $(blk_fio ram0 "$1" "$2")"
+			o="$o $(blk_fio mm_ext_blk0 "$1" "$2")"
+			r=$((r + 1))
+		done
+		bm=$(echo "$b" | median) om=$(echo "$o" | median)
+		if [ "${bm:-0}" -gt 0 ] && [ "${om:-0}" -gt 0 ]; then
+			echo "mm_ext_blk_bench: case=$1 bs=$2 brd_kibs=$bm ours_kibs=$om ratio=$(awk -v b="$bm" -v o="$om" 'BEGIN { printf "%.2f", b / o }')"
+		else
+			echo "mm_ext_blk_bench: case=$1 bs=$2 failed: $(head -n 2 /tmp/fio.err)"
+		fi
+	done
+	echo "mm_ext_blk_bench: pool $(tr '\n' ' ' < $D/mempool/mm_ext_blk0-io/stats)"
+	rmmod mm_ext_blk || fail "rmmod mm_ext_blk"
+	rmmod brd || fail "rmmod brd"
+	echo "mm_ext_blk_bench: end"
+}
+grep -q '^mm_ext ' /proc/modules && blk_bench
 unload_all

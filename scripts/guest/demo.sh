@@ -100,5 +100,62 @@ say "7. Misuse is reported, counted and survived: a double free on demo_obj"
 echo "workload destroy objs" > $C	# misuse only on a cache nothing else uses
 echo "cache misuse demo_obj double_free" > $C
 grep '^errors' $D/slab/demo_obj/stats
+
+say "7. A real consumer: mm_ext_blk.ko, a RAM disk whose data pages are its own zone's (issue 15)"
+# The zone's free pages every 0.1 s, in the background, while ext4 on the
+# disk is written and then emptied and trimmed.
+blk_sample() {
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	while [ ! -e /tmp/blk.stop ]; do
+		now=$(cut -d' ' -f1 /proc/uptime)
+		echo "$(awk "BEGIN { printf \"%d\", ($now - $t0) * 1000 }") $(sed -n 's/^nr_free_pages //p' $BZ/stats) $(cat /tmp/blk.phase)"
+		usleep 100000
+	done > /tmp/blk.samples
+}
+BZ=$D/buddy/mm_ext_blk0
+mkdir -p /lib64 /lib/x86_64-linux-gnu /etc /mnt
+ln -sf /bin/ld-linux-x86-64.so.2 /lib64/ld-linux-x86-64.so.2
+for l in /bin/lib*.so*; do ln -sf "$l" /lib/x86_64-linux-gnu/; done
+ln -sf /proc/mounts /etc/mtab
+if insmod /modules/mm_ext_blk.ko size_mb=32 min_nr=4 && [ -x /bin/mke2fs ]; then
+	say "/dev/mm_ext_blk0: 32 MiB; its zone mm_ext_blk0, its I/O contexts from pool and cache mm_ext_blk0-io"
+	grep -E '^(# name|mm_ext_blk0-io )' $D/slabinfo
+	/bin/mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 /dev/mm_ext_blk0 && mount -t ext4 /dev/mm_ext_blk0 /mnt
+	say "ext4 made and mounted: its journal and inode tables already hold pages"
+	show "buddyinfo" $BZ/buddyinfo
+	data blk_mounted $BZ/buddyinfo
+	echo write > /tmp/blk.phase
+	rm -f /tmp/blk.stop
+	blk_sample &
+	i=0
+	while [ $i -lt 20 ]; do
+		dd if=/dev/urandom of=/mnt/f$i bs=1M count=1 2> /dev/null
+		sync
+		i=$((i + 1))
+	done
+	say "20 files of 1 MiB written: the free pages are gone from the zone"
+	show "buddyinfo" $BZ/buddyinfo
+	data blk_full $BZ/buddyinfo
+	echo trim > /tmp/blk.phase
+	rm /mnt/f*
+	sync
+	sleep 1
+	say "rm alone gives nothing back to the disk; fstrim discards the free blocks, and the pages return"
+	fstrim -v /mnt
+	echo trimmed > /tmp/blk.phase
+	sleep 1
+	touch /tmp/blk.stop
+	wait
+	show "buddyinfo" $BZ/buddyinfo
+	data blk_trimmed $BZ/buddyinfo
+	sed "s/^/MM_EXT_DATA blk $(sed -n 's/^nr_pages //p' $BZ/stats) /" /tmp/blk.samples
+	show "mempool stats" $D/mempool/mm_ext_blk0-io/stats
+	umount /mnt
+	rmmod mm_ext_blk
+	say "rmmod mm_ext_blk after umount: every page and object back, its zones, cache and pool gone"
+else
+	say "(no mm_ext_blk.ko or mke2fs in the guest: step skipped)"
+fi
+
 say "rmmod cleans up every zone, cache, pool and workload made from the shell"
 unload_all
