@@ -64,7 +64,8 @@ enum mm_ext_kind { MM_EXT_ZONE, MM_EXT_CACHE, MM_EXT_POOL, MM_EXT_NR_KINDS };
 extern const char *const mm_ext_kind_names[MM_EXT_NR_KINDS];	/* "zone", ... */
 
 /*
- * What a misuse is, as the mm_ext_misuse trace event names it:
+ * What a misuse is, as the mm_ext_misuse trace event names it
+ * (mm_ext_trace.h's mm_ext_show_misuse() has the same list):
  *   double_free	freed while free (or, below a pool, not out)
  *   bad_pointer	not the start of something allocated from there
  *   bad_order	a zone block freed with another order than its own
@@ -77,16 +78,12 @@ extern const char *const mm_ext_kind_names[MM_EXT_NR_KINDS];	/* "zone", ... */
  *   in_use	destroyed while used, or left at unload
  *   overflow	a _nolock free with nowhere to wait
  */
-#define MM_EXT_MISUSES(X)						\
-	X(DOUBLE_FREE, double_free) X(BAD_POINTER, bad_pointer)		\
-	X(BAD_ORDER, bad_order) X(RED_ZONE, red_zone) X(POISON, poison)	\
-	X(FREELIST, freelist) X(BAD_FLAGS, bad_flags)			\
-	X(BAD_CALL, bad_call) X(LEAK, leak) X(IN_USE, in_use)		\
-	X(OVERFLOW, overflow)
-
-#define MM_EXT_MISUSE_ENUM(a, b) MM_EXT_MISUSE_##a,
-enum mm_ext_misuse { MM_EXT_MISUSES(MM_EXT_MISUSE_ENUM) MM_EXT_NR_MISUSES };
-#undef MM_EXT_MISUSE_ENUM
+enum mm_ext_misuse {
+	MM_EXT_MISUSE_DOUBLE_FREE, MM_EXT_MISUSE_BAD_POINTER, MM_EXT_MISUSE_BAD_ORDER,
+	MM_EXT_MISUSE_RED_ZONE, MM_EXT_MISUSE_POISON, MM_EXT_MISUSE_FREELIST,
+	MM_EXT_MISUSE_BAD_FLAGS, MM_EXT_MISUSE_BAD_CALL, MM_EXT_MISUSE_LEAK,
+	MM_EXT_MISUSE_IN_USE, MM_EXT_MISUSE_OVERFLOW,
+};
 
 /* A report's reason text says which: double_free when it says so, else @other. */
 static inline enum mm_ext_misuse mm_ext_misuse_of(const char *why, enum mm_ext_misuse other)

@@ -72,6 +72,11 @@ above = {
     # the other layers' types; their internals stay out of reach.
     "mempool_ext.c": glue | {"buddy_sim_internal.h", "slab_ext_internal.h", "mm_ext_layers.h"},
     "mempool_ext_backends.c": glue,
+    # The trace events are base level: every layer may fire them.
+    "mm_ext_trace.h": glue | {"buddy_sim_internal.h", "slab_ext_internal.h",
+                              "mempool_ext_internal.h", "mm_ext_layers.h",
+                              "include/mm_ext/buddy_sim.h", "include/mm_ext/slab_ext.h",
+                              "include/mm_ext/mempool_ext.h"},
 }
 for f, banned in above.items():
     bad = sorted(reach(f) & banned)
