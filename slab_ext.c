@@ -1170,7 +1170,8 @@ static __always_inline void cpu_array_put(struct slab_ext_cpu *pc)
 static void drain_array(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
 			unsigned int limit)
 {
-	trace_mm_ext_cpu_flush(c->name, pc->count);
+	if (pc->count)
+		trace_mm_ext_cpu_flush(c->name, pc->count);
 	put_objects(c, pc->objs, pc->count, 0);
 	pc->count = 0;
 	if (limit != SLAB_EXT_KEEP_LIMIT)
@@ -1288,8 +1289,8 @@ static noinline void *cpu_alloc_refill(struct slab_ext_cache *c, struct slab_ext
 		/* Slow start: each refill doubles the array, up to cpu_max. */
 		pc->limit = clamp(pc->limit * 2, 1U, max);
 		pc->count = take_objects(c, gfp, pc->objs, max(pc->limit / 2, 1U), 0);
-		trace_mm_ext_cpu_refill(c->name, pc->count);
 		if (likely(pc->count)) {
+			trace_mm_ext_cpu_refill(c->name, pc->count);
 			obj = pc->objs[--pc->count];
 			pc->allocs++;
 		}

@@ -98,6 +98,8 @@ scenario poolwait "pool waits that workload stop and rmmod end, resize all or no
 scenario slabinfo "tools/mm/slabinfo and slabinfo -T read every cache as its stats show it" 600
 # A minute of loops; a deadlock is caught by the timeout, not waited out.
 scenario hotplug "cache create/destroy, cpu_cache writes and CPU 1 off/online at once" 240
+# Trace events against the counters; a hist trigger; trace-cmd (Debian's, with its libraries).
+scenario trace "every mm_ext event's count equals its counter; hist:keys=order; trace-cmd" 600
 
 # KUnit's own parser summarises each run's KTAP; its counts join ours.
 : > "$MM_EXT_TOP/results/kunit.summary"
