@@ -50,6 +50,7 @@ ctl "pool create tp 8 slab=tpc"
 ctl "pool create tk 4 kmalloc=100"
 ctl "zone create wz 16"
 ctl "pool create tq 2 page=wz"
+ctl "pool create tw 0 page=wz"
 
 ctl "workload start w1 zone=tz ops=3000 seed=16 max_order=4"
 wait_state w1 done
@@ -66,20 +67,29 @@ wait_state w4 done
 echo 0 > $D/buddy/tz/fail/probability && ok "tz injection off"
 ctl "workload start w5 pool=tk ops=2000 seed=20 slots=10"
 wait_state w5 done
-# Every wz allocation fails: two workloads on tq's reserve of 2 wait for
-# each other's frees (as scenario poolwait's).
+# Every wz allocation fails: two bulk workloads on tq's reserve of 2, each
+# taking all of it at once, wait for each other's frees (as scenario
+# poolwait's); one on tw, whose reserve is empty, waits until stopped.
 echo 100 > $D/buddy/wz/fail/probability && echo -1 > $D/buddy/wz/fail/times &&
 	ok "wz fails every allocation"
-ctl "workload start a pool=tq ops=2000 slots=2 seed=1"
-ctl "workload start b pool=tq ops=2000 slots=2 seed=2"
+ctl "workload start a pool=tq ops=4000 bulk=2"
+ctl "workload start b pool=tq ops=4000 bulk=2"
 wait_state a done
 wait_state b done
+ctl "workload start c pool=tw ops=10 slots=1"
+i=0
+while [ "$(val $D/mempool/tw/stats waits)" -lt 1 ] && [ $i -lt 100 ]; do
+	usleep 100000
+	i=$((i + 1))
+done
+ctl "workload stop c"
 echo 0 > $D/buddy/wz/fail/probability && ok "wz injection off"
+for w in w1 w2 w3 w4 w5 a b c; do
+	ctl "workload destroy $w"
+done
+# Misuse of td, unused now: each report is counted in its errors.
 for m in double_free interior foreign red_zone write_after_free; do
 	ctl "cache misuse td $m"
-done
-for w in w1 w2 w3 w4 w5 a b; do
-	ctl "workload destroy $w"
 done
 ctl "cache shrink tc"
 
@@ -123,7 +133,7 @@ s=$D/slab/kmalloc-128/stats
 same "kmalloc-128 allocs" "mm_ext_kmalloc: .* bytes_alloc=$k_size " \
 	$(($(val $s allocs) - k_allocs))
 same "kmalloc-128 frees" "mm_ext_kfree: .* bytes_alloc=$k_size\$" $(($(val $s frees) - k_frees))
-for p in tp tk tq; do
+for p in tp tk tq tw; do
 	s=$D/mempool/$p/stats
 	same "pool $p allocs" "mm_ext_pool_alloc: pool=$p " "$(val $s allocs)"
 	same "pool $p reserve_allocs" "mm_ext_pool_alloc: pool=$p .* from_reserve=1" \
@@ -136,12 +146,19 @@ done
 # The workloads did what the comparisons need: none of them is vacuous.
 for what in "mm_ext_page_split: zone=tz " "mm_ext_page_merge: zone=tz " \
 	    "mm_ext_inject_fail: zone=tz " "mm_ext_inject_fail: zone=wz " \
-	    "pool=tp .* from_reserve=1" "pool=tp .* to_reserve=1" "mm_ext_pool_wait: pool=tq" \
-	    "mm_ext_pool_wake: pool=tq" "mm_ext_slab_shrink: cache=tc " \
+	    "pool=tp .* from_reserve=1" "pool=tp .* to_reserve=1" "mm_ext_pool_wait: pool=tw" \
+	    "mm_ext_misuse: layer=cache object=td " "mm_ext_slab_shrink: cache=tc " \
 	    "mm_ext_pcp_refill: name=tz " "mm_ext_cpu_refill: name=tc " \
 	    "mm_ext_cpu_flush: name=tc "; do
 	[ "$(n "$what")" -gt 0 ] && ok "seen: $what" || bad "no event matches: $what"
 done
+# A wait on tq ends when the other workload's free refills the reserve.
+if [ "$(n 'mm_ext_pool_wait: pool=tq$')" -gt 0 ]; then
+	[ "$(n 'mm_ext_pool_wake: pool=tq$')" -gt 0 ] && ok "tq: waits, and frees that wake them" ||
+		bad "tq: waits but no mm_ext_pool_wake"
+else
+	say "tq: no bulk call had to wait this time"
+fi
 expect "td misuse kinds" \
 	"$(n 'kind=double_free') $(n 'kind=bad_pointer') $(n 'kind=red_zone') $(n 'kind=poison')" \
 	"1 2 1 1"
