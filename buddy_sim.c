@@ -39,6 +39,7 @@
 
 #include <mm_ext/buddy_sim.h>
 #include "buddy_sim_internal.h"
+#include "mm_ext_trace.h"
 
 enum buddy_sim_page_state {
 	BSP_TAIL = 0,		/* inside a block, not its head */
@@ -163,6 +164,7 @@ static void free_one_block(struct buddy_sim *zone, unsigned long pfn,
 		del_free_block(zone, buddy, order);
 		zone->pages[pfn].state = BSP_TAIL;
 		pfn &= buddy;		/* the lower of the two heads the merged block */
+		trace_mm_ext_page_merge(zone->name, pfn, order);
 		order++;
 		zone->merges++;
 	}
@@ -237,6 +239,7 @@ static unsigned long rmqueue(struct buddy_sim *zone, unsigned int order)
 		o--;
 		add_free_block(zone, pfn + (1UL << o), o);
 		zone->splits++;
+		trace_mm_ext_page_split(zone->name, pfn + (1UL << o), o);
 	}
 	return pfn;
 }
@@ -283,6 +286,8 @@ static unsigned long pcp_alloc(struct buddy_sim *zone)
 		}
 		/* A refill takes free pages too: watermark crossings count it. */
 		count_crossings(zone, before);
+		if (pcp->count)
+			trace_mm_ext_pcp_refill(zone->name, pcp->count);
 		spin_unlock(&zone->lock);
 		pfn = ULONG_MAX;
 	}
@@ -301,6 +306,8 @@ static void pcp_flush(struct buddy_sim *zone, struct buddy_sim_pcp *pcp,
 {
 	unsigned int i;
 
+	if (n)
+		trace_mm_ext_pcp_flush(zone->name, n);
 	for (i = 0; i < n; i++)
 		free_one_block(zone, pcp->pfns[i], 0);
 	pcp->count -= n;
@@ -329,6 +336,7 @@ static bool pcp_free(struct buddy_sim *zone, unsigned long pfn)
 	}
 	pcp->pfns[pcp->count++] = pfn;
 	pcp->frees++;
+	trace_mm_ext_page_free(zone->name, pfn, 0);
 	spin_unlock_irqrestore(&pcp->lock, flags);
 	return true;
 }
@@ -378,6 +386,7 @@ void *buddy_sim_alloc(struct buddy_sim *zone, gfp_t gfp, unsigned int order)
 		goto fail;
 	if (should_fail(zone, order)) {
 		zone->extra.injected_failures++;
+		trace_mm_ext_inject_fail(zone->name, order);
 		goto fail;
 	}
 	if (!wmark_ok(zone, gfp, order)) {
@@ -405,6 +414,7 @@ retry:
 	spin_unlock_irqrestore(&zone->lock, flags);
 
 found:
+	trace_mm_ext_page_alloc(zone->name, pfn, order, gfp);
 	addr = zone_addr(zone, pfn);
 	if (gfp & __GFP_ZERO)
 		memset(addr, 0, PAGE_SIZE << order);
@@ -473,6 +483,7 @@ static bool zone_free_locked(struct buddy_sim *zone, void *addr, unsigned int or
 		return false;
 	}
 	zone->frees++;
+	trace_mm_ext_page_free(zone->name, pfn, order);
 	free_one_block(zone, pfn, order);
 	return true;
 }
@@ -481,13 +492,19 @@ static void zone_report_bad_free(struct buddy_sim *zone, void *addr, unsigned in
 				 const struct zone_bad_free *bad)
 {
 	if (bad->why == bad_free_wrong_order)
-		mm_ext_report("zone %s: bad free of pfn %lu order %u: it has order %u\n",
+		mm_ext_report(MM_EXT_ZONE, zone->name, MM_EXT_MISUSE_BAD_ORDER, addr,
+			      "zone %s: bad free of pfn %lu order %u: it has order %u\n",
 			      zone->name, bad->pfn, order, bad->real_order);
 	else if (bad->inside)
-		mm_ext_report("zone %s: bad free of pfn %lu order %u: %s\n",
+		mm_ext_report(MM_EXT_ZONE, zone->name,
+			      mm_ext_misuse_of(bad->why, order > BUDDY_SIM_MAX_ORDER ?
+					       MM_EXT_MISUSE_BAD_ORDER :
+					       MM_EXT_MISUSE_BAD_POINTER), addr,
+			      "zone %s: bad free of pfn %lu order %u: %s\n",
 			      zone->name, bad->pfn, order, bad->why);
 	else
-		mm_ext_report("zone %s: bad free of %p order %u: %s\n",
+		mm_ext_report(MM_EXT_ZONE, zone->name, MM_EXT_MISUSE_BAD_POINTER, addr,
+			      "zone %s: bad free of %p order %u: %s\n",
 			      zone->name, addr, order, bad->why);
 }
 
@@ -630,6 +647,7 @@ void *buddy_sim_alloc_nolock(struct buddy_sim *zone, unsigned int order)
 		goto busy;
 	if (should_fail(zone, order)) {
 		zone->extra.injected_failures++;
+		trace_mm_ext_inject_fail(zone->name, order);
 		goto fail;
 	}
 	if (!wmark_ok(zone, 0, order)) {
@@ -646,6 +664,7 @@ void *buddy_sim_alloc_nolock(struct buddy_sim *zone, unsigned int order)
 	count_crossings(zone, before);
 	spin_unlock_irqrestore(&zone->lock, flags);
 found:
+	trace_mm_ext_page_alloc(zone->name, pfn, order, __GFP_ZERO);
 	addr = zone_addr(zone, pfn);
 	memset(addr, 0, PAGE_SIZE << order);
 	return addr;
@@ -880,7 +899,8 @@ void buddy_sim_destroy(struct buddy_sim *zone)
 	buddy_sim_drain(zone);
 	used = zone->nr_pages - zone->nr_free_pages;
 	if (used)
-		mm_ext_report("zone %s: destroyed with %lu of %lu pages still allocated (leak)\n",
+		mm_ext_report(MM_EXT_ZONE, zone->name, MM_EXT_MISUSE_LEAK, NULL,
+			      "zone %s: destroyed with %lu of %lu pages still allocated (leak)\n",
 			      zone->name, used, zone->nr_pages);
 	zone_free_memory(zone);
 }

@@ -50,6 +50,7 @@
 
 #include <mm_ext/mempool_ext.h>
 #include "mempool_ext_internal.h"
+#include "mm_ext_trace.h"
 
 /*
  * The fast paths' counters: allocations the underlying allocator served,
@@ -120,7 +121,8 @@ static bool element_intact(struct mempool_ext *pool, void *element)
 
 static void report_written(struct mempool_ext *pool)
 {
-	mm_ext_report("pool %s: element written while resting in the reserve (write after free)\n",
+	mm_ext_report(MM_EXT_POOL, pool->name, MM_EXT_MISUSE_POISON, NULL,
+		      "pool %s: element written while resting in the reserve (write after free)\n",
 		      pool->name);
 }
 
@@ -197,7 +199,9 @@ static void refuse_free(struct mempool_ext *pool, const void *element, const cha
 	spin_lock_irqsave(&pool->lock, flags);
 	pool->errors++;
 	spin_unlock_irqrestore(&pool->lock, flags);
-	mm_ext_report("pool %s: bad free of %p: %s\n", pool->name, element, why);
+	mm_ext_report(MM_EXT_POOL, pool->name,
+		      mm_ext_misuse_of(why, MM_EXT_MISUSE_BAD_POINTER), element,
+		      "pool %s: bad free of %p: %s\n", pool->name, element, why);
 }
 
 /*
@@ -361,6 +365,7 @@ static void *take_reserved(struct mempool_ext *pool, unsigned long flags)
 	smp_wmb();
 	check_element(pool, element);
 	unmark_element(pool, element);
+	trace_mm_ext_pool_alloc(pool->name, element, true);
 	return element;
 }
 
@@ -384,7 +389,8 @@ static __always_inline void *pool_alloc(struct mempool_ext *pool, gfp_t gfp,
 		pool->errors++;
 		pool->failures++;
 		spin_unlock_irqrestore(&pool->lock, flags);
-		mm_ext_report("pool %s: __GFP_ZERO refused: reserve elements are not zeroed\n",
+		mm_ext_report(MM_EXT_POOL, pool->name, MM_EXT_MISUSE_BAD_FLAGS, NULL,
+			      "pool %s: __GFP_ZERO refused: reserve elements are not zeroed\n",
 			      pool->name);
 		return NULL;
 	}
@@ -396,6 +402,7 @@ repeat_alloc:
 	if (likely(element)) {
 		/* One instruction on x86, safe in any context: no lock. */
 		this_cpu_inc(pool->pcpu->allocs);
+		trace_mm_ext_pool_alloc(pool->name, element, false);
 		return element;
 	}
 
@@ -434,6 +441,7 @@ repeat_alloc:
 	}
 	pool->waits++;
 	spin_unlock_irqrestore(&pool->lock, flags);
+	trace_mm_ext_pool_wait(pool->name);
 	/* As mempool.c: the timeout guards against a wake-up never coming. */
 	io_schedule_timeout(5 * HZ);
 	finish_wait(&pool->wait, &wait);
@@ -501,6 +509,7 @@ static int take_reserved_bulk(struct mempool_ext *pool, void **elems,
 			written++;
 		unmark_element(pool, element);
 		elems[i] = element;
+		trace_mm_ext_pool_alloc(pool->name, element, true);
 	}
 	pool->allocs += missing;
 	pool->reserve_allocs += missing;
@@ -516,7 +525,8 @@ static int refuse_bulk(struct mempool_ext *pool, unsigned int count, const char 
 	spin_lock_irqsave(&pool->lock, flags);
 	pool->errors++;
 	spin_unlock_irqrestore(&pool->lock, flags);
-	mm_ext_report("pool %s: bulk allocation of %u elements refused: %s\n",
+	mm_ext_report(MM_EXT_POOL, pool->name, MM_EXT_MISUSE_BAD_CALL, NULL,
+		      "pool %s: bulk allocation of %u elements refused: %s\n",
 		      pool->name, count, why);
 	return -EINVAL;
 }
@@ -567,6 +577,7 @@ repeat_alloc:
 		if (!elems[i])
 			break;
 		this_cpu_inc(pool->pcpu->allocs);
+		trace_mm_ext_pool_alloc(pool->name, elems[i], false);
 		missing--;
 	}
 	if (!missing)
@@ -600,6 +611,7 @@ repeat_alloc:
 		return -EINTR;
 	}
 	pool->waits++;
+	trace_mm_ext_pool_wait(pool->name);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	io_schedule_timeout(5 * HZ);
 	finish_wait(&pool->wait, &wait);
@@ -713,6 +725,7 @@ static __always_inline int pool_free(struct mempool_ext *pool, void *element)
 			return -1;
 		}
 		this_cpu_inc(pool->pcpu->frees);
+		trace_mm_ext_pool_free(pool->name, element, false);
 		return 0;
 	}
 
@@ -741,9 +754,12 @@ static __always_inline int pool_free(struct mempool_ext *pool, void *element)
 			add_element(pool, element);
 			pool->frees++;
 			pool->refills++;
+			trace_mm_ext_pool_free(pool->name, element, true);
 			/* Waiters queue under pool->lock: one queued is seen here. */
-			if (waitqueue_active(&pool->wait))
+			if (waitqueue_active(&pool->wait)) {
+				trace_mm_ext_pool_wake(pool->name);
 				wake_up(&pool->wait);
+			}
 			spin_unlock_irqrestore(&pool->lock, flags);
 			return 1;
 		}
@@ -758,6 +774,7 @@ static __always_inline int pool_free(struct mempool_ext *pool, void *element)
 		spin_unlock_irqrestore(&pool->lock, flags);
 	}
 	this_cpu_inc(pool->pcpu->frees);
+	trace_mm_ext_pool_free(pool->name, element, false);
 	pool->free(element, pool->pool_data);
 	return 0;
 
@@ -898,8 +915,10 @@ int mempool_ext_resize(struct mempool_ext *pool, int new_min_nr)
 	while (need && pool->curr_nr < pool->min_nr)
 		add_element(pool, fresh[--need]);
 	/* Waiters queue under pool->lock: one queued is seen here. */
-	if (waitqueue_active(&pool->wait))
+	if (waitqueue_active(&pool->wait)) {
+		trace_mm_ext_pool_wake(pool->name);
 		wake_up(&pool->wait);
+	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 	/* What frees put in meanwhile left over. */
 	free_elements(pool, fresh, need);
@@ -957,7 +976,8 @@ void mempool_ext_destroy(struct mempool_ext *pool)
 	 */
 	pool_counts(pool, &allocs, &frees);
 	if (allocs > frees)
-		mm_ext_report("pool %s: destroyed with %llu elements still allocated (leak)\n",
+		mm_ext_report(MM_EXT_POOL, pool->name, MM_EXT_MISUSE_LEAK, NULL,
+			      "pool %s: destroyed with %llu elements still allocated (leak)\n",
 			      pool->name, allocs - frees);
 	free_pool(pool);
 }

@@ -16,6 +16,9 @@
 #endif
 
 #include "mm_ext_base.h"
+/* The one file that defines the trace events; every layer may fire them. */
+#define CREATE_TRACE_POINTS
+#include "mm_ext_trace.h"
 
 #ifdef CONFIG_FAULT_INJECTION
 /*
@@ -45,16 +48,22 @@ void mm_ext_base_init(void)
 }
 
 /*
- * Count a report in the running KUnit test when it added a resource named
- * "mm_ext_reports", as lib/slub_kunit.c counts SLUB's reports: a test of
- * misuse then asserts how many reports it caused.
+ * Fire the report's mm_ext_misuse event, and count the report in the
+ * running KUnit test when it added a resource named "mm_ext_reports", as
+ * lib/slub_kunit.c counts SLUB's reports: a test of misuse then asserts how
+ * many reports it caused.
  */
-void mm_ext_count_report(void)
+void mm_ext_count_report(enum mm_ext_kind layer, const char *object,
+			 enum mm_ext_misuse kind, const void *ptr)
 {
 #if IS_ENABLED(CONFIG_KUNIT)
-	struct kunit *test = kunit_get_current_test();
+	struct kunit *test;
 	struct kunit_resource *res;
+#endif
 
+	trace_mm_ext_misuse(layer, object, kind, ptr);
+#if IS_ENABLED(CONFIG_KUNIT)
+	test = kunit_get_current_test();
 	/*
 	 * An NMI may have interrupted the test's thread inside the resource
 	 * lock, and on PREEMPT_RT that lock sleeps: a report from an NMI, or

@@ -22,17 +22,6 @@
 #define MM_EXT_NAME_MAX 31
 
 /*
- * Every detected misuse is reported through this: one "mm_ext:" line, also
- * counted in the running KUnit test when it asked, so tests assert the
- * number of reports rather than read the log.
- */
-void mm_ext_count_report(void);
-#define mm_ext_report(fmt, ...) do {				\
-		pr_err("mm_ext: " fmt, ##__VA_ARGS__);		\
-		mm_ext_count_report();				\
-	} while (0)
-
-/*
  * Whether a _nolock call may try a spinlock_t here: always, but on
  * PREEMPT_RT, where a spinlock_t is a sleeping lock, not from a hard
  * interrupt or an NMI (mainline's _nolock calls refuse there too).
@@ -73,6 +62,48 @@ static inline bool mm_ext_name_valid(const char *name)
 /* What a layer tells its observers. */
 enum mm_ext_kind { MM_EXT_ZONE, MM_EXT_CACHE, MM_EXT_POOL, MM_EXT_NR_KINDS };
 extern const char *const mm_ext_kind_names[MM_EXT_NR_KINDS];	/* "zone", ... */
+
+/*
+ * What a misuse is, as the mm_ext_misuse trace event names it
+ * (mm_ext_trace.h's mm_ext_show_misuse() has the same list):
+ *   double_free	freed while free (or, below a pool, not out)
+ *   bad_pointer	not the start of something allocated from there
+ *   bad_order	a zone block freed with another order than its own
+ *   red_zone	an object's red zone overwritten
+ *   poison	written while free (write after free)
+ *   freelist	a slab's free pointer corrupt
+ *   bad_flags	gfp flags the call refuses
+ *   bad_call	a call refused for its arguments (bulk count, sheaf)
+ *   leak		destroyed with memory still allocated
+ *   in_use	destroyed while used, or left at unload
+ *   overflow	a _nolock free with nowhere to wait
+ */
+enum mm_ext_misuse {
+	MM_EXT_MISUSE_DOUBLE_FREE, MM_EXT_MISUSE_BAD_POINTER, MM_EXT_MISUSE_BAD_ORDER,
+	MM_EXT_MISUSE_RED_ZONE, MM_EXT_MISUSE_POISON, MM_EXT_MISUSE_FREELIST,
+	MM_EXT_MISUSE_BAD_FLAGS, MM_EXT_MISUSE_BAD_CALL, MM_EXT_MISUSE_LEAK,
+	MM_EXT_MISUSE_IN_USE, MM_EXT_MISUSE_OVERFLOW,
+};
+
+/* A report's reason text says which: double_free when it says so, else @other. */
+static inline enum mm_ext_misuse mm_ext_misuse_of(const char *why, enum mm_ext_misuse other)
+{
+	return why && strstr(why, "double free") ? MM_EXT_MISUSE_DOUBLE_FREE : other;
+}
+
+/*
+ * Every detected misuse is reported through this: one "mm_ext:" line and
+ * one mm_ext_misuse trace event, naming the object whose errors count it
+ * (@layer, @object: its name) and the @kind of misuse (MM_EXT_MISUSE_*),
+ * at @ptr (may be NULL); also counted in the running KUnit test when it
+ * asked, so tests assert the number of reports rather than read the log.
+ */
+void mm_ext_count_report(enum mm_ext_kind layer, const char *object,
+			 enum mm_ext_misuse kind, const void *ptr);
+#define mm_ext_report(layer, object, kind, ptr, fmt, ...) do {		\
+		pr_err("mm_ext: " fmt, ##__VA_ARGS__);			\
+		mm_ext_count_report(layer, object, kind, ptr);	\
+	} while (0)
 
 enum mm_ext_action {
 	/*

@@ -93,7 +93,8 @@ void mm_ext_names_destroy_all(struct mm_ext_names *set, void (*destroy)(void *ob
 		mutex_unlock(&set->lock);
 		if (!n)
 			break;
-		mm_ext_report("%s %s: still present at unload, destroying it\n",
+		mm_ext_report(set->kind, n->name, MM_EXT_MISUSE_IN_USE, n->obj,
+			      "%s %s: still present at unload, destroying it\n",
 			      mm_ext_kind_names[set->kind], n->name);
 		destroy(n->obj);
 	}

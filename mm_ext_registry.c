@@ -195,7 +195,8 @@ static void obj_del(const struct mm_ext_event *ev)
 		return;
 	}
 	if (o->users)
-		mm_ext_report("%s %s: destroyed while %d %s use it\n", mm_ext_kind_names[o->kind],
+		mm_ext_report(o->kind, o->name, MM_EXT_MISUSE_IN_USE, o->obj,
+			      "%s %s: destroyed while %d %s use it\n", mm_ext_kind_names[o->kind],
 			      o->name, o->users, used_by[o->kind]);
 	list_del(&o->node);
 	o->obj = NULL;

@@ -94,6 +94,7 @@
 #include <mm_ext/buddy_sim.h>
 #include <mm_ext/slab_ext.h>
 #include "slab_ext_internal.h"
+#include "mm_ext_trace.h"
 
 #define SLAB_EXT_MAX_ORDER	3	/* slub_max_order: PAGE_ALLOC_COSTLY_ORDER */
 #define SLAB_EXT_MAX_OBJS	32767	/* MAX_OBJS_PER_PAGE */
@@ -423,9 +424,13 @@ static void print_report(struct slab_ext_cache *c, const char *what,
 			 const struct obj_report *r)
 {
 	char buf[40], tracks[256];
+	enum mm_ext_misuse kind = strstr(what, "red zone") ? MM_EXT_MISUSE_RED_ZONE :
+				  strstr(what, "write after free") ? MM_EXT_MISUSE_POISON :
+				  mm_ext_misuse_of(what, MM_EXT_MISUSE_BAD_POINTER);
 
 	format_tracks(r, true, tracks, sizeof(tracks));
-	mm_ext_report("cache %s: %s: object at %s%s\n", c->name, what,
+	mm_ext_report(MM_EXT_CACHE, c->name, kind, r->obj, "cache %s: %s: object at %s%s\n",
+		      c->name, what,
 		      where(c->zone, r->obj, buf, sizeof(buf)), tracks);
 }
 
@@ -498,7 +503,10 @@ static struct buddy_sim_owner *new_slab(struct slab_ext_cache *c, gfp_t gfp)
 {
 	void *addr = buddy_sim_alloc(c->zone, gfp & ~__GFP_ZERO, c->order);
 
-	return addr ? init_slab(c, addr) : NULL;
+	if (!addr)
+		return NULL;
+	trace_mm_ext_slab_grow(c->name, addr, c->order);
+	return init_slab(c, addr);
 }
 
 /* Give a slab, already off the lists, back to the zone. */
@@ -507,6 +515,7 @@ static void discard_slab(struct slab_ext_cache *c, struct buddy_sim_owner *slab)
 	void *addr = slab->addr;
 
 	slab_set_owner(c, addr, NULL);
+	trace_mm_ext_slab_shrink(c->name, addr, c->order);
 	buddy_sim_free(c->zone, addr, c->order);
 }
 
@@ -634,7 +643,8 @@ static void print_fp_report(struct slab_ext_cache *c, const struct fp_report *re
 {
 	char buf[40];
 
-	mm_ext_report("cache %s: Freepointer corrupt: slab pfn %lu, object +0x%lx: %s; isolated\n",
+	mm_ext_report(MM_EXT_CACHE, c->name, MM_EXT_MISUSE_FREELIST, rep->fp,
+		      "cache %s: Freepointer corrupt: slab pfn %lu, object +0x%lx: %s; isolated\n",
 		      c->name, rep->pfn, rep->offset, where(c->zone, rep->fp, buf, sizeof(buf)));
 }
 
@@ -740,6 +750,44 @@ static __always_inline void mark_allocated(struct slab_ext_cache *c, void *obj)
  * by debug caches, caches without CPU arrays, and an allocation that found
  * no free object in the arrays.
  */
+/*
+ * The events of an object counted in @c's allocs or frees: a kmalloc
+ * cache's are mm_ext_kmalloc and mm_ext_kfree, whichever call made them, so
+ * each cache's counter equals one event's count. Static keys: nothing but
+ * a jump when the events are off.
+ */
+static noinline void sx_trace_alloc_on(struct slab_ext_cache *c, const void *obj,
+				       unsigned long caller, gfp_t gfp)
+{
+	if (slab_ext_is_kmalloc(c))
+		trace_mm_ext_kmalloc(caller, obj, c->object_size, c->size, gfp);
+	else
+		trace_mm_ext_cache_alloc(c->name, caller, obj, c->object_size, c->size, gfp);
+}
+
+static __always_inline void sx_trace_alloc(struct slab_ext_cache *c, const void *obj,
+					   unsigned long caller, gfp_t gfp)
+{
+	if (trace_mm_ext_kmalloc_enabled() || trace_mm_ext_cache_alloc_enabled())
+		sx_trace_alloc_on(c, obj, caller, gfp);
+}
+
+static noinline void sx_trace_free_on(struct slab_ext_cache *c, const void *obj,
+				      unsigned long caller)
+{
+	if (slab_ext_is_kmalloc(c))
+		trace_mm_ext_kfree(caller, obj, c->size);
+	else
+		trace_mm_ext_cache_free(c->name, caller, obj, c->object_size, c->size);
+}
+
+static __always_inline void sx_trace_free(struct slab_ext_cache *c, const void *obj,
+					  unsigned long caller)
+{
+	if (trace_mm_ext_kfree_enabled() || trace_mm_ext_cache_free_enabled())
+		sx_trace_free_on(c, obj, caller);
+}
+
 static void *cache_alloc(struct slab_ext_cache *c, gfp_t gfp, unsigned long caller)
 {
 	struct buddy_sim_owner *slab, *fresh = NULL;
@@ -947,6 +995,7 @@ static bool cache_free(struct slab_ext_cache *c, struct buddy_sim_owner *slab, v
 	slab_push(c, slab, obj);
 	slab_relist(c, slab, old);
 	c->frees++;
+	sx_trace_free(c, obj, caller);
 	if (!slab->inuse && !nolock)
 		take_empty_slabs(c, c->min_empty, &released);
 	spin_unlock_irqrestore(&c->lock, flags);
@@ -1121,6 +1170,8 @@ static __always_inline void cpu_array_put(struct slab_ext_cpu *pc)
 static void drain_array(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
 			unsigned int limit)
 {
+	if (pc->count)
+		trace_mm_ext_cpu_flush(c->name, pc->count);
 	put_objects(c, pc->objs, pc->count, 0);
 	pc->count = 0;
 	if (limit != SLAB_EXT_KEEP_LIMIT)
@@ -1239,6 +1290,7 @@ static noinline void *cpu_alloc_refill(struct slab_ext_cache *c, struct slab_ext
 		pc->limit = clamp(pc->limit * 2, 1U, max);
 		pc->count = take_objects(c, gfp, pc->objs, max(pc->limit / 2, 1U), 0);
 		if (likely(pc->count)) {
+			trace_mm_ext_cpu_refill(c->name, pc->count);
 			obj = pc->objs[--pc->count];
 			pc->allocs++;
 		}
@@ -1282,6 +1334,7 @@ static noinline void cpu_free_slow(struct slab_ext_cache *c, struct slab_ext_cpu
 		pc->limit = min(pc->limit * 2, max);
 	if (pc->count >= pc->limit) {
 		batch = min(max(pc->limit / 2, 1U), pc->count);
+		trace_mm_ext_cpu_flush(c->name, batch);
 		put_objects(c, pc->objs, batch, 0);
 		pc->count -= batch;
 		memmove(pc->objs, pc->objs + batch, pc->count * sizeof(void *));
@@ -1365,6 +1418,7 @@ static __always_inline void sx_free_slab(struct slab_ext_cache *c,
 	/* Marked first: a second free finds it wherever it goes from here. */
 	set_fp(c, obj, cpu_mark(c, obj));
 	sx_free_marked(c, slab, obj, caller);
+	sx_trace_free(c, obj, caller);
 }
 
 static __always_inline void sx_free(struct slab_ext_cache *c, void *obj,
@@ -1391,7 +1445,11 @@ static __always_inline void sx_free(struct slab_ext_cache *c, void *obj,
  */
 void *slab_ext_alloc(struct slab_ext_cache *cache, gfp_t gfp)
 {
-	return sx_alloc(cache, gfp, _RET_IP_);
+	void *obj = sx_alloc(cache, gfp, _RET_IP_);
+
+	if (obj)
+		sx_trace_alloc(cache, obj, _RET_IP_, gfp);
+	return obj;
 }
 EXPORT_SYMBOL_GPL(slab_ext_alloc);
 
@@ -1532,7 +1590,8 @@ static noinline void sheaf_misuse(struct slab_ext_cache *c, const void *sheaf,
 	spin_lock_irqsave(&c->lock, flags);
 	c->errors++;
 	spin_unlock_irqrestore(&c->lock, flags);
-	mm_ext_report("cache %s: %s of sheaf %p: %s\n", c->name, fn, sheaf, why);
+	mm_ext_report(MM_EXT_CACHE, c->name, mm_ext_misuse_of(why, MM_EXT_MISUSE_BAD_CALL), sheaf,
+		      "cache %s: %s of sheaf %p: %s\n", c->name, fn, sheaf, why);
 }
 
 /* Whether @sheaf is one of @c's prefilled sheaves. Lock held. */
@@ -1668,8 +1727,12 @@ void *slab_ext_alloc_from_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
 			     "not a sheaf of this cache");
 		return NULL;
 	}
-	if (unlikely(cache->debug))
-		return sheaf_alloc_debug(cache, gfp, sheaf, _RET_IP_);
+	if (unlikely(cache->debug)) {
+		obj = sheaf_alloc_debug(cache, gfp, sheaf, _RET_IP_);
+		if (obj)
+			sx_trace_alloc(cache, obj, _RET_IP_, gfp);
+		return obj;
+	}
 	size = sheaf->size;
 	if (unlikely(!size))
 		return NULL;
@@ -1678,6 +1741,7 @@ void *slab_ext_alloc_from_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
 	WRITE_ONCE(sheaf->size, size);
 	WRITE_ONCE(sheaf->allocs, sheaf->allocs + 1);
 	hand_out(cache, obj, gfp, _RET_IP_);
+	sx_trace_alloc(cache, obj, _RET_IP_, gfp);
 	return obj;
 }
 EXPORT_SYMBOL_GPL(slab_ext_alloc_from_sheaf);
@@ -1851,8 +1915,10 @@ int slab_ext_alloc_bulk(struct slab_ext_cache *cache, gfp_t gfp, size_t nr, void
 		put_objects(cache, p, k, 0);
 		return 0;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		hand_out(cache, p[i], gfp, _RET_IP_);
+		sx_trace_alloc(cache, p[i], _RET_IP_, gfp);
+	}
 	return n;
 }
 EXPORT_SYMBOL_GPL(slab_ext_alloc_bulk);
@@ -1916,6 +1982,7 @@ void slab_ext_free_bulk(struct slab_ext_cache *cache, size_t nr, void **p)
 		}
 		/* Marked at once: the same pointer later in @p is a double free. */
 		set_fp(cache, obj, cpu_mark(cache, obj));
+		sx_trace_free(cache, obj, _RET_IP_);
 		batch[n++] = obj;
 		if (n == ARRAY_SIZE(batch)) {
 			free_batch(cache, batch, n);
@@ -2220,7 +2287,8 @@ static void report_leaks(struct slab_ext_cache *c)
 
 	if (!leaked)
 		return;
-	mm_ext_report("cache %s: destroyed with %lu objects still allocated (leak)\n",
+	mm_ext_report(MM_EXT_CACHE, c->name, MM_EXT_MISUSE_LEAK, NULL,
+		      "cache %s: destroyed with %lu objects still allocated (leak)\n",
 		      c->name, leaked);
 	for (l = 0; l < ARRAY_SIZE(lists) && shown < SLAB_EXT_LEAKS_SHOWN; l++) {
 		list_for_each_entry(slab, lists[l], slab_list) {
@@ -2261,7 +2329,8 @@ void slab_ext_cache_destroy(struct slab_ext_cache *cache)
 	/* No user may touch the cache now: no lock is needed to walk it. */
 	sheaves = reclaim_sheaves(cache);
 	if (sheaves)
-		mm_ext_report("cache %s: destroyed with %lu sheaves not returned (leak)\n",
+		mm_ext_report(MM_EXT_CACHE, cache->name, MM_EXT_MISUSE_LEAK, NULL,
+			      "cache %s: destroyed with %lu sheaves not returned (leak)\n",
 			      cache->name, sheaves);
 	drain_all(cache, SLAB_EXT_KEEP_LIMIT);
 	report_leaks(cache);
@@ -2339,8 +2408,14 @@ void *slab_ext_kmalloc(size_t size, gfp_t gfp)
 
 	if (!size)
 		return NULL;
-	if (size <= SLAB_EXT_KMALLOC_MAX)
-		return sx_alloc(sx_kmalloc_caches[sx_kmalloc_index(size)], gfp, _RET_IP_);
+	if (size <= SLAB_EXT_KMALLOC_MAX) {
+		struct slab_ext_cache *c = sx_kmalloc_caches[sx_kmalloc_index(size)];
+
+		p = sx_alloc(c, gfp, _RET_IP_);
+		if (p)
+			trace_mm_ext_kmalloc(_RET_IP_, p, size, c->size, gfp);
+		return p;
+	}
 	order = get_order(size);
 	if (order > BUDDY_SIM_MAX_ORDER)
 		return NULL;
@@ -2353,6 +2428,7 @@ void *slab_ext_kmalloc(size_t size, gfp_t gfp)
 	head->order = order;
 	head->large_size = size;
 	WRITE_ONCE(head->head, head);
+	trace_mm_ext_kmalloc(_RET_IP_, p, size, PAGE_SIZE << order, gfp);
 	return p;
 }
 EXPORT_SYMBOL_GPL(slab_ext_kmalloc);
@@ -2367,7 +2443,8 @@ static noinline void sx_kmalloc_bad(struct buddy_sim *zone, const void *obj, con
 		buddy_sim_count_error_nolock(zone);
 	else
 		buddy_sim_count_error(zone);
-	mm_ext_report("zone %s: %s of %s, which slab_ext_kmalloc() did not return\n",
+	mm_ext_report(MM_EXT_ZONE, buddy_sim_name(zone), MM_EXT_MISUSE_BAD_POINTER, obj,
+		      "zone %s: %s of %s, which slab_ext_kmalloc() did not return\n",
 		      buddy_sim_name(zone), fn, where(zone, obj, buf, sizeof(buf)));
 }
 
@@ -2423,6 +2500,7 @@ void slab_ext_kfree(const void *obj)
 	}
 	head->large_size = 0;
 	WRITE_ONCE(head->head, NULL);
+	trace_mm_ext_kfree(_RET_IP_, obj, PAGE_SIZE << head->order);
 	buddy_sim_free(sx_kmalloc_zone, (void *)obj, head->order);
 }
 EXPORT_SYMBOL_GPL(slab_ext_kfree);
@@ -2552,6 +2630,8 @@ static void sx_defer_free_obj(void *obj)
 	struct slab_ext_cache *c = sx_obj_cache(obj, &slab);
 
 	sx_free_marked(c, slab, obj, _RET_IP_);
+	if (c->cpu)		/* else cache_free() fired it */
+		sx_trace_free(c, obj, _RET_IP_);
 	atomic_long_dec(&sx_defer_pending);
 }
 
@@ -2686,7 +2766,8 @@ static noinline void sx_defer(struct slab_ext_cache *c, void *obj)
 	/* Unmarked: it is allocated again, and a later free of it goes ahead. */
 	set_fp(c, obj, NULL);
 	atomic_long_inc(&c->nolock_errors);
-	mm_ext_report("cache %s: kfree_nolock: %u frees wait here: object at %s left allocated\n",
+	mm_ext_report(MM_EXT_CACHE, c->name, MM_EXT_MISUSE_OVERFLOW, obj,
+		      "cache %s: kfree_nolock: %u frees wait here: object at %s left allocated\n",
 		      c->name, SX_DEFER_SLOTS, where(c->zone, obj, buf, sizeof(buf)));
 }
 
@@ -2781,7 +2862,8 @@ static void *sx_alloc_nolock(struct slab_ext_cache *c, gfp_t gfp, unsigned long 
 static noinline void sx_nolock_bad_gfp(size_t size, gfp_t gfp)
 {
 	buddy_sim_count_error_nolock(sx_kmalloc_zone);
-	mm_ext_report("zone %s: kmalloc_nolock(%zu, %pGg): only __GFP_ZERO is allowed\n",
+	mm_ext_report(MM_EXT_ZONE, buddy_sim_name(sx_kmalloc_zone), MM_EXT_MISUSE_BAD_FLAGS, NULL,
+		      "zone %s: kmalloc_nolock(%zu, %pGg): only __GFP_ZERO is allowed\n",
 		      buddy_sim_name(sx_kmalloc_zone), size, &gfp);
 }
 
@@ -2817,8 +2899,11 @@ void *slab_ext_kmalloc_nolock(size_t size, gfp_t gfp)
 	i = sx_kmalloc_index(size);
 	obj = sx_alloc_nolock(sx_kmalloc_caches[i], gfp, _RET_IP_);
 	if (obj == ERR_PTR(-EBUSY) && i + 1 < ARRAY_SIZE(sx_kmalloc_caches))
-		obj = sx_alloc_nolock(sx_kmalloc_caches[i + 1], gfp, _RET_IP_);
-	return IS_ERR(obj) ? NULL : obj;
+		obj = sx_alloc_nolock(sx_kmalloc_caches[++i], gfp, _RET_IP_);
+	if (IS_ERR_OR_NULL(obj))
+		return NULL;
+	trace_mm_ext_kmalloc(_RET_IP_, obj, size, sx_kmalloc_caches[i]->size, gfp);
+	return obj;
 }
 EXPORT_SYMBOL_GPL(slab_ext_kmalloc_nolock);
 
@@ -2850,6 +2935,7 @@ static void sx_free_nolock(struct slab_ext_cache *c, struct buddy_sim_owner *sla
 		pc->objs[pc->count++] = obj;
 		pc->frees++;
 		cpu_array_put(pc);
+		sx_trace_free(c, obj, caller);
 		return;
 	}
 	if (pc)
@@ -2861,6 +2947,7 @@ static void sx_free_nolock(struct slab_ext_cache *c, struct buddy_sim_owner *sla
 	slab_relist(c, slab, old);
 	c->frees++;
 	spin_unlock_irqrestore(&c->lock, flags);
+	sx_trace_free(c, obj, caller);
 done:
 	/* Empty slabs beyond min_empty go back from the irq_work. */
 	if (data_race(c->nr_empty > c->min_empty))
@@ -2881,6 +2968,7 @@ static void sx_kfree_large_nolock(struct buddy_sim_owner *head, void *obj)
 
 	head->large_size = 0;
 	WRITE_ONCE(head->head, NULL);
+	trace_mm_ext_kfree(_RET_IP_, obj, PAGE_SIZE << order);
 	if (buddy_sim_free_nolock(sx_kmalloc_zone, obj, order))
 		return;
 	*(unsigned long *)(obj + sizeof(void *)) = order;

@@ -92,7 +92,8 @@ __weak struct kunit_resource *kunit_find_named_resource(struct kunit *test, cons
 }
 
 /* As mm_ext_base.c: counted in the running test when it asked. */
-void mm_ext_count_report(void)
+void mm_ext_count_report(enum mm_ext_kind layer, const char *object,
+			 enum mm_ext_misuse kind, const void *ptr)
 {
 	struct kunit *test = current->kunit_test;
 	struct kunit_resource *res;

@@ -77,6 +77,11 @@ above = {
     "mm_ext_blk.c": glue | {"buddy_sim_internal.h", "slab_ext_internal.h",
                             "mempool_ext_internal.h", "mm_ext_layers.h",
                             "mm_ext_base.h", "mm_ext_glue.h"},
+    # The trace events are base level: every layer may fire them.
+    "mm_ext_trace.h": glue | {"buddy_sim_internal.h", "slab_ext_internal.h",
+                              "mempool_ext_internal.h", "mm_ext_layers.h",
+                              "include/mm_ext/buddy_sim.h", "include/mm_ext/slab_ext.h",
+                              "include/mm_ext/mempool_ext.h"},
 }
 # Every file it includes in quotes is a header of mm_ext's own: none allowed.
 for f in ("mm_ext_blk.c",):

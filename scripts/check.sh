@@ -108,6 +108,9 @@ scenario hotplug "cache create/destroy, cpu_cache writes and CPU 1 off/online at
 # mm_ext_blk.ko under Debian's mke2fs and e2fsck (issue 15).
 scenario blk "mm_ext_blk: ext4 with and without injected failure, a full zone, rmmod" 600
 
+# Trace events against the counters; a hist trigger; trace-cmd (Debian's, with its libraries).
+scenario trace "every mm_ext event's count equals its counter; hist:keys=order; trace-cmd"
+
 # The suites built in (=y) and run by the kernel's kunit.py, mm_ext as a
 # driver of a hard-linked copy of the cached 6.12 tree (build cached too).
 kunit_py() {
