@@ -27,6 +27,21 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 					     const char *name, unsigned int size,
 					     unsigned int align, slab_flags_t flags,
 					     void (*ctor)(void *));
+/*
+ * Creation arguments, as mainline's struct kmem_cache_args (6.18):
+ * sheaf_capacity nonzero puts the cache on the sheaves tier, with sheaves
+ * of that many objects (1..256); 0 keeps the CPU arrays.
+ */
+struct slab_ext_cache_args {
+	unsigned int align;
+	void (*ctor)(void *obj);
+	unsigned int sheaf_capacity;
+};
+
+struct slab_ext_cache *slab_ext_cache_create_args(struct buddy_sim *zone,
+						  const char *name, unsigned int size,
+						  struct slab_ext_cache_args *args,
+						  slab_flags_t flags);
 void *slab_ext_alloc(struct slab_ext_cache *cache, gfp_t gfp);
 void slab_ext_free(struct slab_ext_cache *cache, void *obj);
 int slab_ext_shrink(struct slab_ext_cache *cache);
