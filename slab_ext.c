@@ -2917,7 +2917,25 @@ out:
 	return ret;
 }
 
-/* See slab_ext_internal.h. May sleep. */
+/**
+ * slab_ext_set_tier() - choose a cache's per-CPU tier
+ * @cache: the cache
+ * @tier: SLAB_EXT_TIER_ARRAYS (the CPU arrays) or SLAB_EXT_TIER_SHEAVES
+ *	  (mainline 6.18's per-CPU sheaves and a barn)
+ * @capacity: objects in a sheaf, 1..SLAB_EXT_SHEAF_MAX; 0 keeps the
+ *	      cache's. On the arrays tier it sizes prefilled sheaves only.
+ * @drain: empty the tier into the slabs first, as slab_ext_shrink() does;
+ *	   without, a tier holding free objects is refused
+ *
+ * Switching empties the old tier (its objects go back to the slabs) and
+ * frees its sheaves. A change of capacity on the sheaves tier makes the
+ * CPUs' sheaves anew. May sleep.
+ *
+ * Return: 0; -EBUSY without @drain when the tier holds free objects (or
+ * when the CPU arrays' bound is being changed), -EINVAL for sheaves on a
+ * debug cache (which has no per-CPU tier) or a capacity over the bound,
+ * -ENOMEM.
+ */
 int slab_ext_set_tier(struct slab_ext_cache *cache, enum slab_ext_tier tier,
 		      unsigned int capacity, bool drain)
 {
@@ -2948,7 +2966,17 @@ out:
 	mutex_unlock(&slab_ext_cpu_cache_lock);
 	return ret;
 }
+EXPORT_SYMBOL_GPL(slab_ext_set_tier);
 
+/**
+ * slab_ext_get_tier() - a cache's per-CPU tier and its counters
+ * @cache: the cache
+ * @ti: filled in: the tier, the sheaf capacity, the barn's sheaves and
+ *	objects, the objects the CPUs' sheaves hold, and the counters
+ *	(summed over every CPU and the barn)
+ *
+ * Exact when the cache is quiet, as slab_ext_cache_info() is.
+ */
 void slab_ext_get_tier(struct slab_ext_cache *cache, struct slab_ext_tier_info *ti)
 {
 	struct slab_ext_barn *b = &cache->barn;
@@ -2977,7 +3005,15 @@ void slab_ext_get_tier(struct slab_ext_cache *cache, struct slab_ext_tier_info *
 		ti->stat[i] += b->stat[i];
 	spin_unlock_irqrestore(&b->lock, flags);
 }
+EXPORT_SYMBOL_GPL(slab_ext_get_tier);
 
+/**
+ * slab_ext_cpu_tier_stat() - one CPU's part of the sheaves tier's counters
+ * @cache: the cache
+ * @cpu: a possible CPU
+ * @stat: SX_NR_TIER_STATS counters, filled in (what the barn counted
+ *	  outside any CPU's sheaves is left out)
+ */
 void slab_ext_cpu_tier_stat(struct slab_ext_cache *cache, int cpu, u64 *stat)
 {
 	int i;
@@ -2985,6 +3021,7 @@ void slab_ext_cpu_tier_stat(struct slab_ext_cache *cache, int cpu, u64 *stat)
 	for (i = 0; i < SX_NR_TIER_STATS; i++)
 		stat[i] = cache->cpu ? READ_ONCE(per_cpu_ptr(cache->cpu, cpu)->stat[i]) : 0;
 }
+EXPORT_SYMBOL_GPL(slab_ext_cpu_tier_stat);
 
 /* ---- kmalloc ---- */
 
