@@ -727,6 +727,7 @@ static int workload_destroy_cmd(struct ctl_args *a)
 static const char *const cache_keys[] = {
 	"zone", "align", "flags", "tier", "sheaf_capacity", NULL
 };
+
 static const char *const pool_keys[] = { "slab", "page", "order", "kmalloc", NULL };
 static const char *const wl_keys[] = {
 	"zone", "cache", "pool", "fragment", "ops", "seed", "slots", "max_order",

@@ -130,7 +130,7 @@ struct slab_ext_cpu {
 	 * The sheaves tier (mainline's struct slub_percpu_sheaves): a main
 	 * sheaf allocations and frees use, and a spare, both set, or both
 	 * NULL on the arrays tier. While set, count and limit stay 0, so
-	 * the arrays' fast paths fall through to their slow paths, which
+	 * the arrays' fast paths always go to their slow paths, which
 	 * serve the sheaves: the arrays tier pays nothing for this one.
 	 */
 	struct slab_ext_sheaf *main, *spare;
@@ -2901,8 +2901,10 @@ static int tier_sheaves_on(struct slab_ext_cache *c, unsigned int capacity)
 
 		drain_cpu_op(c, cpu, &d, true);
 		/* Not reached (busy too long): it stays on arrays, off for now. */
-		if (d.done)
-			sh[2 * cpu] = sh[2 * cpu + 1] = NULL;
+		if (d.done) {
+			sh[2 * cpu] = NULL;
+			sh[2 * cpu + 1] = NULL;
+		}
 	}
 	cpus_read_unlock();
 	spin_lock_irqsave(&c->barn.lock, flags);

@@ -603,8 +603,10 @@ static const enum slab_ext_tier test_tiers[] = { SLAB_EXT_TIER_ARRAYS, SLAB_EXT_
 
 static void tier_desc(const enum slab_ext_tier *t, char *desc)
 {
-	strscpy(desc, *t == SLAB_EXT_TIER_SHEAVES ? "sheaves" : "arrays", KUNIT_PARAM_DESC_SIZE);
+	strscpy(desc, *t == SLAB_EXT_TIER_SHEAVES ? "sheaves" : "arrays",
+		KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(tiers, test_tiers, tier_desc);
 
 static struct slab_ext_cache *tier_cache(struct kunit *test, struct buddy_sim *zone,
@@ -1301,12 +1303,15 @@ static void slab_ext_test_tier_switch(struct kunit *test)
 
 enum sheaf_df_where { SDF_MAIN, SDF_SPARE, SDF_BARN, SDF_PREFILLED };
 static const char * const sheaf_df_names[] = { "main", "spare", "barn", "prefilled" };
-static const enum sheaf_df_where sheaf_df_params[] = { SDF_MAIN, SDF_SPARE, SDF_BARN, SDF_PREFILLED };
+static const enum sheaf_df_where sheaf_df_params[] = {
+	SDF_MAIN, SDF_SPARE, SDF_BARN, SDF_PREFILLED
+};
 
 static void sheaf_df_desc(const enum sheaf_df_where *w, char *desc)
 {
 	strscpy(desc, sheaf_df_names[*w], KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(sheaf_df, sheaf_df_params, sheaf_df_desc);
 
 /*
@@ -2241,7 +2246,8 @@ static struct kunit_case slab_ext_test_cases[] = {
 	KUNIT_CASE(slab_ext_test_poison_contents),
 	KUNIT_CASE(slab_ext_test_destroy_leak),
 	KUNIT_CASE(slab_ext_test_kmalloc),
-	KUNIT_CASE_PARAM_ATTR(slab_ext_test_two_cpus, tiers_gen_params, {.speed = KUNIT_SPEED_SLOW}),
+	KUNIT_CASE_PARAM_ATTR(slab_ext_test_two_cpus, tiers_gen_params,
+			      {.speed = KUNIT_SPEED_SLOW}),
 	KUNIT_CASE(slab_ext_test_cpu_drain),
 	KUNIT_CASE_PARAM(slab_ext_test_cross_cpu_free, tiers_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_cpu_offline, tiers_gen_params),
