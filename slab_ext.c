@@ -1927,7 +1927,7 @@ static struct slab_ext_sheaf *barn_get_prefill(struct slab_ext_cache *c, unsigne
 	if (!READ_ONCE(c->sheaves_tier))
 		return NULL;
 	spin_lock_irqsave(&b->lock, flags);
-	if (b->open && b->nr_full && count <= c->sheaf_capacity) {
+	if (b->open && b->nr_full && count <= READ_ONCE(c->sheaf_capacity)) {
 		sheaf = list_first_entry(&b->full, struct slab_ext_sheaf, list);
 		list_del(&sheaf->list);
 		b->nr_full--;
@@ -1959,7 +1959,7 @@ static void sheaf_give_back(struct slab_ext_cache *c, struct slab_ext_sheaf *she
 		sheaf->size = 0;
 	}
 	spin_lock_irqsave(&b->lock, flags);
-	if (b->open && sheaf->capacity == c->sheaf_capacity) {
+	if (b->open && sheaf->capacity == READ_ONCE(c->sheaf_capacity)) {
 		if (full && b->nr_full < SLAB_EXT_BARN_MAX_FULL) {
 			list_add(&sheaf->list, &b->full);
 			b->nr_full++;
@@ -2023,7 +2023,7 @@ struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache, gfp_
 		goto out;
 	/* More than the zone could ever hold fails without asking. */
 	sheaf = count <= cache->max_objs ?
-		sheaf_new(cache, gfp, max(count, cache->sheaf_capacity)) : NULL;
+		sheaf_new(cache, gfp, max(count, READ_ONCE(cache->sheaf_capacity))) : NULL;
 	if (!sheaf) {
 		sheaf_failed(cache);
 		return NULL;
@@ -2933,9 +2933,8 @@ out:
  * frees its sheaves. A change of capacity on the sheaves tier makes the
  * CPUs' sheaves anew. May sleep.
  *
- * Return: 0; -EBUSY without @drain when the tier holds free objects (or
- * when the CPU arrays' bound is being changed), -EINVAL for sheaves on a
- * debug cache (which has no per-CPU tier) or a capacity over the bound,
+ * Return: 0; -EBUSY without @drain when the tier holds free objects,
+ * -EINVAL for sheaves on a debug cache (which has no per-CPU tier) or a capacity over the bound,
  * -ENOMEM.
  */
 int slab_ext_set_tier(struct slab_ext_cache *cache, enum slab_ext_tier tier,
@@ -3843,7 +3842,7 @@ void slab_ext_get_extra(struct slab_ext_cache *cache, struct slab_ext_extra *ext
 	extra->sheaf_returns = cache->sheaf_returns;
 	extra->sheaf_failures = cache->sheaf_failures;
 	spin_unlock_irqrestore(&cache->lock, flags);
-	extra->sheaf_capacity = cache->sheaf_capacity;
+	extra->sheaf_capacity = READ_ONCE(cache->sheaf_capacity);
 	extra->align = cache->align;
 	extra->flags = cache->flags;
 	extra->cpu_max = READ_ONCE(cache->cpu_max);

@@ -133,6 +133,7 @@ target() {
 	echo "- slab batch, ratio <= 1.00 for every size: $(target slab_batch '$5 <= 1.0')"
 	echo "- buddy order-0 pair, ratio <= 1.00: $(target buddy_pair '$2 != 0 || $5 <= 1.0')"
 	echo "- mempool pair, ratio <= 1.00: $(target mempool_pair '$5 <= 1.0')"
+	echo "- sheaves tier hot pair, ratio <= 1.00: $(target sheaf_pair '$5 <= 1.0')"
 	echo "- objects per slab >= the kernel's for every size: $(target mem_objs_per_slab '$3 >= $4')"
 	echo "- every time ratio <= 1.00: $(awk -F, 'NR > 1 && $1 !~ /^mem_/ && $5 > 1.0 { bad = bad " " $1 "/" $2 }
 		END { print bad ? "**not met** (" substr(bad, 2) ")" : "met" }' "$csv")"
