@@ -2006,10 +2006,12 @@ static noinline void sheaf_failed(struct slab_ext_cache *c)
  * so that slab_ext_alloc_from_sheaf() can hand them out later, in a
  * critical section where an allocation must not fail. mm_ext fills the
  * sheaf with exactly @count objects (mainline fills a regular sheaf to its
- * capacity). Give it back with slab_ext_return_sheaf().
+ * capacity), except on the sheaves tier, where a @count up to the sheaf
+ * capacity takes a full sheaf of the barn when it has one, as mainline
+ * does. Give it back with slab_ext_return_sheaf().
  *
- * Return: the sheaf, holding @count objects, or NULL when they cannot all
- * be had (nothing is left taken then).
+ * Return: the sheaf, holding at least @count objects, or NULL when they
+ * cannot all be had (nothing is left taken then).
  */
 struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
 					      unsigned int count)
