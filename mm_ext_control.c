@@ -321,13 +321,20 @@ static int cache_create_cmd(struct ctl_args *a)
 	args.sheaf_capacity = sheaves ? capacity : 0;
 	cache = slab_ext_cache_create_args(zone, a->pos[0], size, &args, flags);
 	/* Else the cache's own capacity (sheaves), or prefilled sheaves' (arrays). */
-	if (!IS_ERR(cache) && (sheaves ? !capacity : capacity)) {
+	if (!IS_ERR(cache) && (sheaves ? !capacity : capacity))
 		ret = slab_ext_set_tier(cache, sheaves ? SLAB_EXT_TIER_SHEAVES :
 					SLAB_EXT_TIER_ARRAYS, capacity, true);
-		if (ret) {
-			slab_ext_cache_destroy(cache);
-			cache = ERR_PTR(ret);
-		}
+	if (!IS_ERR(cache) && !ret && sheaves) {
+		struct slab_ext_tier_info ti;
+
+		/* A debug cache has no per-CPU tier: sheaves asked are refused. */
+		slab_ext_get_tier(cache, &ti);
+		if (ti.tier != SLAB_EXT_TIER_SHEAVES)
+			ret = -EINVAL;
+	}
+	if (ret) {
+		slab_ext_cache_destroy(cache);
+		cache = ERR_PTR(ret);
 	}
 	if (IS_ERR(cache)) {
 		pr_err("mm_ext: control: cache create %s: error %ld\n", a->pos[0],
