@@ -1469,7 +1469,7 @@ static void barn_flush(struct slab_ext_cache *c, bool free_all)
  * zone have nothing, the other CPUs' sheaves and the barn give theirs
  * back first (steal_all()), as on the arrays tier.
  */
-static noinline void *pcs_alloc(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
+static void *pcs_alloc(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
 				gfp_t gfp, unsigned long caller)
 {
 	struct slab_ext_sheaf *main = pc->main, *full;
@@ -1519,7 +1519,7 @@ static noinline void *pcs_alloc(struct slab_ext_cache *c, struct slab_ext_cpu *p
  * the barn full, main flushed to the slabs. Called with the CPU's sheaves
  * claimed, which it gives up.
  */
-static noinline void pcs_free(struct slab_ext_cache *c, struct slab_ext_cpu *pc, void *obj)
+static void pcs_free(struct slab_ext_cache *c, struct slab_ext_cpu *pc, void *obj)
 {
 	struct slab_ext_sheaf *main = pc->main, *empty;
 	unsigned int n = main->size;
