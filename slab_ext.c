@@ -54,6 +54,12 @@
  * On PREEMPT_RT, where a task with migration off can be preempted on its
  * CPU, the flag is a per-CPU spinlock_t instead, which any CPU may take.
  *
+ * A cache may use sheaves instead of arrays (its per-CPU tier, chosen at
+ * creation or switched while empty): mainline 6.18's main and spare sheaf
+ * a CPU, exchanged whole with the cache's barn of full and empty sheaves
+ * (see "the sheaves tier" below). They live in the same per-CPU struct,
+ * under the same claim, and their objects carry the same mark.
+ *
  * Before an allocation fails, every CPU's array gives its objects back and
  * the slabs are tried again: a cache returns NULL only when it has no free
  * object anywhere. (Reaching another CPU's array takes an IPI, which a
@@ -235,9 +241,10 @@ struct slab_ext_cache {
  * count what sheaves hold, check a sheaf given back, and take back the
  * sheaves of a cache destroyed with some out.
  *
- * The same struct is meant to serve a per-CPU sheaves tier later: a CPU's
- * main and spare sheaf, and a barn's full and empty lists (through @list),
- * each of capacity sheaf_capacity.
+ * The same struct serves the per-CPU sheaves tier: a CPU's main and spare
+ * sheaf (its owner's, under the CPU's claim), and a barn's full and empty
+ * lists (through @list, under the barn lock), each of capacity
+ * sheaf_capacity; a full sheaf of the barn may become a prefilled one.
  */
 struct slab_ext_sheaf {
 	struct list_head list;		/* cache->sheaves while prefilled */
