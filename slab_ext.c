@@ -1477,7 +1477,7 @@ static void barn_flush(struct slab_ext_cache *c, bool free_all)
  * back first (steal_all()), as on the arrays tier.
  */
 static void *pcs_alloc(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
-				gfp_t gfp, unsigned long caller)
+		       gfp_t gfp, unsigned long caller)
 {
 	struct slab_ext_sheaf *main = pc->main, *full;
 	unsigned int n;
