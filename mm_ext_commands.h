@@ -15,8 +15,8 @@ MM_EXT_CMD(zone, destroy, "NAME", 1, NULL, 0, zone_destroy_cmd,
 MM_EXT_CMD(zone, drain, "NAME", 1, NULL, 0, zone_drain_cmd,
 	   "per-CPU page lists back to the free lists, so `buddyinfo` counts every free page")
 MM_EXT_CMD(cache, create,
-	   "NAME SIZE [zone=ZONE] [align=N] [flags=poison,red_zone,store_user,hwcache_align]",
-	   2, cache_keys, 3, cache_create_cmd,
+	   "NAME SIZE [zone=ZONE] [align=N] [flags=poison,red_zone,store_user,hwcache_align] [tier=arrays|sheaves] [sheaf_capacity=N]",
+	   2, cache_keys, 5, cache_create_cmd,
 	   "a cache of SIZE-byte objects on ZONE (default `default`): `cache create c1 64 zone=z1`")
 MM_EXT_CMD(cache, destroy, "NAME", 1, NULL, 0, cache_destroy_cmd,
 	   "destroy a cache the shell made: `echo \"cache destroy c1\" > control`")

@@ -282,18 +282,31 @@ static int zone_drain_cmd(struct ctl_args *a)
 
 static int cache_create_cmd(struct ctl_args *a)
 {
+	struct slab_ext_cache_args args = { };
+	u64 size, align = 0, capacity = 0;
 	struct slab_ext_cache *cache;
 	struct buddy_sim *zone = NULL;
 	slab_flags_t flags = 0;
-	u64 size, align = 0;
+	bool sheaves = false;
 	const char *s;
 	int ret;
 
 	ret = parse_num("size", a->pos[1], 1, UINT_MAX, &size);
 	if (!ret)
 		ret = opt_num(a, "align", 0, UINT_MAX, &align);
+	if (!ret)
+		ret = opt_num(a, "sheaf_capacity", 1, SLAB_EXT_SHEAF_MAX, &capacity);
 	if (ret)
 		return ret;
+	s = opt(a, "tier");
+	if (s) {
+		sheaves = !strcmp(s, "sheaves");
+		if (!sheaves && strcmp(s, "arrays")) {
+			pr_err("mm_ext: control: tier=%s: arrays or sheaves\n", s);
+			return -EINVAL;
+		}
+	}
+	/* sheaf_capacity alone sizes prefilled sheaves; tier=sheaves uses it. */
 	s = opt(a, "flags");
 	if (s && parse_flags(s, &flags))
 		return -EINVAL;
@@ -303,7 +316,26 @@ static int cache_create_cmd(struct ctl_args *a)
 		if (!zone)
 			return ret;
 	}
-	cache = slab_ext_cache_create(zone, a->pos[0], size, align, flags, NULL);
+	args.align = align;
+	/* As mainline's kmem_cache_args, a capacity selects sheaves. */
+	args.sheaf_capacity = sheaves ? capacity : 0;
+	cache = slab_ext_cache_create_args(zone, a->pos[0], size, &args, flags);
+	/* Else the cache's own capacity (sheaves), or prefilled sheaves' (arrays). */
+	if (!IS_ERR(cache) && (sheaves ? !capacity : capacity))
+		ret = slab_ext_set_tier(cache, sheaves ? SLAB_EXT_TIER_SHEAVES :
+					SLAB_EXT_TIER_ARRAYS, capacity, true);
+	if (!IS_ERR(cache) && !ret && sheaves) {
+		struct slab_ext_tier_info ti;
+
+		/* A debug cache has no per-CPU tier: sheaves asked are refused. */
+		slab_ext_get_tier(cache, &ti);
+		if (ti.tier != SLAB_EXT_TIER_SHEAVES)
+			ret = -EINVAL;
+	}
+	if (ret) {
+		slab_ext_cache_destroy(cache);
+		cache = ERR_PTR(ret);
+	}
 	if (IS_ERR(cache)) {
 		pr_err("mm_ext: control: cache create %s: error %ld\n", a->pos[0],
 		       PTR_ERR(cache));
@@ -707,7 +739,10 @@ static int workload_destroy_cmd(struct ctl_args *a)
 
 /* ---- the grammar ---- */
 
-static const char *const cache_keys[] = { "zone", "align", "flags", NULL };
+static const char *const cache_keys[] = {
+	"zone", "align", "flags", "tier", "sheaf_capacity", NULL
+};
+
 static const char *const pool_keys[] = { "slab", "page", "order", "kmalloc", NULL };
 static const char *const wl_keys[] = {
 	"zone", "cache", "pool", "fragment", "ops", "seed", "slots", "max_order",

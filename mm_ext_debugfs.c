@@ -332,6 +332,30 @@ static int slabinfo_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(slabinfo);
 
+static const char *const tier_names[] = {
+	[SLAB_EXT_TIER_ARRAYS] = "arrays",
+	[SLAB_EXT_TIER_SHEAVES] = "sheaves",
+};
+
+/*
+ * The per-CPU tier's lines of stats: which tier, the barn, and the
+ * sheaves' counters under mainline's SLUB stat names.
+ */
+static void cache_tier_stats(struct seq_file *m, struct slab_ext_cache *cache)
+{
+	struct slab_ext_tier_info ti;
+	int i;
+
+	slab_ext_get_tier(cache, &ti);
+	seq_printf(m, "tier %s\n", tier_names[ti.tier]);
+	seq_printf(m, "cpu_sheaf_objects %lu\n", ti.cpu_sheaf_objects);
+	seq_printf(m, "barn_full %u\n", ti.barn_full);
+	seq_printf(m, "barn_empty %u\n", ti.barn_empty);
+	seq_printf(m, "barn_objects %lu\n", ti.barn_objects);
+	for (i = 0; i < SX_NR_TIER_STATS; i++)
+		seq_printf(m, "%s %llu\n", slab_ext_tier_stat_names[i], ti.stat[i]);
+}
+
 /* slab/<cache>/stats: every field of slab_ext_info, then the cache's extras. */
 static int cache_stats_show(struct seq_file *m, void *v)
 {
@@ -367,6 +391,7 @@ static int cache_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "sheaf_refills %llu\n", extra.sheaf_refills);
 	seq_printf(m, "sheaf_returns %llu\n", extra.sheaf_returns);
 	seq_printf(m, "sheaf_failures %llu\n", extra.sheaf_failures);
+	cache_tier_stats(m, cache);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cache_stats);
@@ -499,6 +524,69 @@ static int cpu_cache_set(void *cache, size_t arg, long long val)
 	return slab_ext_set_cpu_cache(cache, val);
 }
 
+static long long sheaf_capacity_get(void *cache, size_t arg)
+{
+	struct slab_ext_tier_info ti;
+
+	slab_ext_get_tier(cache, &ti);
+	return ti.sheaf_capacity;
+}
+
+/* On the sheaves tier, the CPUs' sheaves are drained and made anew. */
+static int sheaf_capacity_set(void *cache, size_t arg, long long val)
+{
+	struct slab_ext_tier_info ti;
+
+	slab_ext_get_tier(cache, &ti);
+	return slab_ext_set_tier(cache, ti.tier, val, true);
+}
+
+/*
+ * slab/<cache>/tier: "arrays" or "sheaves". A write switches the cache's
+ * per-CPU tier, draining it first as shrink does; -EBUSY when it cannot
+ * be emptied, -EINVAL for a word not a tier or sheaves on a debug cache.
+ */
+static ssize_t tier_read(struct file *file, char __user *ubuf, size_t count, loff_t *ppos)
+{
+	struct slab_ext_tier_info ti;
+	char buf[16];
+	int len;
+
+	slab_ext_get_tier(file_inode(file)->i_private, &ti);
+	len = scnprintf(buf, sizeof(buf), "%s\n", tier_names[ti.tier]);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t tier_write(struct file *file, const char __user *ubuf, size_t count,
+			  loff_t *ppos)
+{
+	char buf[MM_EXT_WRITE_MAX], *cmd;
+	int ret, tier;
+
+	ret = mm_ext_read_cmd(ubuf, count, buf, sizeof(buf), &cmd);
+	if (ret)
+		return ret;
+	tier = match_string(tier_names, ARRAY_SIZE(tier_names), cmd);
+	if (tier < 0) {
+		pr_err("mm_ext: %pd: \"%s\" is not arrays or sheaves\n", file->f_path.dentry, cmd);
+		return -EINVAL;
+	}
+	ret = slab_ext_set_tier(file_inode(file)->i_private, tier, 0, true);
+	if (ret) {
+		pr_err("mm_ext: %pd: %s refused: error %d\n", file->f_path.dentry, cmd, ret);
+		return ret;
+	}
+	return count;
+}
+
+static const struct file_operations tier_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = tier_read,
+	.write = tier_write,
+	.llseek = default_llseek,
+};
+
 #define FAIL_FIELD(field) offsetof(struct buddy_sim_fail, field)
 
 static const struct mm_ext_knob pcp_high_knob =
@@ -515,11 +603,15 @@ static const struct mm_ext_knob min_empty_knob =
 	MM_EXT_KNOB(0, 1024, min_empty_get, min_empty_set, 0);
 static const struct mm_ext_knob cpu_cache_knob =
 	MM_EXT_KNOB(0, 128, cpu_cache_get, cpu_cache_set, 0);
+static const struct mm_ext_knob sheaf_capacity_knob =
+	MM_EXT_KNOB(1, SLAB_EXT_SHEAF_MAX, sheaf_capacity_get, sheaf_capacity_set, 0);
 
 static const struct mm_ext_file cache_files[] = {
 	{ "stats", 0400, &cache_stats_fops },
 	{ "min_empty", 0600, &min_empty_knob.fops },
 	{ "cpu_cache", 0600, &cpu_cache_knob.fops },
+	{ "tier", 0600, &tier_fops },
+	{ "sheaf_capacity", 0600, &sheaf_capacity_knob.fops },
 };
 
 /*
@@ -538,6 +630,7 @@ enum slub_kind {
 	SLUB_STAT,	/* CONFIG_SLUB_STATS: "%lu", " C%d=%u" per CPU, "\n" */
 	SLUB_CTOR,	/* "%pS\n", or nothing without one */
 	SLUB_ACTION,	/* reads nothing; takes "1" */
+	SLUB_TIER,	/* a sheaves tier counter, as SLUB_STAT; field: its index */
 };
 
 enum slub_field {
@@ -693,6 +786,30 @@ static int slub_stat_show(struct seq_file *m, struct slab_ext_cache *cache,
 	return 0;
 }
 
+/*
+ * A counter of the sheaves tier, in mainline's sysfs form (6.18's
+ * sheaf_* and barn_* files): the total, then each CPU's part. What was
+ * counted outside any CPU's sheaves (shrink, prefill, return: the barn's
+ * own counters) is in the total only.
+ */
+static int slub_tier_show(struct seq_file *m, struct slab_ext_cache *cache,
+			  unsigned int item)
+{
+	u64 stat[SX_NR_TIER_STATS];
+	struct slab_ext_tier_info ti;
+	int cpu;
+
+	slab_ext_get_tier(cache, &ti);
+	seq_printf(m, "%llu", ti.stat[item]);
+	for_each_possible_cpu(cpu) {
+		slab_ext_cpu_tier_stat(cache, cpu, stat);
+		if (stat[item])
+			seq_printf(m, " C%d=%llu", cpu, stat[item]);
+	}
+	seq_putc(m, '\n');
+	return 0;
+}
+
 static int slub_attr_show(struct seq_file *m, void *v)
 {
 	const struct slub_attr *attr = m->private;
@@ -721,6 +838,8 @@ static int slub_attr_show(struct seq_file *m, void *v)
 		break;
 	case SLUB_ACTION:
 		break;
+	case SLUB_TIER:
+		return slub_tier_show(m, cache, (unsigned int)attr->field);
 	}
 	return 0;
 }
@@ -777,6 +896,7 @@ static ssize_t slub_attr_write(struct file *file, const char __user *ubuf,
 }
 
 #define SLUB_STAT_RO(_name, _field)	SLUB_RO(_name, SLUB_STAT, _field)
+#define SLUB_TIER_RO(_name, _item)	SLUB_RO(_name, SLUB_TIER, (enum slub_field)(_item))
 
 /*
  * In mm/slub.c's slab_attrs[] order. The statistics are read-only: SLUB
@@ -833,6 +953,19 @@ static const struct slub_attr slub_attrs[] = {
 	SLUB_STAT_RO("cpu_partial_free", SF_NOT_COUNTED),
 	SLUB_STAT_RO("cpu_partial_node", SF_NOT_COUNTED),
 	SLUB_STAT_RO("cpu_partial_drain", SF_NOT_COUNTED),
+	/* 6.18's sheaves counters (mm_ext's sheaf_swap is in stats only). */
+	SLUB_TIER_RO("sheaf_flush", SX_SHEAF_FLUSH),
+	SLUB_TIER_RO("sheaf_refill", SX_SHEAF_REFILL),
+	SLUB_TIER_RO("sheaf_alloc", SX_SHEAF_ALLOC),
+	SLUB_TIER_RO("sheaf_free", SX_SHEAF_FREE),
+	SLUB_TIER_RO("barn_get", SX_BARN_GET),
+	SLUB_TIER_RO("barn_get_fail", SX_BARN_GET_FAIL),
+	SLUB_TIER_RO("barn_put", SX_BARN_PUT),
+	SLUB_TIER_RO("barn_put_fail", SX_BARN_PUT_FAIL),
+	SLUB_TIER_RO("sheaf_prefill_fast", SX_SHEAF_PREFILL_FAST),
+	SLUB_TIER_RO("sheaf_prefill_slow", SX_SHEAF_PREFILL_SLOW),
+	SLUB_TIER_RO("sheaf_return_fast", SX_SHEAF_RETURN_FAST),
+	SLUB_TIER_RO("sheaf_return_slow", SX_SHEAF_RETURN_SLOW),
 };
 
 /* The attributes in a cache's directory: 0, or -errno (the caller removes it). */

@@ -54,6 +54,12 @@
  * On PREEMPT_RT, where a task with migration off can be preempted on its
  * CPU, the flag is a per-CPU spinlock_t instead, which any CPU may take.
  *
+ * A cache may use sheaves instead of arrays (its per-CPU tier, chosen at
+ * creation or switched while empty): mainline 6.18's main and spare sheaf
+ * a CPU, exchanged whole with the cache's barn of full and empty sheaves
+ * (see "the sheaves tier" below). They live in the same per-CPU struct,
+ * under the same claim, and their objects carry the same mark.
+ *
  * Before an allocation fails, every CPU's array gives its objects back and
  * the slabs are tried again: a cache returns NULL only when it has no free
  * object anywhere. (Reaching another CPU's array takes an IPI, which a
@@ -104,6 +110,10 @@
 #define SLAB_EXT_CPU_MAX	128	/* most objects a CPU array holds */
 #define SLAB_EXT_CPU_START	4	/* its capacity before slow start */
 #define SLAB_EXT_KEEP_LIMIT	UINT_MAX /* a drain leaves the capacity as it is */
+#define SLAB_EXT_BARN_MAX_FULL	10	/* mainline's MAX_FULL_SHEAVES */
+#define SLAB_EXT_BARN_MAX_EMPTY	10	/* mainline's MAX_EMPTY_SHEAVES */
+
+struct slab_ext_sheaf;
 
 /* A CPU's array of free objects, in front of the cache's slab lists. */
 struct slab_ext_cpu {
@@ -123,6 +133,21 @@ struct slab_ext_cpu {
 	unsigned int count;		/* objects in objs[] */
 	unsigned int limit;		/* capacity now: slow start up to cpu_max */
 	u64 allocs, frees;		/* served from here */
+	/*
+	 * The sheaves tier (mainline's struct slub_percpu_sheaves): a main
+	 * sheaf allocations and frees use, and a spare, both set, or both
+	 * NULL on the arrays tier. While set, count and limit stay 0, so
+	 * the arrays' fast paths always go to their slow paths, which
+	 * serve the sheaves: the arrays tier pays nothing for this one.
+	 */
+	struct slab_ext_sheaf *main, *spare;
+	/*
+	 * frees - allocs + sheaf_adj: the free objects main and spare hold,
+	 * kept so that readers on other CPUs never follow main or spare
+	 * (which the owner may swap into the barn and shrink may free).
+	 */
+	u64 sheaf_adj;
+	u64 stat[SX_NR_TIER_STATS];	/* sheaves tier events (slab_ext_tier_stat) */
 	void *objs[SLAB_EXT_CPU_MAX];
 };
 
@@ -134,6 +159,25 @@ struct slab_ext_track {
 };
 
 enum { TRACK_ALLOC, TRACK_FREE };
+
+/*
+ * A cache's barn (mainline's struct node_barn, one per node there; here
+ * one per cache, a cache living in one zone): full and empty sheaves of
+ * the cache's sheaf capacity, which CPUs exchange theirs for.
+ */
+struct slab_ext_barn {
+	/*
+	 * Protects both lists, the counts, open and stat. Taken with
+	 * interrupts off, inside a CPU's sheaves (cpu_array_get()) or with
+	 * nothing held; never together with the cache lock.
+	 */
+	spinlock_t lock;
+	struct list_head full, empty;	/* sheaves, by their list */
+	unsigned int nr_full, nr_empty;
+	unsigned long objects;		/* free objects the full ones hold */
+	bool open;			/* on the sheaves tier: sheaves may be put */
+	u64 stat[SX_NR_TIER_STATS];	/* events counted outside any CPU's sheaves */
+};
 
 struct slab_ext_cache {
 	char name[MM_EXT_NAME_MAX + 1];
@@ -175,7 +219,9 @@ struct slab_ext_cache {
 	struct list_head sheaves;	/* prefilled sheaves handed out */
 	unsigned long nr_sheaves;	/* on that list */
 	u64 sheaf_prefills, sheaf_refills, sheaf_returns, sheaf_failures;
-	unsigned int sheaf_capacity;	/* of a regular sheaf; set at creation */
+	unsigned int sheaf_capacity;	/* of a regular sheaf; set with the tier */
+	bool sheaves_tier;		/* per-CPU tier: sheaves, else arrays */
+	struct slab_ext_barn barn;
 	unsigned long max_objs;		/* the most the zone could ever hold */
 
 	/*
@@ -196,9 +242,10 @@ struct slab_ext_cache {
  * count what sheaves hold, check a sheaf given back, and take back the
  * sheaves of a cache destroyed with some out.
  *
- * The same struct is meant to serve a per-CPU sheaves tier later: a CPU's
- * main and spare sheaf, and a barn's full and empty lists (through @list),
- * each of capacity sheaf_capacity.
+ * The same struct serves the per-CPU sheaves tier: a CPU's main and spare
+ * sheaf (its owner's, under the CPU's claim), and a barn's full and empty
+ * lists (through @list, under the barn lock), each of capacity
+ * sheaf_capacity; a full sheaf of the barn may become a prefilled one.
  */
 struct slab_ext_sheaf {
 	struct list_head list;		/* cache->sheaves while prefilled */
@@ -1166,24 +1213,68 @@ static __always_inline void cpu_array_put(struct slab_ext_cpu *pc)
 }
 #endif
 
-/* Empty @pc into the slabs and set its capacity. The array is ours. */
-static void drain_array(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
-			unsigned int limit)
-{
-	if (pc->count)
-		trace_mm_ext_cpu_flush(c->name, pc->count);
-	put_objects(c, pc->objs, pc->count, 0);
-	pc->count = 0;
-	if (limit != SLAB_EXT_KEEP_LIMIT)
-		pc->limit = limit;
-}
-
 /* What a drain of one CPU's array is to do, and whether it found it busy. */
 struct slab_ext_drain {
 	struct slab_ext_cache *cache;
 	unsigned int limit;		/* the array's capacity afterwards */
 	bool busy;
+	bool done;			/* it ran */
+	bool remove;			/* sheaves tier: free the sheaves, back to arrays */
+	struct slab_ext_sheaf *install[2]; /* arrays tier: these become main, spare */
 };
+
+/* The sheaves tier: main and spare back to the slabs. They are ours. */
+static void sheaves_flush(struct slab_ext_cache *c, struct slab_ext_cpu *pc)
+{
+	struct slab_ext_sheaf *sh[2] = { pc->main, pc->spare };
+	unsigned int i, n;
+
+	for (i = 0; i < ARRAY_SIZE(sh); i++) {
+		n = sh[i]->size;
+		if (!n)
+			continue;
+		put_objects(c, sh[i]->objects, n, 0);
+		sh[i]->size = 0;
+		pc->sheaf_adj -= n;
+		pc->stat[SX_SHEAF_FLUSH] += n;
+	}
+}
+
+/*
+ * Empty @pc (its array, or its sheaves) into the slabs and set its
+ * capacity; then change its tier if @d says so. The array is ours.
+ */
+static void drain_array(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
+			struct slab_ext_drain *d)
+{
+	d->done = true;
+	if (pc->main) {
+		sheaves_flush(c, pc);
+		if (d->remove) {
+			kvfree(pc->main);
+			kvfree(pc->spare);
+			pc->stat[SX_SHEAF_FREE] += 2;
+			WRITE_ONCE(pc->main, NULL);
+			pc->spare = NULL;
+			pc->limit = d->limit;
+		}
+		return;
+	}
+	if (pc->count)
+		trace_mm_ext_cpu_flush(c->name, pc->count);
+	put_objects(c, pc->objs, pc->count, 0);
+	pc->count = 0;
+	if (d->limit != SLAB_EXT_KEEP_LIMIT)
+		pc->limit = d->limit;
+	if (d->install[0]) {
+		/* Empty now, and kept so: count and limit 0 lead to the sheaves. */
+		pc->limit = 0;
+		pc->spare = d->install[1];
+		pc->sheaf_adj = pc->allocs - pc->frees;
+		pc->stat[SX_SHEAF_ALLOC] += 2;
+		WRITE_ONCE(pc->main, d->install[0]);
+	}
+}
 
 #ifndef CONFIG_PREEMPT_RT
 /* Runs on the array's CPU, in the IPI (or with interrupts off, for itself). */
@@ -1195,7 +1286,7 @@ static void drain_ipi(void *info)
 	/* This interrupted the array's own user: it tells, and is sent again. */
 	d->busy = READ_ONCE(pc->busy);
 	if (!d->busy)
-		drain_array(d->cache, pc, d->limit);
+		drain_array(d->cache, pc, d);
 }
 #endif
 
@@ -1212,7 +1303,7 @@ static void drain_ipi(void *info)
  * only where an IPI may be waited for (a preemptible task). On PREEMPT_RT
  * the array's lock is simply taken.
  */
-static void drain_cpu(struct slab_ext_cache *c, int cpu, unsigned int limit, bool held)
+static void drain_cpu_op(struct slab_ext_cache *c, int cpu, struct slab_ext_drain *d, bool held)
 {
 	struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
 #ifdef CONFIG_PREEMPT_RT
@@ -1220,28 +1311,34 @@ static void drain_cpu(struct slab_ext_cache *c, int cpu, unsigned int limit, boo
 		spin_lock(&pc->lock);
 	else if (!spin_trylock(&pc->lock))
 		return;
-	drain_array(c, pc, limit);
+	drain_array(c, pc, d);
 	spin_unlock(&pc->lock);
 #else
-	struct slab_ext_drain d = { .cache = c, .limit = limit };
 	int tries;
 
 	if (!cpu_online(cpu)) {
 		/* Unheld, it may be dying now: its CPU-dead callback empties it. */
 		if (held)
-			drain_array(c, pc, limit);
+			drain_array(c, pc, d);
 		return;
 	}
 	if (!held && !preemptible())
 		return;
 	for (tries = 0; tries < SLAB_EXT_DRAIN_TRIES; tries++) {
-		d.busy = false;
+		d->busy = false;
 		/* -ENXIO: it went offline (unheld only); its callback empties it. */
-		if (smp_call_function_single(cpu, drain_ipi, &d, 1) || !d.busy)
+		if (smp_call_function_single(cpu, drain_ipi, d, 1) || !d->busy)
 			return;
 		cond_resched();
 	}
 #endif
+}
+
+static void drain_cpu(struct slab_ext_cache *c, int cpu, unsigned int limit, bool held)
+{
+	struct slab_ext_drain d = { .cache = c, .limit = limit };
+
+	drain_cpu_op(c, cpu, &d, held);
 }
 
 /*
@@ -1265,12 +1362,264 @@ static void drain_all(struct slab_ext_cache *c, unsigned int limit)
  * hold, where this context may wait for them (see drain_cpu()). Offline
  * CPUs' arrays were emptied by their CPU-dead callback.
  */
+static void barn_flush(struct slab_ext_cache *c, bool free_all);
+
 static void steal_all(struct slab_ext_cache *c)
 {
 	int cpu;
 
 	for_each_online_cpu(cpu)
 		drain_cpu(c, cpu, SLAB_EXT_KEEP_LIMIT, false);
+	/* And the barn's full sheaves, which no CPU owns. */
+	if (data_race(c->barn.nr_full))
+		barn_flush(c, false);
+}
+
+/* ---- the sheaves tier (mainline 6.18: percpu sheaves and the barn) ---- */
+
+/*
+ * Where mm_ext differs from mainline's mm/slub.c, and why:
+ *  - one barn per cache (mainline: per cache and node; a cache here lives
+ *    in one zone, our node);
+ *  - main and spare always exist while the tier is on (mainline starts
+ *    with an empty bootstrap sheaf and no spare), so the paths below never
+ *    test for NULL; a refill fills main in place, under the CPU's claim,
+ *    since taking objects from the slabs never sleeps here (mainline
+ *    unlocks to refill a new sheaf with the caller's gfp);
+ *  - the hot paths never free a sheaf: an empty one always fits in the
+ *    barn (their number is bounded by 2 a CPU plus the barn's full ones,
+ *    as new ones are made only when the barn has no empty one), and shrink
+ *    or a tier switch frees them, in a task;
+ *  - objects in sheaves carry the CPU arrays' mark, so every misuse check
+ *    of the arrays holds unchanged; debug caches have no per-CPU tier at
+ *    all (mainline gives debug caches no sheaves either).
+ */
+
+/* A sheaf for the tier, empty: never over a page, so a kmalloc (kvfree-able). */
+static struct slab_ext_sheaf *sheaf_new(struct slab_ext_cache *c, gfp_t gfp,
+					unsigned int capacity);
+
+/*
+ * barn_replace_empty_sheaf(): a full sheaf of the barn for @empty (this
+ * CPU's main); NULL, nothing changed, when the barn has none.
+ */
+static struct slab_ext_sheaf *barn_replace_empty(struct slab_ext_cache *c,
+						 struct slab_ext_sheaf *empty)
+{
+	struct slab_ext_barn *b = &c->barn;
+	struct slab_ext_sheaf *full = NULL;
+	unsigned long flags;
+
+	/* As mainline: an unlocked look first, the lock only if worth it. */
+	if (!data_race(b->nr_full))
+		return NULL;
+	spin_lock_irqsave(&b->lock, flags);
+	if (b->nr_full) {
+		full = list_first_entry(&b->full, struct slab_ext_sheaf, list);
+		list_del(&full->list);
+		b->nr_full--;
+		b->objects -= full->size;
+		list_add(&empty->list, &b->empty);
+		b->nr_empty++;
+	}
+	spin_unlock_irqrestore(&b->lock, flags);
+	return full;
+}
+
+/*
+ * barn_replace_full_sheaf(): an empty sheaf of the barn for @full, which
+ * holds @n objects; NULL when the barn is closed or has its most full
+ * ones (*@no_room), or has no empty one.
+ */
+static struct slab_ext_sheaf *barn_replace_full(struct slab_ext_cache *c,
+						struct slab_ext_sheaf *full, unsigned int n,
+						bool *no_room)
+{
+	struct slab_ext_barn *b = &c->barn;
+	struct slab_ext_sheaf *empty = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&b->lock, flags);
+	*no_room = !b->open || b->nr_full >= SLAB_EXT_BARN_MAX_FULL;
+	if (!*no_room && b->nr_empty) {
+		empty = list_first_entry(&b->empty, struct slab_ext_sheaf, list);
+		list_del(&empty->list);
+		b->nr_empty--;
+		list_add(&full->list, &b->full);
+		b->nr_full++;
+		b->objects += n;
+	}
+	spin_unlock_irqrestore(&b->lock, flags);
+	return empty;
+}
+
+/* barn_put_full_sheaf(), if the barn is open and has room for it. */
+static bool barn_put_full(struct slab_ext_cache *c, struct slab_ext_sheaf *full,
+			  unsigned int n)
+{
+	struct slab_ext_barn *b = &c->barn;
+	unsigned long flags;
+	bool put;
+
+	spin_lock_irqsave(&b->lock, flags);
+	put = b->open && b->nr_full < SLAB_EXT_BARN_MAX_FULL;
+	if (put) {
+		list_add(&full->list, &b->full);
+		b->nr_full++;
+		b->objects += n;
+	}
+	spin_unlock_irqrestore(&b->lock, flags);
+	return put;
+}
+
+/*
+ * The barn's full sheaves back to the slabs, kept as empty ones; with
+ * @free_all every sheaf of the barn is freed instead (shrink, a tier
+ * switch, destroy: a task). Any context without @free_all.
+ */
+static void barn_flush(struct slab_ext_cache *c, bool free_all)
+{
+	struct slab_ext_barn *b = &c->barn;
+	struct slab_ext_sheaf *sh, *tmp;
+	u64 flushed = 0, freed = 0;
+	unsigned int n = 0;
+	unsigned long flags;
+	LIST_HEAD(full);
+	LIST_HEAD(empty);
+
+	spin_lock_irqsave(&b->lock, flags);
+	list_splice_init(&b->full, &full);
+	b->nr_full = 0;
+	b->objects = 0;
+	if (free_all) {
+		list_splice_init(&b->empty, &empty);
+		b->nr_empty = 0;
+	}
+	spin_unlock_irqrestore(&b->lock, flags);
+	list_for_each_entry(sh, &full, list) {
+		put_objects(c, sh->objects, sh->size, 0);
+		flushed += sh->size;
+		sh->size = 0;
+		n++;
+	}
+	if (free_all) {
+		list_splice_init(&full, &empty);
+		list_for_each_entry_safe(sh, tmp, &empty, list) {
+			kvfree(sh);
+			freed++;
+		}
+	}
+	spin_lock_irqsave(&b->lock, flags);
+	if (!free_all) {
+		list_splice(&full, &b->empty);
+		b->nr_empty += n;
+	}
+	b->stat[SX_SHEAF_FLUSH] += flushed;
+	b->stat[SX_SHEAF_FREE] += freed;
+	spin_unlock_irqrestore(&b->lock, flags);
+}
+
+/*
+ * An allocation on the sheaves tier: alloc_from_pcs(), and when main is
+ * empty __pcs_replace_empty_main(): the spare if it holds objects, else a
+ * full sheaf of the barn, else main refilled from the slabs. Called with
+ * the CPU's sheaves claimed, which it gives up. When the slabs and the
+ * zone have nothing, the other CPUs' sheaves and the barn give theirs
+ * back first (steal_all()), as on the arrays tier.
+ */
+static void *pcs_alloc(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
+		       gfp_t gfp, unsigned long caller)
+{
+	struct slab_ext_sheaf *main = pc->main, *full;
+	unsigned int n;
+	void *obj;
+
+	if (unlikely(!main->size)) {
+		if (pc->spare->size) {
+			pc->main = pc->spare;
+			pc->spare = main;
+			main = pc->main;
+			pc->stat[SX_SHEAF_SWAP]++;
+		} else {
+			full = barn_replace_empty(c, main);
+			if (full) {
+				pc->main = full;
+				main = full;
+				pc->sheaf_adj += full->size;
+				pc->stat[SX_BARN_GET]++;
+			} else {
+				pc->stat[SX_BARN_GET_FAIL]++;
+				n = take_objects(c, gfp, main->objects, main->capacity, 0);
+				if (unlikely(!n)) {
+					cpu_array_put(pc);
+					steal_all(c);
+					return cache_alloc(c, gfp, caller);
+				}
+				main->size = n;
+				pc->sheaf_adj += n;
+				pc->stat[SX_SHEAF_REFILL] += n;
+			}
+		}
+	}
+	obj = main->objects[--main->size];
+	pc->allocs++;
+	cpu_array_put(pc);
+	mark_allocated(c, obj);
+	if (unlikely(gfp & __GFP_ZERO))
+		memset(obj, 0, c->object_size);
+	return obj;
+}
+
+/*
+ * A free on the sheaves tier, @obj marked: free_to_pcs(), and when main is
+ * full __pcs_replace_full_main(): swap with an empty spare, else main to
+ * the barn for an empty sheaf (a new one if the barn has none), else,
+ * the barn full, main flushed to the slabs. Called with the CPU's sheaves
+ * claimed, which it gives up.
+ */
+static void pcs_free(struct slab_ext_cache *c, struct slab_ext_cpu *pc, void *obj)
+{
+	struct slab_ext_sheaf *main = pc->main, *empty;
+	unsigned int n = main->size;
+	bool no_room;
+
+	if (unlikely(n == main->capacity)) {
+		if (!pc->spare->size) {
+			pc->main = pc->spare;
+			pc->spare = main;
+			pc->stat[SX_SHEAF_SWAP]++;
+			goto push;
+		}
+		empty = barn_replace_full(c, main, n, &no_room);
+		if (!empty && !no_room) {
+			empty = sheaf_new(c, GFP_NOWAIT, main->capacity);
+			if (empty) {
+				pc->stat[SX_SHEAF_ALLOC]++;
+				if (!barn_put_full(c, main, n)) {
+					/* Closed meanwhile (a tier switch): dropped. */
+					kvfree(empty);
+					pc->stat[SX_SHEAF_FREE]++;
+					empty = NULL;
+				}
+			}
+		}
+		if (empty) {
+			pc->main = empty;
+			pc->sheaf_adj -= n;
+			pc->stat[SX_BARN_PUT]++;
+		} else {
+			pc->stat[SX_BARN_PUT_FAIL]++;
+			put_objects(c, main->objects, n, 0);
+			main->size = 0;
+			pc->sheaf_adj -= n;
+			pc->stat[SX_SHEAF_FLUSH] += n;
+		}
+	}
+push:
+	main = pc->main;
+	main->objects[main->size++] = obj;
+	pc->frees++;
+	cpu_array_put(pc);
 }
 
 /*
@@ -1285,6 +1634,8 @@ static noinline void *cpu_alloc_refill(struct slab_ext_cache *c, struct slab_ext
 	unsigned int max = READ_ONCE(c->cpu_max);
 	void *obj = NULL;
 
+	if (pc->main)
+		return pcs_alloc(c, pc, gfp, caller);
 	if (max) {
 		/* Slow start: each refill doubles the array, up to cpu_max. */
 		pc->limit = clamp(pc->limit * 2, 1U, max);
@@ -1317,6 +1668,10 @@ static noinline void cpu_free_slow(struct slab_ext_cache *c, struct slab_ext_cpu
 {
 	unsigned int batch, max = READ_ONCE(c->cpu_max);
 
+	if (pc->main) {
+		pcs_free(c, pc, obj);
+		return;
+	}
 	if (!max || !pc->limit) {
 		/* Turned off: straight to the slabs. */
 		pc->frees++;
@@ -1488,6 +1843,8 @@ int slab_ext_shrink(struct slab_ext_cache *cache)
 	if (atomic_long_read(&sx_defer_pending))
 		sx_defer_flush();
 	drain_all(cache, SLAB_EXT_KEEP_LIMIT);
+	/* The sheaves tier's barn too: its full sheaves flushed, all freed. */
+	barn_flush(cache, true);
 	spin_lock_irqsave(&cache->lock, flags);
 	take_empty_slabs(cache, 0, &released);
 	spin_unlock_irqrestore(&cache->lock, flags);
@@ -1623,6 +1980,75 @@ static struct slab_ext_sheaf *sheaf_new(struct slab_ext_cache *c, gfp_t gfp,
 	return sheaf;
 }
 
+/*
+ * Prefill on the sheaves tier: a full sheaf of the barn when @count fits
+ * in one (mainline's kmem_cache_prefill_sheaf() fast path); NULL if not.
+ */
+static struct slab_ext_sheaf *barn_get_prefill(struct slab_ext_cache *c, unsigned int count)
+{
+	struct slab_ext_barn *b = &c->barn;
+	struct slab_ext_sheaf *sheaf = NULL;
+	unsigned long flags;
+
+	if (!READ_ONCE(c->sheaves_tier))
+		return NULL;
+	spin_lock_irqsave(&b->lock, flags);
+	if (b->open && b->nr_full && count <= READ_ONCE(c->sheaf_capacity)) {
+		sheaf = list_first_entry(&b->full, struct slab_ext_sheaf, list);
+		list_del(&sheaf->list);
+		b->nr_full--;
+		b->objects -= sheaf->size;
+		sheaf->allocs = 0;
+		b->stat[SX_SHEAF_PREFILL_FAST]++;
+	} else {
+		b->stat[SX_SHEAF_PREFILL_SLOW]++;
+	}
+	spin_unlock_irqrestore(&b->lock, flags);
+	return sheaf;
+}
+
+/*
+ * A returned sheaf (off the cache's list): kept in the barn if the tier is
+ * sheaves and its capacity the barn's (full, or flushed as an empty one),
+ * as mainline's kmem_cache_return_sheaf(); else flushed and freed. A task.
+ */
+static void sheaf_give_back(struct slab_ext_cache *c, struct slab_ext_sheaf *sheaf)
+{
+	struct slab_ext_barn *b = &c->barn;
+	bool full = sheaf->size == sheaf->capacity, kept = false;
+	unsigned int flushed = 0;
+	unsigned long flags;
+
+	if (!full && sheaf->size) {
+		put_objects(c, sheaf->objects, sheaf->size, 0);
+		flushed = sheaf->size;
+		sheaf->size = 0;
+	}
+	spin_lock_irqsave(&b->lock, flags);
+	if (b->open && sheaf->capacity == READ_ONCE(c->sheaf_capacity)) {
+		if (full && b->nr_full < SLAB_EXT_BARN_MAX_FULL) {
+			list_add(&sheaf->list, &b->full);
+			b->nr_full++;
+			b->objects += sheaf->size;
+			kept = true;
+		} else if (!full && b->nr_empty < SLAB_EXT_BARN_MAX_EMPTY) {
+			list_add(&sheaf->list, &b->empty);
+			b->nr_empty++;
+			kept = true;
+		}
+	}
+	if (READ_ONCE(c->sheaves_tier))
+		b->stat[kept ? SX_SHEAF_RETURN_FAST : SX_SHEAF_RETURN_SLOW]++;
+	if (!kept && full)
+		flushed += sheaf->size;
+	b->stat[SX_SHEAF_FLUSH] += flushed;
+	spin_unlock_irqrestore(&b->lock, flags);
+	if (kept)
+		return;
+	put_objects(c, sheaf->objects, sheaf->size, 0);
+	kvfree(sheaf);
+}
+
 /* A prefill or refill that could not be had: counted. */
 static noinline void sheaf_failed(struct slab_ext_cache *c)
 {
@@ -1646,10 +2072,12 @@ static noinline void sheaf_failed(struct slab_ext_cache *c)
  * so that slab_ext_alloc_from_sheaf() can hand them out later, in a
  * critical section where an allocation must not fail. mm_ext fills the
  * sheaf with exactly @count objects (mainline fills a regular sheaf to its
- * capacity). Give it back with slab_ext_return_sheaf().
+ * capacity), except on the sheaves tier, where a @count up to the sheaf
+ * capacity takes a full sheaf of the barn when it has one, as mainline
+ * does. Give it back with slab_ext_return_sheaf().
  *
- * Return: the sheaf, holding @count objects, or NULL when they cannot all
- * be had (nothing is left taken then).
+ * Return: the sheaf, holding at least @count objects, or NULL when they
+ * cannot all be had (nothing is left taken then).
  */
 struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
 					      unsigned int count)
@@ -1657,9 +2085,13 @@ struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache, gfp_
 	struct slab_ext_sheaf *sheaf;
 	unsigned long flags;
 
+	/* Sheaves tier: a full sheaf of the barn, if the count fits (mainline). */
+	sheaf = barn_get_prefill(cache, count);
+	if (sheaf)
+		goto out;
 	/* More than the zone could ever hold fails without asking. */
 	sheaf = count <= cache->max_objs ?
-		sheaf_new(cache, gfp, max(count, cache->sheaf_capacity)) : NULL;
+		sheaf_new(cache, gfp, max(count, READ_ONCE(cache->sheaf_capacity))) : NULL;
 	if (!sheaf) {
 		sheaf_failed(cache);
 		return NULL;
@@ -1669,8 +2101,9 @@ struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache, gfp_
 		sheaf_failed(cache);
 		return NULL;
 	}
-	spin_lock_irqsave(&cache->lock, flags);
 	sheaf->size = count;
+out:
+	spin_lock_irqsave(&cache->lock, flags);
 	list_add(&sheaf->list, &cache->sheaves);
 	cache->nr_sheaves++;
 	cache->sheaf_prefills++;
@@ -1845,8 +2278,7 @@ void slab_ext_return_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
 			     "not a prefilled sheaf of this cache (returned twice?)");
 		return;
 	}
-	put_objects(cache, sheaf->objects, sheaf->size, 0);
-	kvfree(sheaf);
+	sheaf_give_back(cache, sheaf);
 }
 EXPORT_SYMBOL_GPL(slab_ext_return_sheaf);
 
@@ -2009,10 +2441,15 @@ static void cpu_array_sums(struct slab_ext_cache *c, unsigned long *cached,
 		return;
 	for_each_possible_cpu(cpu) {
 		struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
+		u64 a = READ_ONCE(pc->allocs), f = READ_ONCE(pc->frees);
 
-		*cached += READ_ONCE(pc->count);
-		*allocs += READ_ONCE(pc->allocs);
-		*frees += READ_ONCE(pc->frees);
+		/* Sheaves: what main and spare hold, without following them. */
+		if (READ_ONCE(pc->main))
+			*cached += (unsigned long)(f - a + READ_ONCE(pc->sheaf_adj));
+		else
+			*cached += READ_ONCE(pc->count);
+		*allocs += a;
+		*frees += f;
 	}
 }
 
@@ -2057,6 +2494,10 @@ void slab_ext_cache_info(struct slab_ext_cache *cache, struct slab_ext_info *inf
 	info->order = cache->order;
 	/* The CPU arrays hold free objects the slabs count as in use. */
 	cpu_array_sums(cache, &cached, &allocs, &frees);
+	/* So do the barn's full sheaves. */
+	spin_lock_irqsave(&cache->barn.lock, flags);
+	cached += cache->barn.objects;
+	spin_unlock_irqrestore(&cache->barn.lock, flags);
 	spin_lock_irqsave(&cache->lock, flags);
 	/* So do prefilled sheaves. */
 	sheaf_sums(cache, &in_sheaves, &sheaf_allocs);
@@ -2075,6 +2516,23 @@ void slab_ext_cache_info(struct slab_ext_cache *cache, struct slab_ext_info *inf
 EXPORT_SYMBOL_GPL(slab_ext_cache_info);
 
 /* ---- creation and destruction ---- */
+
+/* The CPUs' sheaves, emptied already, freed: nothing else uses the cache. */
+static void free_cpu_sheaves(struct slab_ext_cache *c)
+{
+	int cpu;
+
+	if (!c->cpu)
+		return;
+	for_each_possible_cpu(cpu) {
+		struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
+
+		kvfree(pc->main);
+		kvfree(pc->spare);
+		pc->main = NULL;
+		pc->spare = NULL;
+	}
+}
 
 /* mm/slab_common.c calculate_alignment(). */
 static unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
@@ -2193,10 +2651,48 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 					     unsigned int align, slab_flags_t flags,
 					     void (*ctor)(void *))
 {
+	struct slab_ext_cache_args args = { .align = align, .ctor = ctor };
+
+	return slab_ext_cache_create_args(zone, name, size, &args, flags);
+}
+EXPORT_SYMBOL_GPL(slab_ext_cache_create);
+
+/**
+ * slab_ext_cache_create_args() - create a cache, its arguments in a struct
+ * @zone: as for slab_ext_cache_create()
+ * @name: as for slab_ext_cache_create()
+ * @size: as for slab_ext_cache_create()
+ * @args: align and ctor as slab_ext_cache_create() takes them, and
+ *	  sheaf_capacity: nonzero (1..256) puts the cache's per-CPU tier on
+ *	  sheaves of that many objects (mainline 6.18's kmem_cache_args);
+ *	  NULL is all zero
+ * @flags: as for slab_ext_cache_create()
+ *
+ * As mainline, a debug cache gets no sheaves (nor CPU arrays): its
+ * sheaf_capacity only sizes its prefilled sheaves. May sleep.
+ *
+ * Return: as slab_ext_cache_create(); ERR_PTR(-EINVAL) also for a
+ * sheaf_capacity over 256.
+ */
+struct slab_ext_cache *slab_ext_cache_create_args(struct buddy_sim *zone,
+						  const char *name, unsigned int size,
+						  struct slab_ext_cache_args *args,
+						  slab_flags_t flags)
+{
+	struct slab_ext_cache_args none = { };
+	unsigned int align, capacity;
+	void (*ctor)(void *obj);
 	struct slab_ext_cache *c;
 	struct buddy_sim_info zi;
 	int ret, cpu;
 
+	if (!args)
+		args = &none;
+	align = args->align;
+	ctor = args->ctor;
+	capacity = args->sheaf_capacity;
+	if (capacity > SLAB_EXT_SHEAF_MAX)
+		return ERR_PTR(-EINVAL);
 	if (!zone)
 		zone = sx_kmalloc_zone;
 	if (IS_ERR_OR_NULL(zone) || !mm_ext_name_valid(name) || !size ||
@@ -2250,10 +2746,24 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 	/* A sheaf holds what a CPU array may: the same few KiB of objects. */
 	c->sheaf_capacity = clamp(32768U / c->size, 32U, (unsigned int)SLAB_EXT_CPU_MAX);
 	INIT_LIST_HEAD(&c->sheaves);
+	spin_lock_init(&c->barn.lock);
+	INIT_LIST_HEAD(&c->barn.full);
+	INIT_LIST_HEAD(&c->barn.empty);
 	spin_lock_init(&c->lock);
 	INIT_LIST_HEAD(&c->full);
 	INIT_LIST_HEAD(&c->partial);
 	INIT_LIST_HEAD(&c->empty);
+
+	if (capacity) {
+		/* Not visible yet: nothing else touches it. */
+		ret = slab_ext_set_tier(c, c->cpu ? SLAB_EXT_TIER_SHEAVES : SLAB_EXT_TIER_ARRAYS,
+					capacity, true);
+		if (ret) {
+			free_percpu(c->cpu);
+			kfree(c);
+			return ERR_PTR(ret);
+		}
+	}
 
 	/* A name in use, or observers (debugfs) refusing it: then it never was. */
 	c->named.obj = c;
@@ -2261,13 +2771,14 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 	c->named.below = zone;
 	ret = mm_ext_names_add(&slab_ext_caches, &c->named);
 	if (ret) {
+		free_cpu_sheaves(c);
 		free_percpu(c->cpu);
 		kfree(c);
 		return ERR_PTR(ret);
 	}
 	return c;
 }
-EXPORT_SYMBOL_GPL(slab_ext_cache_create);
+EXPORT_SYMBOL_GPL(slab_ext_cache_create_args);
 
 /*
  * At destroy, the CPU arrays drained: report the objects still handed out
@@ -2333,6 +2844,8 @@ void slab_ext_cache_destroy(struct slab_ext_cache *cache)
 			      "cache %s: destroyed with %lu sheaves not returned (leak)\n",
 			      cache->name, sheaves);
 	drain_all(cache, SLAB_EXT_KEEP_LIMIT);
+	free_cpu_sheaves(cache);
+	barn_flush(cache, true);
 	report_leaks(cache);
 	list_splice_init(&cache->full, &all);
 	list_splice_init(&cache->partial, &all);
@@ -2353,13 +2866,19 @@ EXPORT_SYMBOL_GPL(slab_ext_cache_destroy);
  * The arrays are drained first, so their objects return to the slabs.
  * May sleep.
  *
- * Return: 0, or -EINVAL for @max over 128 or a debug cache (which has none).
+ * Return: 0, or -EINVAL for @max over 128 or a debug cache (which has none),
+ * -EBUSY on the sheaves tier (which has no arrays).
  */
 int slab_ext_set_cpu_cache(struct slab_ext_cache *cache, unsigned int max)
 {
 	if (max > SLAB_EXT_CPU_MAX || !cache->cpu)
 		return -EINVAL;
 	mutex_lock(&slab_ext_cpu_cache_lock);
+	/* The sheaves tier has no arrays to bound. */
+	if (cache->sheaves_tier) {
+		mutex_unlock(&slab_ext_cpu_cache_lock);
+		return -EBUSY;
+	}
 	/*
 	 * Off first: a CPU that sees 0 neither refills its array nor adds to
 	 * a full one, so once drained, each stays empty until the new bound
@@ -2372,6 +2891,216 @@ int slab_ext_set_cpu_cache(struct slab_ext_cache *cache, unsigned int max)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(slab_ext_set_cpu_cache);
+
+/* ---- choosing the per-CPU tier ---- */
+
+const char *const slab_ext_tier_stat_names[SX_NR_TIER_STATS] = {
+	[SX_SHEAF_FLUSH] = "sheaf_flush",
+	[SX_SHEAF_REFILL] = "sheaf_refill",
+	[SX_SHEAF_ALLOC] = "sheaf_alloc",
+	[SX_SHEAF_FREE] = "sheaf_free",
+	[SX_BARN_GET] = "barn_get",
+	[SX_BARN_GET_FAIL] = "barn_get_fail",
+	[SX_BARN_PUT] = "barn_put",
+	[SX_BARN_PUT_FAIL] = "barn_put_fail",
+	[SX_SHEAF_SWAP] = "sheaf_swap",
+	[SX_SHEAF_PREFILL_FAST] = "sheaf_prefill_fast",
+	[SX_SHEAF_PREFILL_SLOW] = "sheaf_prefill_slow",
+	[SX_SHEAF_RETURN_FAST] = "sheaf_return_fast",
+	[SX_SHEAF_RETURN_SLOW] = "sheaf_return_slow",
+};
+
+/* Free objects the per-CPU tier holds (arrays or sheaves, and the barn). */
+static unsigned long tier_cached(struct slab_ext_cache *c)
+{
+	unsigned long cached, flags;
+	u64 allocs, frees;
+
+	cpu_array_sums(c, &cached, &allocs, &frees);
+	spin_lock_irqsave(&c->barn.lock, flags);
+	cached += c->barn.objects;
+	spin_unlock_irqrestore(&c->barn.lock, flags);
+	return cached;
+}
+
+/* Every CPU's sheaves flushed and freed, the barn closed and emptied. */
+static void tier_sheaves_off(struct slab_ext_cache *c)
+{
+	struct slab_ext_drain d = {
+		.cache = c, .remove = true,
+		.limit = min(SLAB_EXT_CPU_START, c->cpu_max),
+	};
+	unsigned long flags;
+	int cpu;
+
+	spin_lock_irqsave(&c->barn.lock, flags);
+	c->barn.open = false;
+	spin_unlock_irqrestore(&c->barn.lock, flags);
+	cpus_read_lock();
+	for_each_possible_cpu(cpu)
+		drain_cpu_op(c, cpu, &d, true);
+	cpus_read_unlock();
+	barn_flush(c, true);
+	WRITE_ONCE(c->sheaves_tier, false);
+}
+
+/*
+ * Every CPU's array emptied and replaced by a main and a spare sheaf of
+ * @capacity, then the barn opened. The arrays are turned off first (as
+ * slab_ext_set_cpu_cache() does), so that once drained they stay empty.
+ */
+static int tier_sheaves_on(struct slab_ext_cache *c, unsigned int capacity)
+{
+	unsigned int max = c->cpu_max, i, n = 2 * nr_cpu_ids;
+	struct slab_ext_sheaf **sh;
+	unsigned long flags;
+	int cpu, ret = 0;
+
+	sh = kcalloc(n, sizeof(*sh), GFP_KERNEL);
+	if (!sh)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (!cpu_possible(i / 2))
+			continue;
+		sh[i] = sheaf_new(c, GFP_KERNEL, capacity);
+		if (!sh[i]) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	WRITE_ONCE(c->sheaf_capacity, capacity);
+	WRITE_ONCE(c->cpu_max, 0);
+	cpus_read_lock();
+	for_each_possible_cpu(cpu) {
+		struct slab_ext_drain d = {
+			.cache = c, .limit = 0,
+			.install = { sh[2 * cpu], sh[2 * cpu + 1] },
+		};
+
+		drain_cpu_op(c, cpu, &d, true);
+		/* Not reached (busy too long): it stays on arrays, off for now. */
+		if (d.done) {
+			sh[2 * cpu] = NULL;
+			sh[2 * cpu + 1] = NULL;
+		}
+	}
+	cpus_read_unlock();
+	spin_lock_irqsave(&c->barn.lock, flags);
+	c->barn.open = true;
+	spin_unlock_irqrestore(&c->barn.lock, flags);
+	WRITE_ONCE(c->sheaves_tier, true);
+	WRITE_ONCE(c->cpu_max, max);
+out:
+	for (i = 0; i < n; i++)
+		kvfree(sh[i]);
+	kfree(sh);
+	return ret;
+}
+
+/**
+ * slab_ext_set_tier() - choose a cache's per-CPU tier
+ * @cache: the cache
+ * @tier: SLAB_EXT_TIER_ARRAYS (the CPU arrays) or SLAB_EXT_TIER_SHEAVES
+ *	  (mainline 6.18's per-CPU sheaves and a barn)
+ * @capacity: objects in a sheaf, 1..SLAB_EXT_SHEAF_MAX; 0 keeps the
+ *	      cache's. On the arrays tier it sizes prefilled sheaves only.
+ * @drain: empty the tier into the slabs first, as slab_ext_shrink() does;
+ *	   without, a tier holding free objects is refused
+ *
+ * Switching empties the old tier (its objects go back to the slabs) and
+ * frees its sheaves. A change of capacity on the sheaves tier makes the
+ * CPUs' sheaves anew. May sleep.
+ *
+ * Return: 0; -EBUSY without @drain when the tier holds free objects,
+ * -EINVAL for sheaves on a debug cache (which has no per-CPU tier) or a capacity over the bound,
+ * -ENOMEM.
+ */
+int slab_ext_set_tier(struct slab_ext_cache *cache, enum slab_ext_tier tier,
+		      unsigned int capacity, bool drain)
+{
+	bool sheaves = tier == SLAB_EXT_TIER_SHEAVES;
+	int ret = 0;
+
+	if (capacity > SLAB_EXT_SHEAF_MAX || (sheaves && !cache->cpu))
+		return -EINVAL;
+	mutex_lock(&slab_ext_cpu_cache_lock);
+	if (!capacity)
+		capacity = cache->sheaf_capacity;
+	if (sheaves == cache->sheaves_tier && (!sheaves || capacity == cache->sheaf_capacity)) {
+		/* Arrays: the capacity is only that of prefilled sheaves. */
+		WRITE_ONCE(cache->sheaf_capacity, capacity);
+		goto out;
+	}
+	if (!drain && tier_cached(cache)) {
+		ret = -EBUSY;
+		goto out;
+	}
+	if (cache->sheaves_tier)
+		tier_sheaves_off(cache);
+	if (sheaves)
+		ret = tier_sheaves_on(cache, capacity);
+	else
+		WRITE_ONCE(cache->sheaf_capacity, capacity);
+out:
+	mutex_unlock(&slab_ext_cpu_cache_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(slab_ext_set_tier);
+
+/**
+ * slab_ext_get_tier() - a cache's per-CPU tier and its counters
+ * @cache: the cache
+ * @ti: filled in: the tier, the sheaf capacity, the barn's sheaves and
+ *	objects, the objects the CPUs' sheaves hold, and the counters
+ *	(summed over every CPU and the barn)
+ *
+ * Exact when the cache is quiet, as slab_ext_cache_info() is.
+ */
+void slab_ext_get_tier(struct slab_ext_cache *cache, struct slab_ext_tier_info *ti)
+{
+	struct slab_ext_barn *b = &cache->barn;
+	unsigned long flags;
+	u64 allocs, frees;
+	int cpu, i;
+
+	memset(ti, 0, sizeof(*ti));
+	ti->tier = READ_ONCE(cache->sheaves_tier) ? SLAB_EXT_TIER_SHEAVES : SLAB_EXT_TIER_ARRAYS;
+	ti->sheaf_capacity = READ_ONCE(cache->sheaf_capacity);
+	if (cache->cpu) {
+		for_each_possible_cpu(cpu) {
+			struct slab_ext_cpu *pc = per_cpu_ptr(cache->cpu, cpu);
+
+			for (i = 0; i < SX_NR_TIER_STATS; i++)
+				ti->stat[i] += READ_ONCE(pc->stat[i]);
+		}
+		if (ti->tier == SLAB_EXT_TIER_SHEAVES)
+			cpu_array_sums(cache, &ti->cpu_sheaf_objects, &allocs, &frees);
+	}
+	spin_lock_irqsave(&b->lock, flags);
+	ti->barn_full = b->nr_full;
+	ti->barn_empty = b->nr_empty;
+	ti->barn_objects = b->objects;
+	for (i = 0; i < SX_NR_TIER_STATS; i++)
+		ti->stat[i] += b->stat[i];
+	spin_unlock_irqrestore(&b->lock, flags);
+}
+EXPORT_SYMBOL_GPL(slab_ext_get_tier);
+
+/**
+ * slab_ext_cpu_tier_stat() - one CPU's part of the sheaves tier's counters
+ * @cache: the cache
+ * @cpu: a possible CPU
+ * @stat: SX_NR_TIER_STATS counters, filled in (what the barn counted
+ *	  outside any CPU's sheaves is left out)
+ */
+void slab_ext_cpu_tier_stat(struct slab_ext_cache *cache, int cpu, u64 *stat)
+{
+	int i;
+
+	for (i = 0; i < SX_NR_TIER_STATS; i++)
+		stat[i] = cache->cpu ? READ_ONCE(per_cpu_ptr(cache->cpu, cpu)->stat[i]) : 0;
+}
+EXPORT_SYMBOL_GPL(slab_ext_cpu_tier_stat);
 
 /* ---- kmalloc ---- */
 
@@ -2840,6 +3569,16 @@ static void *sx_alloc_nolock(struct slab_ext_cache *c, gfp_t gfp, unsigned long 
 
 	if (c->cpu) {
 		pc = cpu_array_get(c);
+		/* Sheaves tier: main only, never the barn's lock nor new sheaves. */
+		if (pc && pc->main && pc->main->size) {
+			obj = pc->main->objects[--pc->main->size];
+			pc->allocs++;
+			cpu_array_put(pc);
+			mark_allocated(c, obj);
+			if (gfp & __GFP_ZERO)
+				memset(obj, 0, c->object_size);
+			return obj;
+		}
 		if (pc && pc->count) {
 			obj = pc->objs[--pc->count];
 			pc->allocs++;
@@ -2931,6 +3670,12 @@ static void sx_free_nolock(struct slab_ext_cache *c, struct buddy_sim_owner *sla
 		goto defer;
 	}
 	pc = cpu_array_get(c);
+	if (pc && pc->main && pc->main->size < pc->main->capacity) {
+		pc->main->objects[pc->main->size++] = obj;
+		pc->frees++;
+		cpu_array_put(pc);
+		return;
+	}
 	if (pc && pc->count < pc->limit) {
 		pc->objs[pc->count++] = obj;
 		pc->frees++;
@@ -3194,7 +3939,7 @@ void slab_ext_get_extra(struct slab_ext_cache *cache, struct slab_ext_extra *ext
 	extra->sheaf_returns = cache->sheaf_returns;
 	extra->sheaf_failures = cache->sheaf_failures;
 	spin_unlock_irqrestore(&cache->lock, flags);
-	extra->sheaf_capacity = cache->sheaf_capacity;
+	extra->sheaf_capacity = READ_ONCE(cache->sheaf_capacity);
 	extra->align = cache->align;
 	extra->flags = cache->flags;
 	extra->cpu_max = READ_ONCE(cache->cpu_max);

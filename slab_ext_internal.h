@@ -28,6 +28,8 @@ struct slab_ext_extra {
 	u64 sheaf_failures;		/* prefills and refills that failed */
 };
 
+extern const char *const slab_ext_tier_stat_names[SX_NR_TIER_STATS];
+
 /*
  * Module load: the kmalloc caches are made on @zone, which is also the
  * zone of caches created with a NULL one; @debug turns on poisoning, red

@@ -733,6 +733,43 @@ static int dual_pc_sample(const struct bench_arg *a, bool ours, u64 *ns)
 
 /* ---- the cases ---- */
 
+/*
+ * Issue 14: the sheaves tier against the kernel's kmem_cache, in the
+ * shapes the arrays rows measure (slab_pair, slab_batch, slab_pc): each of
+ * ours is switched to sheaves (its default capacity) for these rows, then
+ * back to its CPU arrays. The arrays rows above are the third column.
+ */
+static void run_tier_cases(bool two_cpus)
+{
+	static const char *const names[] = { "sheaf_pair", "sheaf_batch", "sheaf_pc" };
+	static const bench_sample_fn fns[] = { slab_pair, slab_batch, dual_pc_sample };
+	struct bench_arg a = { };
+	unsigned int i, k;
+	int ret;
+
+	for (i = 0; i < NR_SLAB_SIZES; i++) {
+		ret = slab_ext_set_tier(ours_cache[i], SLAB_EXT_TIER_SHEAVES, 0, true);
+		if (ret) {
+			pr_info("case=sheaf_pair size=%u skipped: no sheaves tier (%d)\n",
+				slab_sizes[i], ret);
+			return;
+		}
+	}
+	for (k = 0; k < ARRAY_SIZE(names); k++) {
+		a.nr = fns[k] == slab_batch ? BENCH_BATCH : ops;
+		for (i = 0; i < NR_SLAB_SIZES; i++) {
+			a.idx = i;
+			if (fns[k] == dual_pc_sample && !two_cpus)
+				pr_info("case=%s size=%u skipped: CPUs 0 and 1 are not both online\n",
+					names[k], slab_sizes[i]);
+			else
+				run_case(names[k], "size", slab_sizes[i], fns[k], &a);
+		}
+	}
+	for (i = 0; i < NR_SLAB_SIZES; i++)
+		slab_ext_set_tier(ours_cache[i], SLAB_EXT_TIER_ARRAYS, 0, true);
+}
+
 /* Objects per slab and bytes per object of ours; the guest adds the kernel's. */
 static void report_memory(void)
 {
@@ -803,6 +840,7 @@ static void run_all(void)
 	a.nr = ops;
 	run_case("mempool_pair", "size", BENCH_POOL_SIZE, mempool_pair, &a);
 	run_mainline_cases();
+	run_tier_cases(two_cpus);
 	report_memory();
 	pr_info("end cases=%u failed=%u\n", nr_cases, nr_failed);
 }

@@ -255,6 +255,7 @@ struct nl_case {
 	unsigned int hold;		/* SLAB_EXT_HOLD_* */
 	bool zone_held;			/* the test zone's list and zone locks instead */
 	bool default_zone_held;		/* the default zone's lock instead */
+	bool sheaves;			/* the class on the sheaves tier (issue 14) */
 };
 
 static const struct nl_case nl_cases[] = {
@@ -270,7 +271,20 @@ static const struct nl_case nl_cases[] = {
 	  SLAB_EXT_HOLD_CPU_ARRAY | SLAB_EXT_HOLD_LOCK },
 	{ "NMI, zone list and zone locks held", true, 0, 0, true },
 	{ "NMI, default zone lock held", true, 0, 0, false, true },
+	{ "hardirq, kmalloc-64 sheaves held", false, 64, SLAB_EXT_HOLD_CPU_ARRAY,
+	  false, false, true },
+	{ "NMI, kmalloc-64 sheaves held", true, 64, SLAB_EXT_HOLD_CPU_ARRAY,
+	  false, false, true },
+	{ "NMI, kmalloc-64 sheaves and lock held", true, 64,
+	  SLAB_EXT_HOLD_CPU_ARRAY | SLAB_EXT_HOLD_LOCK, false, false, true },
+	{ "NMI, kmalloc-64 sheaves, nothing held", true, 64, 0, false, false, true },
 };
+
+/* The kmalloc class back on its CPU arrays, drained (the test's end). */
+static void nl_arrays_again(void *cache)
+{
+	slab_ext_set_tier(cache, SLAB_EXT_TIER_ARRAYS, 0, true);
+}
 
 static void nl_case_desc(const struct nl_case *c, char *desc)
 {
@@ -312,6 +326,13 @@ static void nolock_test_interrupt(struct kunit *test)
 
 	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
+	if (nc->sheaves) {
+		struct slab_ext_cache *kc = slab_ext_kmalloc_cache(size);
+
+		if (slab_ext_set_tier(kc, SLAB_EXT_TIER_SHEAVES, 8, true))
+			kunit_skip(test, "kmalloc-%zu cannot have sheaves (slab_debug)", size);
+		KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, nl_arrays_again, kc));
+	}
 #ifdef CONFIG_X86_LOCAL_APIC
 	if (nc->nmi)
 		KUNIT_ASSERT_EQ(test, register_nmi_handler(NMI_LOCAL, nl_nmi_handler, 0,

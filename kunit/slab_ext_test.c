@@ -594,10 +594,42 @@ static int hammer_fn(void *data)
 	return 0;
 }
 
+/*
+ * The per-CPU tests run on both tiers (issue 14): the parameter is the
+ * tier; the sheaves are small (8 objects), so that main, spare and barn
+ * all come into play.
+ */
+static const enum slab_ext_tier test_tiers[] = { SLAB_EXT_TIER_ARRAYS, SLAB_EXT_TIER_SHEAVES };
+
+static void tier_desc(const enum slab_ext_tier *t, char *desc)
+{
+	strscpy(desc, *t == SLAB_EXT_TIER_SHEAVES ? "sheaves" : "arrays",
+		KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(tiers, test_tiers, tier_desc);
+
+static struct slab_ext_cache *tier_cache(struct kunit *test, struct buddy_sim *zone,
+					 const char *name, unsigned int size)
+{
+	const enum slab_ext_tier *t = test->param_value;
+	struct slab_ext_cache *c = test_cache(test, zone, name, size, 0, 0, NULL);
+	struct slab_ext_tier_info ti;
+
+	if (t && *t == SLAB_EXT_TIER_SHEAVES) {
+		if (slab_ext_set_tier(c, SLAB_EXT_TIER_SHEAVES, 8, false) == -EINVAL)
+			kunit_skip(test, "every cache is a debug cache (slab_debug)");
+		slab_ext_get_tier(c, &ti);
+		KUNIT_ASSERT_EQ(test, ti.tier, SLAB_EXT_TIER_SHEAVES);
+		KUNIT_ASSERT_EQ(test, ti.sheaf_capacity, 8U);
+	}
+	return c;
+}
+
 static void slab_ext_test_two_cpus(struct kunit *test)
 {
 	struct buddy_sim *zone = test_zone(test, "sx_hammer_zone", 256);
-	struct slab_ext_cache *c = test_cache(test, zone, "sx_hammer", HAMMER_SIZE, 0, 0, NULL);
+	struct slab_ext_cache *c = tier_cache(test, zone, "sx_hammer", HAMMER_SIZE);
 	int i, cpu = cpumask_first(cpu_online_mask);
 	struct slab_ext_info info;
 	struct buddy_sim_info zi;
@@ -703,7 +735,7 @@ static void run_on(struct kunit *test, struct handoff *h, int cpu)
 static void slab_ext_test_cross_cpu_free(struct kunit *test)
 {
 	struct buddy_sim *zone = test_zone(test, "sx_xcpu_zone", 128);
-	struct slab_ext_cache *c = test_cache(test, zone, "sx_xcpu", 128, 0, 0, NULL);
+	struct slab_ext_cache *c = tier_cache(test, zone, "sx_xcpu", 128);
 	int cpu0 = cpumask_first(cpu_online_mask), cpu1 = cpumask_next(cpu0, cpu_online_mask);
 	struct handoff h = { .cache = c, .n = 300 };
 	struct slab_ext_info info;
@@ -736,7 +768,7 @@ static void slab_ext_test_cross_cpu_free(struct kunit *test)
 static void slab_ext_test_cpu_offline(struct kunit *test)
 {
 	struct buddy_sim *zone = test_zone(test, "sx_off_zone", 64);
-	struct slab_ext_cache *c = test_cache(test, zone, "sx_off", 512, 0, 0, NULL);
+	struct slab_ext_cache *c = tier_cache(test, zone, "sx_off", 512);
 	int cpu = cpumask_last(cpu_online_mask);
 	void *objs[4] = { };
 	struct handoff h = { .cache = c, .objs = objs, .n = 4 };
@@ -1028,7 +1060,7 @@ static int alloc_until_fn(void *data)
 static void slab_ext_test_alloc_takes_other_cpus_objects(struct kunit *test)
 {
 	struct buddy_sim *zone = test_zone(test, "sx_steal_zone", 8);
-	struct slab_ext_cache *c = test_cache(test, zone, "sx_steal", 512, 0, 0, NULL);
+	struct slab_ext_cache *c = tier_cache(test, zone, "sx_steal", 512);
 	int cpu = raw_smp_processor_id(), other = test_next_cpu(cpu), n, round;
 	struct alloc_until u = { .cache = c };
 	struct handoff h = { .cache = c, .produce = false };
@@ -1072,6 +1104,267 @@ static void slab_ext_test_alloc_takes_other_cpus_objects(struct kunit *test)
 	slab_ext_cache_info(c, &info);
 	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
 	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+}
+
+/* ---- the sheaves tier (issue 14) ---- */
+
+/* A cache on the sheaves tier with sheaves of @capacity, or the test skipped. */
+static struct slab_ext_cache *sheaves_cache(struct kunit *test, struct buddy_sim *zone,
+					    const char *name, unsigned int size,
+					    unsigned int capacity)
+{
+	struct slab_ext_cache_args args = { .sheaf_capacity = capacity };
+	struct slab_ext_tier_info ti;
+	struct slab_ext_cache *c;
+
+	c = slab_ext_cache_create_args(zone, name, size, &args, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, mm_ext_test_destroy_cache, c));
+	slab_ext_get_tier(c, &ti);
+	if (ti.tier != SLAB_EXT_TIER_SHEAVES)
+		kunit_skip(test, "every cache is a debug cache (slab_debug)");
+	KUNIT_ASSERT_EQ(test, ti.sheaf_capacity, capacity);
+	return c;
+}
+
+/*
+ * Main and spare swap, the barn takes a full sheaf and gives one back, as
+ * mainline's __pcs_replace_full_main() and __pcs_replace_empty_main()
+ * would: every step counted. All on one CPU (migration off: the calls
+ * never sleep).
+ */
+static void slab_ext_test_sheaves_swap_barn(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "sx_shv_zone", 64);
+	struct slab_ext_cache *c = sheaves_cache(test, zone, "sx_shv", 64, 4);
+	struct slab_ext_tier_info ti;
+	struct slab_ext_info info;
+	struct buddy_sim_info zi;
+	void *a[12];
+	int i;
+
+	migrate_disable();
+	/* Each empty main (spare empty, barn empty) is refilled with 4 objects. */
+	for (i = 0; i < 12; i++)
+		a[i] = slab_ext_alloc(c, GFP_KERNEL);
+	slab_ext_get_tier(c, &ti);
+	KUNIT_EXPECT_EQ(test, ti.stat[SX_BARN_GET_FAIL], 3ULL);
+	KUNIT_EXPECT_EQ(test, ti.stat[SX_SHEAF_REFILL], 12ULL);
+	KUNIT_EXPECT_EQ(test, ti.cpu_sheaf_objects, 0UL);
+	/* 4 fill main; the 5th swaps in the empty spare; the 9th goes to the barn. */
+	for (i = 0; i < 12; i++)
+		slab_ext_free(c, a[i]);
+	slab_ext_get_tier(c, &ti);
+	KUNIT_EXPECT_EQ(test, ti.stat[SX_SHEAF_SWAP], 1ULL);
+	KUNIT_EXPECT_EQ(test, ti.stat[SX_BARN_PUT], 1ULL);
+	KUNIT_EXPECT_EQ(test, ti.stat[SX_SHEAF_ALLOC], 2ULL * num_possible_cpus() + 1);
+	KUNIT_EXPECT_EQ(test, ti.barn_full, 1U);
+	KUNIT_EXPECT_EQ(test, ti.barn_objects, 4UL);
+	KUNIT_EXPECT_EQ(test, ti.cpu_sheaf_objects, 8UL);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	/* Back: main empties, the full spare swaps in, then the barn's full one. */
+	for (i = 0; i < 12; i++) {
+		a[i] = slab_ext_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, a[i]);
+		KUNIT_EXPECT_FALSE_MSG(test, in_array(a, i, a[i]), "object %d handed out twice", i);
+	}
+	migrate_enable();
+	slab_ext_get_tier(c, &ti);
+	KUNIT_EXPECT_EQ(test, ti.stat[SX_SHEAF_SWAP], 2ULL);
+	KUNIT_EXPECT_EQ(test, ti.stat[SX_BARN_GET], 1ULL);
+	KUNIT_EXPECT_EQ(test, ti.stat[SX_BARN_GET_FAIL], 3ULL);
+	KUNIT_EXPECT_EQ(test, ti.barn_full, 0U);
+	KUNIT_EXPECT_EQ(test, ti.barn_empty, 1U);
+	for (i = 0; i < 12; i++)
+		slab_ext_free(c, a[i]);
+	/* Shrink flushes every sheaf and empties the barn. */
+	slab_ext_shrink(c);
+	slab_ext_get_tier(c, &ti);
+	KUNIT_EXPECT_EQ(test, ti.barn_full + ti.barn_empty, 0U);
+	KUNIT_EXPECT_EQ(test, ti.cpu_sheaf_objects + ti.barn_objects, 0UL);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.allocs, 24ULL);
+	KUNIT_EXPECT_EQ(test, info.frees, 24ULL);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+	KUNIT_EXPECT_EQ(test, info.nr_full + info.nr_partial + info.nr_empty, 0UL);
+	buddy_sim_info(zone, &zi);
+	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, 64UL);
+}
+
+/* A full barn (10 full sheaves) refuses the next: main is flushed to the slabs. */
+static void slab_ext_test_sheaves_barn_full(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "sx_shvf_zone", 64);
+	struct slab_ext_cache *c = sheaves_cache(test, zone, "sx_shvf", 64, 2);
+	struct slab_ext_tier_info ti;
+	struct slab_ext_info info;
+	void *a[26];
+	int i;
+
+	migrate_disable();
+	for (i = 0; i < 26; i++) {
+		a[i] = slab_ext_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, a[i]);
+	}
+	for (i = 0; i < 26; i++)
+		slab_ext_free(c, a[i]);
+	migrate_enable();
+	slab_ext_get_tier(c, &ti);
+	KUNIT_EXPECT_EQ(test, ti.barn_full, 10U);
+	KUNIT_EXPECT_EQ(test, ti.barn_objects, 20UL);
+	KUNIT_EXPECT_EQ(test, ti.stat[SX_BARN_PUT], 10ULL);
+	KUNIT_EXPECT_EQ(test, ti.stat[SX_BARN_PUT_FAIL], 1ULL);
+	KUNIT_EXPECT_EQ(test, ti.stat[SX_SHEAF_FLUSH], 2ULL);
+	KUNIT_EXPECT_EQ(test, ti.cpu_sheaf_objects, 4UL);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.allocs, 26ULL);
+	KUNIT_EXPECT_EQ(test, info.frees, 26ULL);
+	/* Prefill takes a full sheaf of the barn; returned full, it goes back. */
+	{
+		struct slab_ext_sheaf *sheaf = slab_ext_prefill_sheaf(c, GFP_KERNEL, 2);
+
+		KUNIT_ASSERT_NOT_NULL(test, sheaf);
+		KUNIT_EXPECT_EQ(test, slab_ext_sheaf_size(sheaf), 2U);
+		slab_ext_get_tier(c, &ti);
+		KUNIT_EXPECT_EQ(test, ti.stat[SX_SHEAF_PREFILL_FAST], 1ULL);
+		KUNIT_EXPECT_EQ(test, ti.barn_full, 9U);
+		slab_ext_return_sheaf(c, GFP_KERNEL, sheaf);
+		slab_ext_get_tier(c, &ti);
+		KUNIT_EXPECT_EQ(test, ti.stat[SX_SHEAF_RETURN_FAST], 1ULL);
+		KUNIT_EXPECT_EQ(test, ti.barn_full, 10U);
+		/* More than a sheaf holds: from the slabs. */
+		sheaf = slab_ext_prefill_sheaf(c, GFP_KERNEL, 3);
+		KUNIT_ASSERT_NOT_NULL(test, sheaf);
+		slab_ext_get_tier(c, &ti);
+		KUNIT_EXPECT_EQ(test, ti.stat[SX_SHEAF_PREFILL_SLOW], 1ULL);
+		slab_ext_return_sheaf(c, GFP_KERNEL, sheaf);
+	}
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+}
+
+/*
+ * Switching tiers: while the tier is empty it succeeds; holding free
+ * objects, it is refused unless drained (as the debugfs knob does).
+ * Objects cross the switch: allocated on one tier, freed on the other.
+ */
+static void slab_ext_test_tier_switch(struct kunit *test)
+{
+	struct buddy_sim *zone = test_zone(test, "sx_tsw_zone", 64);
+	struct slab_ext_cache *c = test_cache(test, zone, "sx_tsw", 128, 0, 0, NULL);
+	struct slab_ext_tier_info ti;
+	struct slab_ext_info info;
+	void *a, *b;
+
+	slab_ext_get_tier(c, &ti);
+	if (slab_ext_set_tier(c, SLAB_EXT_TIER_SHEAVES, 4, false) == -EINVAL)
+		kunit_skip(test, "every cache is a debug cache (slab_debug)");
+	slab_ext_get_tier(c, &ti);
+	KUNIT_EXPECT_EQ(test, ti.tier, SLAB_EXT_TIER_SHEAVES);
+	KUNIT_EXPECT_EQ(test, slab_ext_set_cpu_cache(c, 16), -EBUSY);
+	a = slab_ext_alloc(c, GFP_KERNEL);
+	b = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	slab_ext_free(c, b);
+	/* The sheaves hold free objects now. */
+	KUNIT_EXPECT_EQ(test, slab_ext_set_tier(c, SLAB_EXT_TIER_ARRAYS, 0, false), -EBUSY);
+	slab_ext_get_tier(c, &ti);
+	KUNIT_EXPECT_EQ(test, ti.tier, SLAB_EXT_TIER_SHEAVES);
+	slab_ext_shrink(c);
+	KUNIT_EXPECT_EQ(test, slab_ext_set_tier(c, SLAB_EXT_TIER_ARRAYS, 0, false), 0);
+	slab_ext_get_tier(c, &ti);
+	KUNIT_EXPECT_EQ(test, ti.tier, SLAB_EXT_TIER_ARRAYS);
+	/* Allocated on sheaves, freed on arrays: no error. */
+	slab_ext_free(c, a);
+	a = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	slab_ext_free(c, slab_ext_alloc(c, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, slab_ext_set_tier(c, SLAB_EXT_TIER_SHEAVES, 4, false), -EBUSY);
+	/* Drained first, it goes. */
+	KUNIT_EXPECT_EQ(test, slab_ext_set_tier(c, SLAB_EXT_TIER_SHEAVES, 4, true), 0);
+	slab_ext_free(c, a);
+	KUNIT_EXPECT_EQ(test, slab_ext_set_tier(c, SLAB_EXT_TIER_SHEAVES, 300, true), -EINVAL);
+	/* A new capacity makes the sheaves anew. */
+	KUNIT_EXPECT_EQ(test, slab_ext_set_tier(c, SLAB_EXT_TIER_SHEAVES, 6, true), 0);
+	slab_ext_get_tier(c, &ti);
+	KUNIT_EXPECT_EQ(test, ti.sheaf_capacity, 6U);
+	KUNIT_EXPECT_EQ(test, ti.cpu_sheaf_objects + ti.barn_objects, 0UL);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.allocs, info.frees);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+	/* A debug cache has no per-CPU tier. */
+	c = test_cache(test, zone, "sx_tsw_dbg", 64, 0, SLAB_RED_ZONE, NULL);
+	KUNIT_EXPECT_EQ(test, slab_ext_set_tier(c, SLAB_EXT_TIER_SHEAVES, 4, true), -EINVAL);
+}
+
+enum sheaf_df_where { SDF_MAIN, SDF_SPARE, SDF_BARN, SDF_PREFILLED };
+static const char * const sheaf_df_names[] = { "main", "spare", "barn", "prefilled" };
+static const enum sheaf_df_where sheaf_df_params[] = {
+	SDF_MAIN, SDF_SPARE, SDF_BARN, SDF_PREFILLED
+};
+
+static void sheaf_df_desc(const enum sheaf_df_where *w, char *desc)
+{
+	strscpy(desc, sheaf_df_names[*w], KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(sheaf_df, sheaf_df_params, sheaf_df_desc);
+
+/*
+ * A double free of an object resting in main, the spare, a full sheaf of
+ * the barn, or a prefilled sheaf taken from the barn is one counted
+ * report; nothing else changes, and no object is handed out twice.
+ */
+static void slab_ext_test_sheaves_double_free(struct kunit *test)
+{
+	const enum sheaf_df_where *w = test->param_value;
+	struct buddy_sim *zone = test_zone(test, "sx_shdf_zone", 64);
+	struct slab_ext_cache *c = sheaves_cache(test, zone, "sx_shdf", 64, 4);
+	struct slab_ext_sheaf *sheaf = NULL;
+	struct slab_ext_tier_info ti;
+	struct slab_ext_info info;
+	atomic_t *reports;
+	void *a[12], *victim;
+	int i, n;
+
+	/* How many frees put the victim where wanted. */
+	n = *w == SDF_MAIN ? 1 : *w == SDF_SPARE ? 5 : 9;
+	migrate_disable();
+	for (i = 0; i < 12; i++)
+		a[i] = slab_ext_alloc(c, GFP_KERNEL);
+	for (i = 0; i < n; i++)
+		slab_ext_free(c, a[i]);
+	migrate_enable();
+	/* The 9th free put main (a[4..7]) in the barn; a[0..3] are the spare. */
+	victim = *w >= SDF_BARN ? a[4] : a[0];
+	slab_ext_get_tier(c, &ti);
+	if (*w == SDF_BARN || *w == SDF_PREFILLED)
+		KUNIT_ASSERT_EQ(test, ti.barn_full, 1U);
+	if (*w == SDF_PREFILLED) {
+		sheaf = slab_ext_prefill_sheaf(c, GFP_KERNEL, 4);
+		KUNIT_ASSERT_NOT_NULL(test, sheaf);
+		slab_ext_get_tier(c, &ti);
+		KUNIT_ASSERT_EQ(test, ti.barn_full, 0U);
+	}
+	reports = test_count_reports(test);
+	slab_ext_free(c, victim);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.errors, 1ULL);
+	KUNIT_EXPECT_EQ(test, info.frees, (u64)n);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 12UL - n);
+	slab_ext_return_sheaf(c, GFP_KERNEL, sheaf);
+	for (i = n; i < 12; i++)
+		slab_ext_free(c, a[i]);
+	expect_no_double_handout(test, c, 40);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.errors, 1ULL);
 }
 
 /*
@@ -1953,13 +2246,18 @@ static struct kunit_case slab_ext_test_cases[] = {
 	KUNIT_CASE(slab_ext_test_poison_contents),
 	KUNIT_CASE(slab_ext_test_destroy_leak),
 	KUNIT_CASE(slab_ext_test_kmalloc),
-	KUNIT_CASE_SLOW(slab_ext_test_two_cpus),
+	KUNIT_CASE_PARAM_ATTR(slab_ext_test_two_cpus, tiers_gen_params,
+			      {.speed = KUNIT_SPEED_SLOW}),
 	KUNIT_CASE(slab_ext_test_cpu_drain),
-	KUNIT_CASE(slab_ext_test_cross_cpu_free),
-	KUNIT_CASE(slab_ext_test_cpu_offline),
+	KUNIT_CASE_PARAM(slab_ext_test_cross_cpu_free, tiers_gen_params),
+	KUNIT_CASE_PARAM(slab_ext_test_cpu_offline, tiers_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_double_free_every_path, df_paths_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_next_pointer, fp_kinds_gen_params),
-	KUNIT_CASE(slab_ext_test_alloc_takes_other_cpus_objects),
+	KUNIT_CASE_PARAM(slab_ext_test_alloc_takes_other_cpus_objects, tiers_gen_params),
+	KUNIT_CASE(slab_ext_test_sheaves_swap_barn),
+	KUNIT_CASE(slab_ext_test_sheaves_barn_full),
+	KUNIT_CASE(slab_ext_test_tier_switch),
+	KUNIT_CASE_PARAM(slab_ext_test_sheaves_double_free, sheaf_df_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_sheaf_oversize, sheaf_kinds_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_sheaf_until_empty, sheaf_kinds_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_sheaf_refill, sheaf_kinds_gen_params),

@@ -137,6 +137,7 @@ target() {
 	# Issue 14: mainline 6.18-6.19's calls against what 6.12 offers.
 	echo "- prefill + alloc_from_sheaf vs mempool_alloc, ratio <= 1.00: $(target sheaf_prefill '$5 <= 1.0')"
 	echo "- slab bulk vs kmem_cache_alloc_bulk, ratio <= 1.00: $(target slab_bulk '$5 <= 1.0')"
+	echo "- sheaves tier hot pair, ratio <= 1.00: $(target sheaf_pair '$5 <= 1.0')"
 	echo "- objects per slab >= the kernel's for every size: $(target mem_objs_per_slab '$3 >= $4')"
 	echo "- every time ratio <= 1.00: $(awk -F, 'NR > 1 && $1 !~ /^mem_/ && $5 > 1.0 { bad = bad " " $1 "/" $2 }
 		END { print bad ? "**not met** (" substr(bad, 2) ")" : "met" }' "$csv")"

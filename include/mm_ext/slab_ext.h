@@ -27,6 +27,21 @@ struct slab_ext_cache *slab_ext_cache_create(struct buddy_sim *zone,
 					     const char *name, unsigned int size,
 					     unsigned int align, slab_flags_t flags,
 					     void (*ctor)(void *));
+/*
+ * Creation arguments, as mainline's struct kmem_cache_args (6.18):
+ * sheaf_capacity nonzero puts the cache on the sheaves tier, with sheaves
+ * of that many objects (1..256); 0 keeps the CPU arrays.
+ */
+struct slab_ext_cache_args {
+	unsigned int align;
+	void (*ctor)(void *obj);
+	unsigned int sheaf_capacity;
+};
+
+struct slab_ext_cache *slab_ext_cache_create_args(struct buddy_sim *zone,
+						  const char *name, unsigned int size,
+						  struct slab_ext_cache_args *args,
+						  slab_flags_t flags);
 void *slab_ext_alloc(struct slab_ext_cache *cache, gfp_t gfp);
 void slab_ext_free(struct slab_ext_cache *cache, void *obj);
 int slab_ext_shrink(struct slab_ext_cache *cache);
@@ -59,6 +74,46 @@ void slab_ext_kfree_nolock(const void *obj);
 
 /* Beyond the core contract: bound (1..128) or turn off (0) the CPU arrays. */
 int slab_ext_set_cpu_cache(struct slab_ext_cache *cache, unsigned int max);
+
+/* Beyond the core contract: the per-CPU tier, arrays or sheaves, and its counters. */
+/*
+ * The sheaves tier's events, named after mainline's SLUB stat items
+ * (mm/slub.c, enum stat_item; the sysfs file of each is its name).
+ */
+enum slab_ext_tier_stat {
+	SX_SHEAF_FLUSH,		/* objects flushed from a sheaf to the slabs */
+	SX_SHEAF_REFILL,	/* objects refilled into a sheaf from the slabs */
+	SX_SHEAF_ALLOC,		/* sheaves allocated */
+	SX_SHEAF_FREE,		/* sheaves freed */
+	SX_BARN_GET,		/* a full sheaf got from the barn */
+	SX_BARN_GET_FAIL,	/* the barn had none */
+	SX_BARN_PUT,		/* a full sheaf put in the barn */
+	SX_BARN_PUT_FAIL,	/* the barn had no room (or no empty sheaf to give) */
+	SX_SHEAF_SWAP,		/* main and spare swapped (mm_ext's own) */
+	SX_SHEAF_PREFILL_FAST,	/* prefill served by a full sheaf of the barn */
+	SX_SHEAF_PREFILL_SLOW,	/* prefill filled from the slabs */
+	SX_SHEAF_RETURN_FAST,	/* a returned sheaf kept in the barn */
+	SX_SHEAF_RETURN_SLOW,	/* a returned sheaf flushed and freed */
+	SX_NR_TIER_STATS
+};
+
+#define SLAB_EXT_SHEAF_MAX	256	/* largest tier sheaf: one kmalloc under a page */
+
+enum slab_ext_tier { SLAB_EXT_TIER_ARRAYS, SLAB_EXT_TIER_SHEAVES };
+
+struct slab_ext_tier_info {
+	enum slab_ext_tier tier;
+	unsigned int sheaf_capacity;
+	unsigned int barn_full, barn_empty;
+	unsigned long barn_objects;	/* free objects in the barn's full sheaves */
+	unsigned long cpu_sheaf_objects; /* free objects in CPUs' main and spare */
+	u64 stat[SX_NR_TIER_STATS];	/* summed over CPUs and the barn */
+};
+
+int slab_ext_set_tier(struct slab_ext_cache *cache, enum slab_ext_tier tier,
+		      unsigned int capacity, bool drain);
+void slab_ext_get_tier(struct slab_ext_cache *cache, struct slab_ext_tier_info *ti);
+void slab_ext_cpu_tier_stat(struct slab_ext_cache *cache, int cpu, u64 *stat);
 
 /*
  * Beyond the core contract, for tests of the _nolock calls: the kmalloc

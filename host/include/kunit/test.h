@@ -54,6 +54,8 @@ struct kunit_suite {
 #define KUNIT_CASE_SLOW(fn)	{ .run_case = fn, .name = #fn, \
 				  .attr = { .speed = KUNIT_SPEED_SLOW } }
 #define KUNIT_CASE_PARAM(fn, gen) { .run_case = fn, .name = #fn, .generate_params = gen }
+#define KUNIT_CASE_PARAM_ATTR(fn, gen, attributes) \
+	{ .run_case = fn, .name = #fn, .generate_params = gen, .attr = attributes }
 
 #define KUNIT_ARRAY_PARAM(name, array, get_desc)				\
 	static const void *name##_gen_params(const void *prev, char *desc)	\
