@@ -1399,6 +1399,17 @@ static void steal_all(struct slab_ext_cache *c)
 static struct slab_ext_sheaf *sheaf_new(struct slab_ext_cache *c, gfp_t gfp,
 					unsigned int capacity);
 
+/* The barn's first full sheaf, off its list. Barn lock held, nr_full > 0. */
+static struct slab_ext_sheaf *barn_take_full(struct slab_ext_barn *b)
+{
+	struct slab_ext_sheaf *full = list_first_entry(&b->full, struct slab_ext_sheaf, list);
+
+	list_del(&full->list);
+	b->nr_full--;
+	b->objects -= full->size;
+	return full;
+}
+
 /*
  * barn_replace_empty_sheaf(): a full sheaf of the barn for @empty (this
  * CPU's main); NULL, nothing changed, when the barn has none.
@@ -1415,10 +1426,7 @@ static struct slab_ext_sheaf *barn_replace_empty(struct slab_ext_cache *c,
 		return NULL;
 	spin_lock_irqsave(&b->lock, flags);
 	if (b->nr_full) {
-		full = list_first_entry(&b->full, struct slab_ext_sheaf, list);
-		list_del(&full->list);
-		b->nr_full--;
-		b->objects -= full->size;
+		full = barn_take_full(b);
 		list_add(&empty->list, &b->empty);
 		b->nr_empty++;
 	}
@@ -1994,10 +2002,7 @@ static struct slab_ext_sheaf *barn_get_prefill(struct slab_ext_cache *c, unsigne
 		return NULL;
 	spin_lock_irqsave(&b->lock, flags);
 	if (b->open && b->nr_full && count <= READ_ONCE(c->sheaf_capacity)) {
-		sheaf = list_first_entry(&b->full, struct slab_ext_sheaf, list);
-		list_del(&sheaf->list);
-		b->nr_full--;
-		b->objects -= sheaf->size;
+		sheaf = barn_take_full(b);
 		sheaf->allocs = 0;
 		b->stat[SX_SHEAF_PREFILL_FAST]++;
 	} else {
