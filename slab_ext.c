@@ -130,15 +130,21 @@ struct slab_ext_cpu {
 	 */
 	bool busy;
 #endif
+	/*
+	 * What the fast paths use, whichever the tier: array[] on the
+	 * arrays tier; on the sheaves tier main's objects, count standing
+	 * for main->size (written back before anything else reads that)
+	 * and limit for its capacity. So both tiers share one fast path and
+	 * differ only where objs[] runs empty or full.
+	 */
+	void **objs;
 	unsigned int count;		/* objects in objs[] */
 	unsigned int limit;		/* capacity now: slow start up to cpu_max */
 	u64 allocs, frees;		/* served from here */
 	/*
 	 * The sheaves tier (mainline's struct slub_percpu_sheaves): a main
 	 * sheaf allocations and frees use, and a spare, both set, or both
-	 * NULL on the arrays tier. While set, count and limit stay 0, so
-	 * the arrays' fast paths always go to their slow paths, which
-	 * serve the sheaves: the arrays tier pays nothing for this one.
+	 * NULL on the arrays tier.
 	 */
 	struct slab_ext_sheaf *main, *spare;
 	/*
@@ -148,7 +154,7 @@ struct slab_ext_cpu {
 	 */
 	u64 sheaf_adj;
 	u64 stat[SX_NR_TIER_STATS];	/* sheaves tier events (slab_ext_tier_stat) */
-	void *objs[SLAB_EXT_CPU_MAX];
+	void *array[SLAB_EXT_CPU_MAX];	/* the arrays tier's objects */
 };
 
 /* Who allocated or freed an object last (SLAB_STORE_USER). */
@@ -187,6 +193,7 @@ struct slab_ext_cache {
 	slab_flags_t flags;
 	bool debug;			/* any debug flag: check every alloc and free */
 	bool poison;			/* poison free objects (SLAB_POISON, no ctor) */
+	bool kmalloc;			/* one of sx_kmalloc_caches[]: set at init */
 	unsigned int object_size;	/* as asked */
 	unsigned int size;		/* stride */
 	unsigned int align;
@@ -806,7 +813,7 @@ static __always_inline void mark_allocated(struct slab_ext_cache *c, void *obj)
 static noinline void sx_trace_alloc_on(struct slab_ext_cache *c, const void *obj,
 				       unsigned long caller, gfp_t gfp)
 {
-	if (slab_ext_is_kmalloc(c))
+	if (c->kmalloc)
 		trace_mm_ext_kmalloc(caller, obj, c->object_size, c->size, gfp);
 	else
 		trace_mm_ext_cache_alloc(c->name, caller, obj, c->object_size, c->size, gfp);
@@ -822,7 +829,7 @@ static __always_inline void sx_trace_alloc(struct slab_ext_cache *c, const void 
 static noinline void sx_trace_free_on(struct slab_ext_cache *c, const void *obj,
 				      unsigned long caller)
 {
-	if (slab_ext_is_kmalloc(c))
+	if (c->kmalloc)
 		trace_mm_ext_kfree(caller, obj, c->size);
 	else
 		trace_mm_ext_cache_free(c->name, caller, obj, c->object_size, c->size);
@@ -1223,12 +1230,30 @@ struct slab_ext_drain {
 	struct slab_ext_sheaf *install[2]; /* arrays tier: these become main, spare */
 };
 
+/* The sheaves tier: main's size, which count stood for, written back. */
+static __always_inline void pcs_sync(struct slab_ext_cpu *pc)
+{
+	pc->main->size = pc->count;
+}
+
+/* @sheaf becomes main: the fast paths take and put its objects now. */
+static __always_inline void pcs_set_main(struct slab_ext_cpu *pc, struct slab_ext_sheaf *sheaf)
+{
+	/* Read on other CPUs (cpu_array_sums()): main set means sheaves. */
+	WRITE_ONCE(pc->main, sheaf);
+	pc->objs = sheaf->objects;
+	pc->count = sheaf->size;
+	pc->limit = sheaf->capacity;
+}
+
 /* The sheaves tier: main and spare back to the slabs. They are ours. */
 static void sheaves_flush(struct slab_ext_cache *c, struct slab_ext_cpu *pc)
 {
 	struct slab_ext_sheaf *sh[2] = { pc->main, pc->spare };
 	unsigned int i, n;
 
+	pcs_sync(pc);
+	pc->count = 0;
 	for (i = 0; i < ARRAY_SIZE(sh); i++) {
 		n = sh[i]->size;
 		if (!n)
@@ -1256,6 +1281,7 @@ static void drain_array(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
 			pc->stat[SX_SHEAF_FREE] += 2;
 			WRITE_ONCE(pc->main, NULL);
 			pc->spare = NULL;
+			pc->objs = pc->array;
 			pc->limit = d->limit;
 		}
 		return;
@@ -1267,12 +1293,10 @@ static void drain_array(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
 	if (d->limit != SLAB_EXT_KEEP_LIMIT)
 		pc->limit = d->limit;
 	if (d->install[0]) {
-		/* Empty now, and kept so: count and limit 0 lead to the sheaves. */
-		pc->limit = 0;
 		pc->spare = d->install[1];
 		pc->sheaf_adj = pc->allocs - pc->frees;
 		pc->stat[SX_SHEAF_ALLOC] += 2;
-		WRITE_ONCE(pc->main, d->install[0]);
+		pcs_set_main(pc, d->install[0]);
 	}
 }
 
@@ -1542,34 +1566,32 @@ static void *pcs_alloc(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
 	unsigned int n;
 	void *obj;
 
-	if (unlikely(!main->size)) {
-		if (pc->spare->size) {
-			pc->main = pc->spare;
-			pc->spare = main;
-			main = pc->main;
-			pc->stat[SX_SHEAF_SWAP]++;
+	/* Main is empty: the fast path came here with count 0. */
+	main->size = 0;
+	if (pc->spare->size) {
+		pcs_set_main(pc, pc->spare);
+		pc->spare = main;
+		pc->stat[SX_SHEAF_SWAP]++;
+	} else {
+		full = barn_replace_empty(c, main);
+		if (full) {
+			pcs_set_main(pc, full);
+			pc->sheaf_adj += full->size;
+			pc->stat[SX_BARN_GET]++;
 		} else {
-			full = barn_replace_empty(c, main);
-			if (full) {
-				pc->main = full;
-				main = full;
-				pc->sheaf_adj += full->size;
-				pc->stat[SX_BARN_GET]++;
-			} else {
-				pc->stat[SX_BARN_GET_FAIL]++;
-				n = take_objects(c, gfp, main->objects, main->capacity, 0);
-				if (unlikely(!n)) {
-					cpu_array_put(pc);
-					steal_all(c);
-					return cache_alloc(c, gfp, caller);
-				}
-				main->size = n;
-				pc->sheaf_adj += n;
-				pc->stat[SX_SHEAF_REFILL] += n;
+			pc->stat[SX_BARN_GET_FAIL]++;
+			n = take_objects(c, gfp, main->objects, main->capacity, 0);
+			if (unlikely(!n)) {
+				cpu_array_put(pc);
+				steal_all(c);
+				return cache_alloc(c, gfp, caller);
 			}
+			pc->count = n;
+			pc->sheaf_adj += n;
+			pc->stat[SX_SHEAF_REFILL] += n;
 		}
 	}
-	obj = main->objects[--main->size];
+	obj = pc->objs[--pc->count];
 	pc->allocs++;
 	cpu_array_put(pc);
 	mark_allocated(c, obj);
@@ -1588,16 +1610,16 @@ static void *pcs_alloc(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
 static void pcs_free(struct slab_ext_cache *c, struct slab_ext_cpu *pc, void *obj)
 {
 	struct slab_ext_sheaf *main = pc->main, *empty;
-	unsigned int n = main->size;
+	unsigned int n = pc->count;
 	bool no_room;
 
-	if (unlikely(n == main->capacity)) {
-		if (!pc->spare->size) {
-			pc->main = pc->spare;
-			pc->spare = main;
-			pc->stat[SX_SHEAF_SWAP]++;
-			goto push;
-		}
+	/* Main is full: the fast path came here with count at its capacity. */
+	main->size = n;
+	if (!pc->spare->size) {
+		pcs_set_main(pc, pc->spare);
+		pc->spare = main;
+		pc->stat[SX_SHEAF_SWAP]++;
+	} else {
 		empty = barn_replace_full(c, main, n, &no_room);
 		if (!empty && !no_room) {
 			empty = sheaf_new(c, GFP_NOWAIT, main->capacity);
@@ -1612,20 +1634,19 @@ static void pcs_free(struct slab_ext_cache *c, struct slab_ext_cpu *pc, void *ob
 			}
 		}
 		if (empty) {
-			pc->main = empty;
+			pcs_set_main(pc, empty);
 			pc->sheaf_adj -= n;
 			pc->stat[SX_BARN_PUT]++;
 		} else {
 			pc->stat[SX_BARN_PUT_FAIL]++;
 			put_objects(c, main->objects, n, 0);
 			main->size = 0;
+			pc->count = 0;
 			pc->sheaf_adj -= n;
 			pc->stat[SX_SHEAF_FLUSH] += n;
 		}
 	}
-push:
-	main = pc->main;
-	main->objects[main->size++] = obj;
+	pc->objs[pc->count++] = obj;
 	pc->frees++;
 	cpu_array_put(pc);
 }
@@ -2536,6 +2557,8 @@ static void free_cpu_sheaves(struct slab_ext_cache *c)
 		kvfree(pc->spare);
 		pc->main = NULL;
 		pc->spare = NULL;
+		pc->objs = pc->array;
+		pc->count = 0;
 	}
 }
 
@@ -2743,6 +2766,7 @@ struct slab_ext_cache *slab_ext_cache_create_args(struct buddy_sim *zone,
 #ifdef CONFIG_PREEMPT_RT
 			spin_lock_init(&pc->lock);
 #endif
+			pc->objs = pc->array;
 			pc->limit = min(SLAB_EXT_CPU_START, c->cpu_max);
 		}
 	}
@@ -3196,16 +3220,14 @@ static __always_inline bool sx_kmalloc_lookup(const void *obj, const char *fn,
 	struct buddy_sim_owner *page = buddy_sim_owner(zone, obj);
 	struct buddy_sim_owner *h = page ? READ_ONCE(page->head) : NULL;
 	struct slab_ext_cache *c = h ? READ_ONCE(h->cache) : NULL;
-	unsigned int i;
 
 	*cache = NULL;
 	*head = h;
 	if (c) {
-		for (i = 0; i < ARRAY_SIZE(sx_kmalloc_caches); i++) {
-			if (sx_kmalloc_caches[i] == c) {
-				*cache = c;
-				return true;
-			}
+		/* A slab's cache lives while the slab does: its flag is readable. */
+		if (likely(READ_ONCE(c->kmalloc))) {
+			*cache = c;
+			return true;
 		}
 	} else if (h && h == page && h->large_size && h->addr == obj) {
 		return true;
@@ -3575,15 +3597,6 @@ static void *sx_alloc_nolock(struct slab_ext_cache *c, gfp_t gfp, unsigned long 
 	if (c->cpu) {
 		pc = cpu_array_get(c);
 		/* Sheaves tier: main only, never the barn's lock nor new sheaves. */
-		if (pc && pc->main && pc->main->size) {
-			obj = pc->main->objects[--pc->main->size];
-			pc->allocs++;
-			cpu_array_put(pc);
-			mark_allocated(c, obj);
-			if (gfp & __GFP_ZERO)
-				memset(obj, 0, c->object_size);
-			return obj;
-		}
 		if (pc && pc->count) {
 			obj = pc->objs[--pc->count];
 			pc->allocs++;
@@ -3675,12 +3688,7 @@ static void sx_free_nolock(struct slab_ext_cache *c, struct buddy_sim_owner *sla
 		goto defer;
 	}
 	pc = cpu_array_get(c);
-	if (pc && pc->main && pc->main->size < pc->main->capacity) {
-		pc->main->objects[pc->main->size++] = obj;
-		pc->frees++;
-		cpu_array_put(pc);
-		return;
-	}
+	/* Sheaves tier: main only, as the allocation. */
 	if (pc && pc->count < pc->limit) {
 		pc->objs[pc->count++] = obj;
 		pc->frees++;
@@ -3878,6 +3886,8 @@ int slab_ext_init(struct buddy_sim *zone, bool debug)
 			slab_ext_exit();
 			return ret;
 		}
+		/* No object is out yet: slab_ext_kfree() sees it set. */
+		sx_kmalloc_caches[i]->kmalloc = true;
 	}
 	return 0;
 }
@@ -3912,6 +3922,7 @@ bool slab_ext_is_kmalloc(struct slab_ext_cache *cache)
 {
 	unsigned int i;
 
+	/* Compares pointers only: the shell asks of a cache that may be going. */
 	for (i = 0; i < ARRAY_SIZE(sx_kmalloc_caches); i++)
 		if (sx_kmalloc_caches[i] == cache)
 			return true;
