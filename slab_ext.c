@@ -148,6 +148,12 @@ struct slab_ext_cpu {
 	 */
 	struct slab_ext_sheaf *main, *spare;
 	/*
+	 * An empty sheaf of the cache's capacity kept for this CPU's next
+	 * prefill (either tier), so that a prefill and its return neither
+	 * allocate nor free one.
+	 */
+	struct slab_ext_sheaf *stash;
+	/*
 	 * frees - allocs + sheaf_adj: the free objects main and spare hold,
 	 * kept so that readers on other CPUs never follow main or spare
 	 * (which the owner may swap into the barn and shrink may free).
@@ -2034,6 +2040,89 @@ static struct slab_ext_sheaf *barn_get_prefill(struct slab_ext_cache *c, unsigne
 }
 
 /*
+ * Up to @n free objects from this CPU's array or main sheaf into @objs,
+ * without a lock: how many. They stay marked as they were (in use for
+ * their slabs, free for the cache), so no counter moves but the tier's.
+ */
+static unsigned int cpu_take(struct slab_ext_cache *c, void **objs, unsigned int n)
+{
+	struct slab_ext_cpu *pc;
+	unsigned int k;
+
+	if (!c->cpu || !n)
+		return 0;
+	pc = cpu_array_get(c);
+	if (unlikely(!pc))
+		return 0;
+	k = min(pc->count, n);
+	pc->count -= k;
+	memcpy(objs, pc->objs + pc->count, k * sizeof(void *));
+	if (pc->main)
+		pc->sheaf_adj -= k;
+	cpu_array_put(pc);
+	return k;
+}
+
+/*
+ * The last of @n free objects of @objs into this CPU's array or main
+ * sheaf while it has room: how many it took (@objs[0..n - taken) are
+ * left for the slabs).
+ */
+static unsigned int cpu_give(struct slab_ext_cache *c, void **objs, unsigned int n)
+{
+	struct slab_ext_cpu *pc;
+	unsigned int k;
+
+	if (!c->cpu || !n)
+		return 0;
+	pc = cpu_array_get(c);
+	if (unlikely(!pc))
+		return 0;
+	k = pc->count < pc->limit ? min(pc->limit - pc->count, n) : 0;
+	memcpy(pc->objs + pc->count, objs + n - k, k * sizeof(void *));
+	pc->count += k;
+	if (pc->main)
+		pc->sheaf_adj += k;
+	cpu_array_put(pc);
+	return k;
+}
+
+/* This CPU's stashed empty sheaf, if it holds @count objects; else NULL. */
+static struct slab_ext_sheaf *stash_get(struct slab_ext_cache *c, unsigned int count)
+{
+	struct slab_ext_sheaf *sheaf = NULL;
+	struct slab_ext_cpu *pc;
+
+	if (!c->cpu)
+		return NULL;
+	pc = cpu_array_get(c);
+	if (unlikely(!pc))
+		return NULL;
+	if (pc->stash && pc->stash->capacity >= count) {
+		sheaf = pc->stash;
+		pc->stash = NULL;
+	}
+	cpu_array_put(pc);
+	return sheaf;
+}
+
+/* An empty sheaf stashed on this CPU if it is regular and the slot free; else freed. */
+static void stash_put(struct slab_ext_cache *c, struct slab_ext_sheaf *sheaf)
+{
+	struct slab_ext_cpu *pc = NULL;
+
+	if (c->cpu && sheaf->capacity == READ_ONCE(c->sheaf_capacity))
+		pc = cpu_array_get(c);
+	if (pc && !pc->stash) {
+		pc->stash = sheaf;
+		sheaf = NULL;
+	}
+	if (pc)
+		cpu_array_put(pc);
+	kvfree(sheaf);
+}
+
+/*
  * A returned sheaf (off the cache's list): kept in the barn if the tier is
  * sheaves and its capacity the barn's (full, or flushed as an empty one),
  * as mainline's kmem_cache_return_sheaf(); else flushed and freed. A task.
@@ -2045,6 +2134,14 @@ static void sheaf_give_back(struct slab_ext_cache *c, struct slab_ext_sheaf *she
 	unsigned int flushed = 0;
 	unsigned long flags;
 
+	if (!READ_ONCE(c->sheaves_tier)) {
+		/* Arrays tier: what is left to this CPU's array, the sheaf kept. */
+		sheaf->size -= cpu_give(c, sheaf->objects, sheaf->size);
+		put_objects(c, sheaf->objects, sheaf->size, 0);
+		sheaf->size = 0;
+		stash_put(c, sheaf);
+		return;
+	}
 	if (!full && sheaf->size) {
 		put_objects(c, sheaf->objects, sheaf->size, 0);
 		flushed = sheaf->size;
@@ -2111,21 +2208,28 @@ struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache, gfp_
 	struct slab_ext_sheaf *sheaf;
 	unsigned long flags;
 
+	unsigned int n;
+
 	/* Sheaves tier: a full sheaf of the barn, if the count fits (mainline). */
 	sheaf = barn_get_prefill(cache, count);
 	if (sheaf)
 		goto out;
 	/* More than the zone could ever hold fails without asking. */
-	sheaf = count <= cache->max_objs ?
-		sheaf_new(cache, gfp, max(count, READ_ONCE(cache->sheaf_capacity))) : NULL;
-	if (!sheaf) {
-		sheaf_failed(cache);
-		return NULL;
-	}
-	if (count && !take_all(cache, gfp, sheaf->objects, count, 0)) {
-		kvfree(sheaf);
-		sheaf_failed(cache);
-		return NULL;
+	if (count > cache->max_objs)
+		goto fail;
+	sheaf = stash_get(cache, count);
+	if (sheaf)
+		sheaf->allocs = 0;
+	else
+		sheaf = sheaf_new(cache, gfp, max(count, READ_ONCE(cache->sheaf_capacity)));
+	if (!sheaf)
+		goto fail;
+	/* This CPU's free objects first, as mainline takes its spare sheaf's. */
+	n = cpu_take(cache, sheaf->objects, count);
+	if (n < count && !take_all(cache, gfp, sheaf->objects + n, count - n, 0)) {
+		put_objects(cache, sheaf->objects, n, 0);
+		stash_put(cache, sheaf);
+		goto fail;
 	}
 	sheaf->size = count;
 out:
@@ -2135,6 +2239,9 @@ out:
 	cache->sheaf_prefills++;
 	spin_unlock_irqrestore(&cache->lock, flags);
 	return sheaf;
+fail:
+	sheaf_failed(cache);
+	return NULL;
 }
 EXPORT_SYMBOL_GPL(slab_ext_prefill_sheaf);
 
@@ -2555,8 +2662,10 @@ static void free_cpu_sheaves(struct slab_ext_cache *c)
 
 		kvfree(pc->main);
 		kvfree(pc->spare);
+		kvfree(pc->stash);
 		pc->main = NULL;
 		pc->spare = NULL;
+		pc->stash = NULL;
 		pc->objs = pc->array;
 		pc->count = 0;
 	}
