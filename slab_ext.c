@@ -2040,54 +2040,41 @@ static struct slab_ext_sheaf *barn_get_prefill(struct slab_ext_cache *c, unsigne
 }
 
 /*
- * Up to @n free objects from this CPU's array or main sheaf into @objs,
- * without a lock: how many. They stay marked as they were (in use for
- * their slabs, free for the cache), so no counter moves but the tier's.
+ * Up to @n free objects from this claimed CPU's array or main sheaf into
+ * @objs: how many. They stay marked as they were (in use for their
+ * slabs, free for the cache), so no counter moves but the tier's.
  */
-static unsigned int cpu_take(struct slab_ext_cache *c, void **objs, unsigned int n)
+static unsigned int pcs_move_out(struct slab_ext_cpu *pc, void **objs, unsigned int n)
 {
-	struct slab_ext_cpu *pc;
-	unsigned int k;
+	unsigned int k = min(pc->count, n);
 
-	if (!c->cpu || !n)
-		return 0;
-	pc = cpu_array_get(c);
-	if (unlikely(!pc))
-		return 0;
-	k = min(pc->count, n);
 	pc->count -= k;
 	memcpy(objs, pc->objs + pc->count, k * sizeof(void *));
 	if (pc->main)
 		pc->sheaf_adj -= k;
-	cpu_array_put(pc);
 	return k;
 }
 
 /*
- * The last of @n free objects of @objs into this CPU's array or main
- * sheaf while it has room: how many it took (@objs[0..n - taken) are
- * left for the slabs).
+ * The last of @n free objects of @objs into this claimed CPU's array or
+ * main sheaf while it has room: how many it took.
  */
-static unsigned int cpu_give(struct slab_ext_cache *c, void **objs, unsigned int n)
+static unsigned int pcs_move_in(struct slab_ext_cpu *pc, void **objs, unsigned int n)
 {
-	struct slab_ext_cpu *pc;
-	unsigned int k;
+	unsigned int k = pc->count < pc->limit ? min(pc->limit - pc->count, n) : 0;
 
-	if (!c->cpu || !n)
-		return 0;
-	pc = cpu_array_get(c);
-	if (unlikely(!pc))
-		return 0;
-	k = pc->count < pc->limit ? min(pc->limit - pc->count, n) : 0;
 	memcpy(pc->objs + pc->count, objs + n - k, k * sizeof(void *));
 	pc->count += k;
 	if (pc->main)
 		pc->sheaf_adj += k;
-	cpu_array_put(pc);
 	return k;
 }
 
-/* This CPU's stashed empty sheaf, if it holds @count objects; else NULL. */
+/*
+ * Prefill's lockless part: this CPU's stashed empty sheaf if it has room
+ * for @count (else NULL), with as many of the objects as the CPU's array
+ * or main sheaf holds moved into it (its size says how many).
+ */
 static struct slab_ext_sheaf *stash_get(struct slab_ext_cache *c, unsigned int count)
 {
 	struct slab_ext_sheaf *sheaf = NULL;
@@ -2101,19 +2088,42 @@ static struct slab_ext_sheaf *stash_get(struct slab_ext_cache *c, unsigned int c
 	if (pc->stash && pc->stash->capacity >= count) {
 		sheaf = pc->stash;
 		pc->stash = NULL;
+		sheaf->size = pcs_move_out(pc, sheaf->objects, count);
 	}
 	cpu_array_put(pc);
 	return sheaf;
 }
 
-/* An empty sheaf stashed on this CPU if it is regular and the slot free; else freed. */
+/* A new sheaf's share of this CPU's free objects, as stash_get() gives. */
+static void cpu_take(struct slab_ext_cache *c, struct slab_ext_sheaf *sheaf, unsigned int count)
+{
+	struct slab_ext_cpu *pc;
+
+	if (!c->cpu)
+		return;
+	pc = cpu_array_get(c);
+	if (unlikely(!pc))
+		return;
+	sheaf->size = pcs_move_out(pc, sheaf->objects, count);
+	cpu_array_put(pc);
+}
+
+/*
+ * A sheaf off every list and its free objects: the objects to this CPU's
+ * array or main sheaf while it has room, the rest to the slabs; the
+ * sheaf stashed on this CPU if it is a regular one and the slot is free,
+ * else freed.
+ */
 static void stash_put(struct slab_ext_cache *c, struct slab_ext_sheaf *sheaf)
 {
-	struct slab_ext_cpu *pc = NULL;
+	struct slab_ext_cpu *pc = c->cpu ? cpu_array_get(c) : NULL;
 
-	if (c->cpu && sheaf->capacity == READ_ONCE(c->sheaf_capacity))
-		pc = cpu_array_get(c);
-	if (pc && !pc->stash) {
+	if (pc)
+		sheaf->size -= pcs_move_in(pc, sheaf->objects, sheaf->size);
+	/* Under the claim is fine: the cache lock nests inside it. */
+	put_objects(c, sheaf->objects, sheaf->size, 0);
+	sheaf->size = 0;
+	if (pc && !pc->stash && sheaf->capacity == READ_ONCE(c->sheaf_capacity)) {
 		pc->stash = sheaf;
 		sheaf = NULL;
 	}
@@ -2136,9 +2146,6 @@ static void sheaf_give_back(struct slab_ext_cache *c, struct slab_ext_sheaf *she
 
 	if (!READ_ONCE(c->sheaves_tier)) {
 		/* Arrays tier: what is left to this CPU's array, the sheaf kept. */
-		sheaf->size -= cpu_give(c, sheaf->objects, sheaf->size);
-		put_objects(c, sheaf->objects, sheaf->size, 0);
-		sheaf->size = 0;
 		stash_put(c, sheaf);
 		return;
 	}
@@ -2217,17 +2224,18 @@ struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache, gfp_
 	/* More than the zone could ever hold fails without asking. */
 	if (count > cache->max_objs)
 		goto fail;
-	sheaf = stash_get(cache, count);
-	if (sheaf)
-		sheaf->allocs = 0;
-	else
-		sheaf = sheaf_new(cache, gfp, max(count, READ_ONCE(cache->sheaf_capacity)));
-	if (!sheaf)
-		goto fail;
 	/* This CPU's free objects first, as mainline takes its spare sheaf's. */
-	n = cpu_take(cache, sheaf->objects, count);
+	sheaf = stash_get(cache, count);
+	if (sheaf) {
+		sheaf->allocs = 0;
+	} else {
+		sheaf = sheaf_new(cache, gfp, max(count, READ_ONCE(cache->sheaf_capacity)));
+		if (!sheaf)
+			goto fail;
+		cpu_take(cache, sheaf, count);
+	}
+	n = sheaf->size;
 	if (n < count && !take_all(cache, gfp, sheaf->objects + n, count - n, 0)) {
-		put_objects(cache, sheaf->objects, n, 0);
 		stash_put(cache, sheaf);
 		goto fail;
 	}
