@@ -1797,6 +1797,59 @@ static void slab_ext_test_sheaf_zero(struct kunit *test)
 }
 
 /*
+ * On the arrays tier a prefill takes this CPU's free objects first and a
+ * sheaf stashed by the last return: the object just freed comes back
+ * through the sheaf, and the sheaf returned is the one the next prefill
+ * gets. A stashed sheaf returned again is still a sheaf returned twice.
+ */
+static void slab_ext_test_sheaf_cpu_stash(struct kunit *test)
+{
+	struct slab_ext_cache *c = test_cache(test, test_zone(test, "sx_sh_stash_zone", 64),
+					      "sx_sh_stash", 64, 0, 0, NULL);
+	struct slab_ext_sheaf *s1, *s2;
+	struct slab_ext_info info;
+	atomic_t *reports;
+	void *x, *y, *z;
+
+	/* One CPU throughout: its array and its stash are what is tested. */
+	migrate_disable();
+	x = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	slab_ext_free(c, x);
+	s1 = slab_ext_prefill_sheaf(c, GFP_KERNEL, 1);
+	KUNIT_ASSERT_NOT_NULL(test, s1);
+	y = slab_ext_alloc_from_sheaf(c, GFP_KERNEL, s1);
+	KUNIT_EXPECT_PTR_EQ(test, y, x);
+	slab_ext_free(c, y);
+	slab_ext_return_sheaf(c, GFP_KERNEL, s1);
+	s2 = slab_ext_prefill_sheaf(c, GFP_KERNEL, 2);
+	KUNIT_ASSERT_NOT_NULL(test, s2);
+	KUNIT_EXPECT_PTR_EQ(test, s2, s1);
+	KUNIT_EXPECT_EQ(test, slab_ext_sheaf_size(s2), 2U);
+	/* Returned with both objects: they go back to the array, x with them. */
+	slab_ext_return_sheaf(c, GFP_KERNEL, s2);
+	y = slab_ext_alloc(c, GFP_KERNEL);
+	z = slab_ext_alloc(c, GFP_KERNEL);
+	KUNIT_EXPECT_TRUE(test, y == x || z == x);
+	slab_ext_free(c, z);
+	slab_ext_free(c, y);
+	migrate_enable();
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.allocs, 4ULL);
+	KUNIT_EXPECT_EQ(test, info.frees, 4ULL);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+
+	reports = test_count_reports(test);
+	slab_ext_return_sheaf(c, GFP_KERNEL, s2);	/* stashed: returned twice */
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.errors, 1ULL);
+	KUNIT_EXPECT_EQ(test, info.allocs, 4ULL);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+}
+
+/*
  * An object resting in a sheaf is free: freeing it is a double free,
  * reported once and refused. So is a second free of one handed out from a
  * sheaf. On a zone of one slab every object is known, so after all of them
@@ -2265,6 +2318,7 @@ static struct kunit_case slab_ext_test_cases[] = {
 	KUNIT_CASE_PARAM(slab_ext_test_sheaf_injected_failure, sheaf_kinds_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_sheaf_zero, sheaf_kinds_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_sheaf_double_free, sheaf_kinds_gen_params),
+	KUNIT_CASE(slab_ext_test_sheaf_cpu_stash),
 	KUNIT_CASE_PARAM(slab_ext_test_sheaf_write_after_free, sheaf_kinds_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_bulk_all_or_nothing, sheaf_kinds_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_free_bulk_bad_pointer, sheaf_kinds_gen_params),
