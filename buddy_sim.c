@@ -984,6 +984,16 @@ size_t buddy_sim_owner_stride(void)
 	return sizeof(struct buddy_sim_page);
 }
 
+/*
+ * The zone's first byte: with its size and the first page's owner area,
+ * what an owner needs to find any page's area inline, without a call
+ * (both are fixed for the zone's life).
+ */
+void *buddy_sim_base(struct buddy_sim *zone)
+{
+	return zone->base;
+}
+
 const char *buddy_sim_name(struct buddy_sim *zone)
 {
 	return zone->name;

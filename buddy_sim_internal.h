@@ -49,6 +49,7 @@ struct buddy_sim_owner {
 
 struct buddy_sim_owner *buddy_sim_owner(struct buddy_sim *zone, const void *addr);
 size_t buddy_sim_owner_stride(void);
+void *buddy_sim_base(struct buddy_sim *zone);
 unsigned long buddy_sim_pfn(struct buddy_sim *zone, const void *addr);
 unsigned long buddy_sim_max_pages(void);
 const char *buddy_sim_name(struct buddy_sim *zone);

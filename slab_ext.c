@@ -213,6 +213,9 @@ struct slab_ext_cache {
 	struct slab_ext_cpu __percpu *cpu;
 	unsigned long mark;		/* random: marks objects in CPU arrays */
 	size_t stride;			/* between page descriptors of the zone */
+	/* The zone's span and its first page's owner area, for zone_owner(). */
+	unsigned long zone_base, zone_bytes;
+	struct buddy_sim_owner *owner0;
 
 	/*
 	 * Protects the three lists, every slab's free list, fresh objects,
@@ -333,11 +336,26 @@ static __always_inline unsigned int obj_bit(const void *obj)
 	return offset_in_page(obj) / MM_EXT_OBJ_GRANULE;
 }
 
+/*
+ * buddy_sim_owner(c->zone, @addr) inline: the owner area of @addr's page,
+ * or NULL outside the zone. On every free: a call less on the hot path.
+ */
+static __always_inline struct buddy_sim_owner *zone_owner(struct slab_ext_cache *c,
+							  const void *addr)
+{
+	/* Below the zone wraps round to a huge offset: caught too. */
+	unsigned long off = (unsigned long)addr - c->zone_base;
+
+	if (unlikely(off >= c->zone_bytes))
+		return NULL;
+	return (void *)c->owner0 + (off >> PAGE_SHIFT) * c->stride;
+}
+
 /* The page descriptor whose maps hold @obj's bits; @obj is in the zone. */
 static __always_inline struct buddy_sim_owner *obj_page(struct slab_ext_cache *c,
 							const void *obj)
 {
-	return buddy_sim_owner(c->zone, obj);
+	return (void *)c->owner0 + (((unsigned long)obj - c->zone_base) >> PAGE_SHIFT) * c->stride;
 }
 
 /* The descriptor of the page of @slab that @obj, inside it, starts in. */
@@ -514,7 +532,7 @@ static void slab_set_owner(struct slab_ext_cache *c, void *addr,
 	unsigned int i;
 
 	for (i = 0; i < (1U << c->order); i++) {
-		page = buddy_sim_owner(c->zone, addr + i * PAGE_SIZE);
+		page = obj_page(c, addr + i * PAGE_SIZE);
 		if (head)	/* A new slab: nothing on its free list yet. */
 			bitmap_zero(page->onlist, MM_EXT_PAGE_OBJ_BITS);
 		WRITE_ONCE(page->head, head);
@@ -532,7 +550,7 @@ static struct buddy_sim_owner *init_slab(struct slab_ext_cache *c, void *addr)
 	unsigned int i;
 	void *obj;
 
-	slab = buddy_sim_owner(c->zone, addr);
+	slab = zone_owner(c, addr);
 	slab->addr = addr;
 	slab->order = c->order;
 	slab->inuse = 0;
@@ -926,7 +944,7 @@ static void *cache_alloc(struct slab_ext_cache *c, gfp_t gfp, unsigned long call
 static __always_inline struct buddy_sim_owner *
 obj_to_slab(struct slab_ext_cache *c, const void *obj, const char **why)
 {
-	struct buddy_sim_owner *p = buddy_sim_owner(c->zone, obj);
+	struct buddy_sim_owner *p = zone_owner(c, obj);
 	struct buddy_sim_owner *slab;
 	struct slab_ext_cache *owner;
 
@@ -2864,6 +2882,8 @@ struct slab_ext_cache *slab_ext_cache_create_args(struct buddy_sim *zone,
 	/* Odd: never an object's own address, nor any aligned pointer. */
 	c->mark = get_random_long() | 1UL;
 	c->stride = buddy_sim_owner_stride();
+	c->zone_base = (unsigned long)buddy_sim_base(zone);
+	c->owner0 = buddy_sim_owner(zone, buddy_sim_base(zone));
 	ret = calculate_sizes(c);
 	if (ret) {
 		kfree(c);
@@ -2888,6 +2908,7 @@ struct slab_ext_cache *slab_ext_cache_create_args(struct buddy_sim *zone,
 		}
 	}
 	buddy_sim_info(zone, &zi);
+	c->zone_bytes = zi.nr_pages << PAGE_SHIFT;
 	c->max_objs = (zi.nr_pages >> c->order) * c->objs_per_slab;
 	/* A sheaf holds what a CPU array may: the same few KiB of objects. */
 	c->sheaf_capacity = clamp(32768U / c->size, 32U, (unsigned int)SLAB_EXT_CPU_MAX);
