@@ -3355,7 +3355,8 @@ static __always_inline bool sx_kmalloc_lookup(const void *obj, const char *fn,
 					      struct buddy_sim_owner **head, bool nolock)
 {
 	struct buddy_sim *zone = sx_kmalloc_zone;
-	struct buddy_sim_owner *page = buddy_sim_owner(zone, obj);
+	/* Every kmalloc cache is on that zone: the first one's span serves. */
+	struct buddy_sim_owner *page = zone_owner(sx_kmalloc_caches[0], obj);
 	struct buddy_sim_owner *h = page ? READ_ONCE(page->head) : NULL;
 	struct slab_ext_cache *c = h ? READ_ONCE(h->cache) : NULL;
 
