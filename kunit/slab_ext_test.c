@@ -2022,11 +2022,13 @@ static void slab_ext_test_free_bulk_bad_pointer(struct kunit *test)
 
 /*
  * free_bulk looks a slab up once per run of its objects in @p, yet checks
- * each object: in the middle of a run, an object already on its slab's
- * free list, an interior pointer, an object freed earlier in the same call
- * and one never allocated (fresh, in the second slab's run) are each
- * reported once and skipped; every other object of both slabs is freed.
- * Size 64 takes free_bulk's one-page, power-of-two path; 96 the other.
+ * each object: in the middle of a run, objects already on their slab's
+ * free list (in its first and, with more than one, its last page), an
+ * interior pointer, an object freed earlier in the same call and one never
+ * allocated (fresh, in the second slab's run) are each reported once and
+ * skipped; every other object of both slabs is freed. Size 64 takes
+ * free_bulk's one-page, power-of-two path; 96 and 1000 the other, 1000
+ * with slabs of several pages.
  */
 static void free_bulk_runs(struct kunit *test, atomic_t *reports, const char *zone,
 			   const char *name, unsigned int size)
@@ -2051,31 +2053,31 @@ static void free_bulk_runs(struct kunit *test, atomic_t *reports, const char *zo
 		fresh = max(fresh, a[i]);
 	/* The next object of the second slab was never handed out. */
 	fresh = (char *)fresh + info.size;
-	/* a[2] on its slab's free list: freed, the CPU arrays emptied into the slabs. */
+	/* Fresh objects go out in address order: these two lie far apart. */
 	slab_ext_free(c, a[2]);
+	slab_ext_free(c, a[per - 3]);
+	/* On their slab's free list once the CPU arrays are emptied into the slabs. */
 	slab_ext_shrink(c);
 	slab_ext_cache_info(c, &before);
 	reported = atomic_read(reports);
 
-	p[n++] = a[0];
-	p[n++] = a[1];
-	p[n++] = a[2];			/* on the free list */
-	p[n++] = a[3];
-	p[n++] = (char *)a[4] + 8;	/* interior */
-	p[n++] = a[4];
-	p[n++] = a[0];			/* twice in @p */
-	for (i = 5; i < per + 1; i++)
-		p[n++] = a[i];
-	p[n++] = fresh;			/* never allocated */
-	p[n++] = NULL;
-	for (i = per + 1; i < per + 4; i++)
-		p[n++] = a[i];
+	for (i = 0; i < per + 4; i++) {
+		if (i == 4)
+			p[n++] = (char *)a[4] + 8;	/* interior */
+		if (i == 6)
+			p[n++] = a[0];			/* twice in @p */
+		if (i == per + 1) {
+			p[n++] = fresh;			/* never allocated */
+			p[n++] = NULL;
+		}
+		p[n++] = a[i];			/* a[2], a[per - 3]: on the free list */
+	}
 	slab_ext_free_bulk(c, n, p);
 
-	KUNIT_EXPECT_EQ(test, atomic_read(reports), reported + 4);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), reported + 5);
 	slab_ext_cache_info(c, &info);
-	KUNIT_EXPECT_EQ(test, info.errors, before.errors + 4);
-	KUNIT_EXPECT_EQ(test, info.frees, before.frees + per + 3);
+	KUNIT_EXPECT_EQ(test, info.errors, before.errors + 5);
+	KUNIT_EXPECT_EQ(test, info.frees, before.frees + per + 2);
 	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
 	KUNIT_EXPECT_EQ(test, info.allocs, info.frees);
 }
@@ -2086,6 +2088,7 @@ static void slab_ext_test_free_bulk_runs(struct kunit *test)
 
 	free_bulk_runs(test, reports, "sx_fbr64_zone", "sx_fbr64", 64);
 	free_bulk_runs(test, reports, "sx_fbr96_zone", "sx_fbr96", 96);
+	free_bulk_runs(test, reports, "sx_fbr1000_zone", "sx_fbr1000", 1000);
 }
 
 /* ---- the _nolock calls, from a task (the irq and NMI cases: nolock_test.c) ---- */
