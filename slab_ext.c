@@ -843,10 +843,16 @@ static noinline void sx_trace_alloc_on(struct slab_ext_cache *c, const void *obj
 		trace_mm_ext_cache_alloc(c->name, caller, obj, c->object_size, c->size, gfp);
 }
 
+/* Whether an allocation has an event to trace. */
+static __always_inline bool sx_tracing_alloc(void)
+{
+	return trace_mm_ext_kmalloc_enabled() || trace_mm_ext_cache_alloc_enabled();
+}
+
 static __always_inline void sx_trace_alloc(struct slab_ext_cache *c, const void *obj,
 					   unsigned long caller, gfp_t gfp)
 {
-	if (trace_mm_ext_kmalloc_enabled() || trace_mm_ext_cache_alloc_enabled())
+	if (sx_tracing_alloc())
 		sx_trace_alloc_on(c, obj, caller, gfp);
 }
 
@@ -2485,8 +2491,11 @@ static unsigned long reclaim_sheaves(struct slab_ext_cache *c)
  */
 int slab_ext_alloc_bulk(struct slab_ext_cache *cache, gfp_t gfp, size_t nr, void **p)
 {
-	unsigned int n = nr, k = 0, i;
+	unsigned int n = nr, k = 0, i, fpoff = cache->offset;
+	/* hand_out() is only mark_allocated(), done here: no debugging, zeroing, event. */
+	bool plain = !cache->debug && !(gfp & __GFP_ZERO) && !sx_tracing_alloc();
 	struct slab_ext_cpu *pc;
+	void **objs, *obj;
 
 	if (!nr || nr > INT_MAX || nr > cache->max_objs)
 		return 0;
@@ -2495,7 +2504,19 @@ int slab_ext_alloc_bulk(struct slab_ext_cache *cache, gfp_t gfp, size_t nr, void
 		if (likely(pc)) {
 			k = min(pc->count, n);
 			pc->count -= k;
-			memcpy(p, pc->objs + pc->count, k * sizeof(void *));
+			objs = pc->objs + pc->count;
+			if (likely(k == n && plain)) {
+				/* The whole of it from the array: handed out as copied. */
+				for (i = 0; i < n; i++) {
+					obj = objs[i];
+					p[i] = obj;
+					*(void **)(obj + fpoff) = NULL;
+				}
+				pc->allocs += n;
+				cpu_array_put(pc);
+				return n;
+			}
+			memcpy(p, objs, k * sizeof(void *));
 			if (k == n)
 				pc->allocs += n;
 			cpu_array_put(pc);
@@ -2506,6 +2527,11 @@ int slab_ext_alloc_bulk(struct slab_ext_cache *cache, gfp_t gfp, size_t nr, void
 		put_objects(cache, p, k, 0);
 		return 0;
 	}
+	if (likely(plain)) {
+		for (i = 0; i < n; i++)
+			*(void **)(p[i] + fpoff) = NULL;
+		return n;
+	}
 	for (i = 0; i < n; i++) {
 		hand_out(cache, p[i], gfp, _RET_IP_);
 		sx_trace_alloc(cache, p[i], _RET_IP_, gfp);
@@ -2514,29 +2540,165 @@ int slab_ext_alloc_bulk(struct slab_ext_cache *cache, gfp_t gfp, size_t nr, void
 }
 EXPORT_SYMBOL_GPL(slab_ext_alloc_bulk);
 
-/* Free objects, checked and marked: into this CPU's array while it has room. */
-static void free_batch(struct slab_ext_cache *c, void **objs, unsigned int n)
+#define SLAB_EXT_BULK_BATCH	32	/* objects a bulk free moves to the slabs at once */
+
+/*
+ * A run of a bulk free's objects in one slab, for which the fields the
+ * checks read are read once: objects of one slab lie together in @p when
+ * they were bulk-allocated (mainline's build_detached_freelist() looks a
+ * slab up once per such run too). Valid while the bulk free holds an
+ * object of the slab that passed the checks (marked, or in its batch or
+ * claimed array, not given back yet): the slab then has an object in use,
+ * so it is not given back and stays @c's. @fresh 0: no run.
+ */
+struct bulk_run {
+	struct buddy_sim_owner *slab;
+	void *first;			/* its first object */
+	unsigned long fresh;		/* offset from @first of its first fresh object */
+};
+
+static __always_inline void bulk_run_start(struct slab_ext_cache *c, struct bulk_run *run,
+					   struct buddy_sim_owner *slab)
+{
+	run->slab = slab;
+	run->first = slab->addr + c->red_left_pad;
+	run->fresh = (c->objs_per_slab - READ_ONCE(slab->nr_fresh)) * c->size;
+}
+
+/*
+ * Whether @obj passes free_ok() in a cache without debugging, with what
+ * @run read once: inside the slab and before its fresh objects
+ * (is_fresh()), on an object boundary (obj_index()), not marked as in a
+ * CPU array, not on the free list (is_on_list()). False sends the object
+ * to the look-up and free_ok() itself, which says what is wrong. @simple:
+ * the cache's slabs are one page without a red zone and its size a power
+ * of two, which makes the boundary a mask and the page the slab's own.
+ */
+static __always_inline bool bulk_obj_ok(struct slab_ext_cache *c, const struct bulk_run *run,
+					void *obj, unsigned long mark, unsigned int fpoff,
+					bool simple)
+{
+	unsigned long off = obj - run->first;
+	struct buddy_sim_owner *page = run->slab;
+
+	if (unlikely(off >= run->fresh))
+		return false;
+	if (simple ? unlikely(off & (c->size - 1)) :
+		     unlikely(reciprocal_divide(off, c->reciprocal_size) * c->size != off))
+		return false;
+	if (unlikely(READ_ONCE(*(void **)(obj + fpoff)) == (void *)((unsigned long)obj ^ mark)))
+		return false;
+	if (!simple)
+		page = slab_page(c, run->slab, obj);
+	return !test_bit(obj_bit(obj), page->onlist);
+}
+
+/*
+ * Where a bulk free puts the objects that passed its checks: this CPU's
+ * array, claimed, while it has room (@pc set, @start its first free
+ * slot), else a batch on the stack that goes to the slabs (@pc NULL).
+ * @pos == @end: full, or nothing chosen yet (@start NULL).
+ */
+struct bulk_dst {
+	struct slab_ext_cpu *pc;
+	void **start, **pos, **end;
+};
+
+/* @d's objects to their place: the array given up, or the batch to the slabs. */
+static __always_inline void bulk_flush(struct slab_ext_cache *c, struct bulk_dst *d)
+{
+	unsigned int n = d->pos - d->start;
+
+	if (d->pc) {
+		d->pc->count += n;
+		d->pc->frees += n;
+		cpu_array_put(d->pc);
+		d->pc = NULL;
+	} else if (n) {
+		put_objects(c, d->start, n, n);
+	}
+	d->start = NULL;
+	d->pos = NULL;
+	d->end = NULL;
+}
+
+/* Choose @d's place: this CPU's array if it has room, else @batch. */
+static __always_inline void bulk_dst_get(struct slab_ext_cache *c, struct bulk_dst *d,
+					 void **batch)
 {
 	struct slab_ext_cpu *pc;
-	unsigned int k;
 
-	if (!n)
-		return;
 	if (c->cpu) {
 		pc = cpu_array_get(c);
 		if (likely(pc)) {
-			k = pc->count < pc->limit ? min(pc->limit - pc->count, n) : 0;
-			n -= k;
-			memcpy(pc->objs + pc->count, objs + n, k * sizeof(void *));
-			pc->count += k;
-			pc->frees += k;
+			if (likely(pc->count < pc->limit)) {
+				d->pc = pc;
+				d->start = pc->objs + pc->count;
+				d->pos = d->start;
+				d->end = pc->objs + pc->limit;
+				return;
+			}
 			cpu_array_put(pc);
 		}
 	}
-	put_objects(c, objs, n, n);
+	d->start = batch;
+	d->pos = batch;
+	d->end = batch + SLAB_EXT_BULK_BATCH;
 }
 
-#define SLAB_EXT_BULK_BATCH	32	/* objects a bulk free moves at once */
+/* slab_ext_free_bulk() in a cache without debugging; @simple as for bulk_obj_ok(). */
+static __always_inline void free_bulk(struct slab_ext_cache *cache, void **p, void **p_end,
+				      unsigned long caller, bool simple)
+{
+	unsigned long mark = cache->mark;
+	unsigned int fpoff = cache->offset;
+	struct bulk_run run = { .fresh = 0 };
+	struct bulk_dst d = { .pc = NULL };
+	void *batch[SLAB_EXT_BULK_BATCH];
+	struct buddy_sim_owner *slab;
+	const char *why;
+	void *obj;
+
+	for (; p < p_end; p++) {
+		obj = *p;
+		if (!obj)
+			continue;
+		if (unlikely(!bulk_obj_ok(cache, &run, obj, mark, fpoff, simple))) {
+			/* Another slab, or a misuse: the same checks on a new run. */
+			why = NULL;
+			slab = obj_to_slab(cache, obj, &why);
+			if (likely(slab)) {
+				bulk_run_start(cache, &run, slab);
+				if (likely(bulk_obj_ok(cache, &run, obj, mark, fpoff, simple)))
+					goto ok;
+			}
+			/*
+			 * free_ok() says what is wrong, never with the array
+			 * claimed: what passed before goes to its place first.
+			 */
+			run.fresh = 0;
+			bulk_flush(cache, &d);
+			if (unlikely(!free_ok(cache, slab, obj, why, false)))
+				continue;
+			/* It changed since the look above (a race no check orders): fine now. */
+			bulk_run_start(cache, &run, slab);
+		}
+ok:
+		/* Marked at once: the same pointer later in @p is a double free. */
+		*(void **)(obj + fpoff) = (void *)((unsigned long)obj ^ mark);
+		sx_trace_free(cache, obj, caller);
+		if (unlikely(d.pos == d.end)) {
+			/*
+			 * @obj, marked but in no array or slab, keeps its slab in
+			 * use while the others go: the run stays valid.
+			 */
+			bulk_flush(cache, &d);
+			bulk_dst_get(cache, &d, batch);
+		}
+		*d.pos++ = obj;
+	}
+	bulk_flush(cache, &d);
+}
 
 /**
  * slab_ext_free_bulk() - free several objects at once
@@ -2546,41 +2708,34 @@ static void free_batch(struct slab_ext_cache *c, void **objs, unsigned int n)
  *
  * Each object is checked as slab_ext_free() checks it: a bad pointer or a
  * double free (also a pointer twice in @p) is reported, counted and
- * skipped, and the others are freed. The good ones go to this CPU's array
- * while it has room, the rest to the slabs in batches under one taking of
- * the cache lock each (in a debug cache, one by one, each checked).
+ * skipped, and the others are freed. The slab is looked up once per run
+ * of objects in the same slab. The good ones go to this CPU's array while
+ * it has room, the rest to the slabs in batches under one taking of the
+ * cache lock each (in a debug cache, one by one, each checked).
  */
 void slab_ext_free_bulk(struct slab_ext_cache *cache, size_t nr, void **p)
 {
-	void *batch[SLAB_EXT_BULK_BATCH];
 	struct buddy_sim_owner *slab;
-	unsigned int n = 0;
 	const char *why;
 	size_t i;
 	void *obj;
 
-	for (i = 0; i < nr; i++) {
-		obj = p[i];
-		if (!obj)
-			continue;
-		why = NULL;
-		slab = obj_to_slab(cache, obj, &why);
-		if (unlikely(!free_ok(cache, slab, obj, why, false)))
-			continue;
-		if (unlikely(cache->debug)) {
-			cache_free(cache, slab, obj, _RET_IP_, false);
-			continue;
+	if (unlikely(cache->debug)) {
+		for (i = 0; i < nr; i++) {
+			obj = p[i];
+			if (!obj)
+				continue;
+			why = NULL;
+			slab = obj_to_slab(cache, obj, &why);
+			if (likely(free_ok(cache, slab, obj, why, false)))
+				cache_free(cache, slab, obj, _RET_IP_, false);
 		}
-		/* Marked at once: the same pointer later in @p is a double free. */
-		set_fp(cache, obj, cpu_mark(cache, obj));
-		sx_trace_free(cache, obj, _RET_IP_);
-		batch[n++] = obj;
-		if (n == ARRAY_SIZE(batch)) {
-			free_batch(cache, batch, n);
-			n = 0;
-		}
+		return;
 	}
-	free_batch(cache, batch, n);
+	if (likely(!cache->order && !cache->red_left_pad && is_power_of_2(cache->size)))
+		free_bulk(cache, p, p + nr, _RET_IP_, true);
+	else
+		free_bulk(cache, p, p + nr, _RET_IP_, false);
 }
 EXPORT_SYMBOL_GPL(slab_ext_free_bulk);
 

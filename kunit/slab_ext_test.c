@@ -2073,6 +2073,77 @@ static void slab_ext_test_free_bulk_bad_pointer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.active_objs, 1UL);	/* quarantined */
 }
 
+/*
+ * free_bulk looks a slab up once per run of its objects in @p, yet checks
+ * each object: in the middle of a run, objects already on their slab's
+ * free list (in its first and, with more than one, its last page), an
+ * interior pointer, an object freed earlier in the same call and one never
+ * allocated (fresh, in the second slab's run) are each reported once and
+ * skipped; every other object of both slabs is freed. Size 64 takes
+ * free_bulk's one-page, power-of-two path; 96 and 1000 the other, 1000
+ * with slabs of several pages.
+ */
+static void free_bulk_runs(struct kunit *test, atomic_t *reports, const char *zone,
+			   const char *name, unsigned int size)
+{
+	struct slab_ext_cache *c = kind_cache(test, test_zone(test, zone, 64), name, size);
+	struct slab_ext_info before, info;
+	unsigned int per, i, n = 0;
+	void **a, **p, *fresh;
+	int reported;
+
+	slab_ext_cache_info(c, &info);
+	per = info.objs_per_slab;
+	KUNIT_ASSERT_GE(test, per, 8U);
+	a = kunit_kcalloc(test, per + 4, sizeof(void *), GFP_KERNEL);
+	p = kunit_kcalloc(test, per + 8, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	/* A new cache: one slab's objects, then 4 of a second, all fresh before. */
+	KUNIT_ASSERT_EQ(test, slab_ext_alloc_bulk(c, GFP_KERNEL, per + 4, a), (int)per + 4);
+	fresh = a[per];
+	for (i = per; i < per + 4; i++)
+		fresh = max(fresh, a[i]);
+	/* The next object of the second slab was never handed out. */
+	fresh = (char *)fresh + info.size;
+	/* Fresh objects go out in address order: these two lie far apart. */
+	slab_ext_free(c, a[2]);
+	slab_ext_free(c, a[per - 3]);
+	/* On their slab's free list once the CPU arrays are emptied into the slabs. */
+	slab_ext_shrink(c);
+	slab_ext_cache_info(c, &before);
+	reported = atomic_read(reports);
+
+	for (i = 0; i < per + 4; i++) {
+		if (i == 4)
+			p[n++] = (char *)a[4] + 8;	/* interior */
+		if (i == 6)
+			p[n++] = a[0];			/* twice in @p */
+		if (i == per + 1) {
+			p[n++] = fresh;			/* never allocated */
+			p[n++] = NULL;
+		}
+		p[n++] = a[i];			/* a[2], a[per - 3]: on the free list */
+	}
+	slab_ext_free_bulk(c, n, p);
+
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), reported + 5);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.errors, before.errors + 5);
+	KUNIT_EXPECT_EQ(test, info.frees, before.frees + per + 2);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, info.allocs, info.frees);
+}
+
+static void slab_ext_test_free_bulk_runs(struct kunit *test)
+{
+	atomic_t *reports = test_count_reports(test);
+
+	free_bulk_runs(test, reports, "sx_fbr64_zone", "sx_fbr64", 64);
+	free_bulk_runs(test, reports, "sx_fbr96_zone", "sx_fbr96", 96);
+	free_bulk_runs(test, reports, "sx_fbr1000_zone", "sx_fbr1000", 1000);
+}
+
 /* ---- the _nolock calls, from a task (the irq and NMI cases: nolock_test.c) ---- */
 
 /* Counters of the kmalloc cache serving @size, deferred frees done first. */
@@ -2322,6 +2393,7 @@ static struct kunit_case slab_ext_test_cases[] = {
 	KUNIT_CASE_PARAM(slab_ext_test_sheaf_write_after_free, sheaf_kinds_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_bulk_all_or_nothing, sheaf_kinds_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_free_bulk_bad_pointer, sheaf_kinds_gen_params),
+	KUNIT_CASE_PARAM(slab_ext_test_free_bulk_runs, sheaf_kinds_gen_params),
 	KUNIT_CASE(slab_ext_test_nolock_kmalloc),
 	KUNIT_CASE(slab_ext_test_nolock_misuse),
 	KUNIT_CASE(slab_ext_test_nolock_deferred),
