@@ -410,6 +410,37 @@ static __always_inline gfp_t pool_gfp_first(gfp_t gfp)
 }
 
 /*
+ * Caller holds pool->lock, which this drops: sleep until a free refills
+ * the reserve (or 5 seconds pass); false, without sleeping, once @stop
+ * (may be NULL) is true, counted in failures. Queued under pool->lock, so
+ * a free that refills the reserve after the caller's check sees us. @stop
+ * is asked once queued and in TASK_UNINTERRUPTIBLE: a stopper that sets
+ * its condition and then wakes us (kthread_stop() does wake_up_process())
+ * cannot slip between the test and the sleep.
+ */
+static bool pool_wait(struct mempool_ext *pool, unsigned long flags, bool (*stop)(void))
+	__releases(&pool->lock)
+{
+	wait_queue_entry_t wait;
+
+	init_wait(&wait);
+	prepare_to_wait(&pool->wait, &wait, TASK_UNINTERRUPTIBLE);
+	if (stop && stop()) {
+		pool->failures++;
+		spin_unlock_irqrestore(&pool->lock, flags);
+		finish_wait(&pool->wait, &wait);
+		return false;
+	}
+	pool->waits++;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	trace_mm_ext_pool_wait(pool->name);
+	/* As mempool.c: the timeout guards against a wake-up never coming. */
+	io_schedule_timeout(5 * HZ);
+	finish_wait(&pool->wait, &wait);
+	return true;
+}
+
+/*
  * pool_alloc() after the underlying allocator failed its first try
  * (without reclaim): the reserve; with it empty, the allocator once more
  * with the caller's flags, then, when the caller may block, a sleep until
@@ -418,7 +449,6 @@ static __always_inline gfp_t pool_gfp_first(gfp_t gfp)
 static noinline void *pool_alloc_slow(struct mempool_ext *pool, gfp_t gfp,
 				      bool (*stop)(void))
 {
-	wait_queue_entry_t wait;
 	unsigned long flags;
 	gfp_t gfp_temp;
 	void *element;
@@ -430,39 +460,18 @@ static noinline void *pool_alloc_slow(struct mempool_ext *pool, gfp_t gfp,
 		if (likely(pool->curr_nr))
 			return take_reserved(pool, flags);
 
+		/* We must not sleep without __GFP_DIRECT_RECLAIM. */
+		if (gfp_temp == gfp && !gfpflags_allow_blocking(gfp)) {
+			pool->failures++;
+			spin_unlock_irqrestore(&pool->lock, flags);
+			return NULL;
+		}
 		if (gfp_temp != gfp) {
 			/* The first try went without reclaim: retry with it. */
 			spin_unlock_irqrestore(&pool->lock, flags);
 			gfp_temp = gfp;
-		} else if (!gfpflags_allow_blocking(gfp)) {
-			/* We must not sleep without __GFP_DIRECT_RECLAIM. */
-			pool->failures++;
-			spin_unlock_irqrestore(&pool->lock, flags);
+		} else if (!pool_wait(pool, flags, stop)) {
 			return NULL;
-		} else {
-			/*
-			 * Wait for an element freed to the pool. Queued under
-			 * pool->lock, so a free that refills the reserve after
-			 * our check sees us. @stop is asked once queued and in
-			 * TASK_UNINTERRUPTIBLE: a stopper that sets its
-			 * condition and then wakes us (kthread_stop() does
-			 * wake_up_process()) cannot slip between the test and
-			 * the sleep.
-			 */
-			init_wait(&wait);
-			prepare_to_wait(&pool->wait, &wait, TASK_UNINTERRUPTIBLE);
-			if (stop && stop()) {
-				pool->failures++;
-				spin_unlock_irqrestore(&pool->lock, flags);
-				finish_wait(&pool->wait, &wait);
-				return NULL;
-			}
-			pool->waits++;
-			spin_unlock_irqrestore(&pool->lock, flags);
-			trace_mm_ext_pool_wait(pool->name);
-			/* As mempool.c: the timeout guards against a wake-up never coming. */
-			io_schedule_timeout(5 * HZ);
-			finish_wait(&pool->wait, &wait);
 		}
 
 		element = pool->alloc(gfp_temp, pool->pool_data);
@@ -651,7 +660,7 @@ repeat_alloc:
 		goto repeat_alloc;
 	}
 
-	/* Queued under pool->lock and @stop asked as in pool_alloc(): see there. */
+	/* Queued under pool->lock and @stop asked as in pool_wait(): see there. */
 	init_wait(&wait);
 	prepare_to_wait(&pool->wait, &wait, TASK_UNINTERRUPTIBLE);
 	if (stop && stop()) {
