@@ -1427,15 +1427,15 @@ static const struct kind_case busy_cases[] = {
 
 KUNIT_ARRAY_PARAM(busy, busy_cases, kind_desc);
 
-#define BUSY_MIN	4096
+#define BUSY_MIN	2048
 #define BUSY_OUT	64
 
 /*
  * Whether a free may rest in the reserve is first asked of a counting
  * filter of the reserve's addresses (1024 buckets); only a busy bucket
- * costs a search. With 4096 elements resting a bucket is free with odds
- * e^-4, so nearly every element freed here shares its bucket with resting
- * ones (a collision). They must still go back to the layer below, counted
+ * costs a search. With 2048 elements resting a bucket is free with odds
+ * e^-2 (0.14), so most of the 64 elements freed here share their bucket
+ * with resting ones (a collision; none with odds 0.14^64). They must still go back to the layer below, counted
  * as frees, with no report; and a double free of one of them (back in the
  * layer) or of a resting element must still be refused.
  */
@@ -1451,7 +1451,7 @@ static void mempool_ext_test_busy_filter(struct kunit *test)
 
 	switch (k->kind) {
 	case K_SLAB:
-		cache = test_cache(test, test_zone(test, "mp_busy_zone", 512), "mp_busy_cache",
+		cache = test_cache(test, test_zone(test, "mp_busy_zone", 256), "mp_busy_cache",
 				   k->size, 0, 0, NULL);
 		pool = keep_pool(test, mempool_ext_create_slab_pool("mp_busy", BUSY_MIN, cache));
 		break;
