@@ -20,12 +20,14 @@
  * refused (a reserve element cannot be zeroed for free).
  *
  * What the free checks cost: a helper pool asks its layer on every free
- * whether the element is out (one bit in the layer's metadata). Whether it
- * rests in the reserve is answered by its poison where elements are
- * poisoned (a resting element starts with 0x6b or ends with 0xa5; only
- * then is the reserve searched, under the lock); a pool whose elements are
- * not poisoned (custom, or a slab with a ctor) searches its reserve under
- * the lock on every free while the reserve is not empty.
+ * whether the element is out (one bit in the layer's metadata); a slab
+ * pool with its reserve full asks in the same call that frees it
+ * (free_valid), one look-up in all. Whether it rests in the reserve is
+ * answered by a counting filter of the reserve's addresses, kept under the
+ * pool's lock and read without it: only when the element's bucket is busy
+ * (it rests there, or another resting element hashes alike) is the
+ * reserve searched, under the lock. Nothing reads the element before the
+ * layer has said it is out, so a foreign pointer is never read.
  *
  * The layer knows its backends only by their callbacks (struct
  * mempool_ext_ops, mempool_ext_internal.h): mempool_ext_backends.c makes the
@@ -36,6 +38,7 @@
  * kthread_should_stop(), so stopping a workload never waits for a pool.
  */
 
+#include <linux/hash.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/module.h>
@@ -60,6 +63,15 @@
 struct mempool_ext_pcpu {
 	u64 allocs, frees;
 };
+
+/*
+ * The reserve's counting filter: a bucket a hash of each resting element's
+ * address picks, counting them (saturated counts stay: never a false
+ * "not resting"). 1024 buckets: a full reserve of min_nr makes a free's
+ * search needless in about min_nr / 1024 of the frees.
+ */
+#define POOL_FILTER_BITS	10
+#define POOL_FILTER_FULL	U16_MAX
 
 struct mempool_ext {
 	char name[MM_EXT_NAME_MAX + 1];
@@ -93,6 +105,12 @@ struct mempool_ext {
 	 * the array in between. Taken outside pool->lock.
 	 */
 	struct mutex resize_lock;
+	/*
+	 * How many resting elements hash to each bucket (add_element(),
+	 * remove_element()). Written under pool->lock; pool_free() reads it
+	 * without, and says there why a 0 read so means "not resting".
+	 */
+	u16 filter[1 << POOL_FILTER_BITS];
 };
 
 /* Every pool, by unique name; its lock is mempool_ext_pools.lock. */
@@ -138,29 +156,41 @@ static void check_element(struct mempool_ext *pool, void *element)
 	report_written(pool);
 }
 
-/*
- * An element leaving the reserve loses the bytes maybe_in_reserve() looks
- * at, so a live element, or one back in the layer below and handed out
- * again, is not taken for a resting one (which would cost a search).
- */
-static void unmark_element(struct mempool_ext *pool, void *element)
+static __always_inline u16 *filter_bucket(struct mempool_ext *pool, const void *element)
 {
-	if (!pool->elem_size)
-		return;
-	((u8 *)element)[0] = 0;
-	((u8 *)element)[pool->elem_size - 1] = 0;
+	return &pool->filter[hash_ptr(element, POOL_FILTER_BITS)];
 }
 
-/* Caller holds pool->lock; the element was poisoned before it was taken. */
+/*
+ * Whether @element may rest in the reserve: false only when no resting
+ * element hashes to its bucket. Reads neither the element nor the lock.
+ */
+static __always_inline bool maybe_in_reserve(struct mempool_ext *pool, const void *element)
+{
+	return READ_ONCE(*filter_bucket(pool, element)) != 0;
+}
+
+/*
+ * Caller holds pool->lock (or the pool is not yet, or no longer, seen by
+ * others); the element was poisoned before it was taken. Counted in the
+ * filter before curr_nr grows.
+ */
 static void add_element(struct mempool_ext *pool, void *element)
 {
+	u16 *bucket = filter_bucket(pool, element);
+
+	if (*bucket != POOL_FILTER_FULL)
+		WRITE_ONCE(*bucket, *bucket + 1);
 	pool->elements[pool->curr_nr++] = element;
 }
 
 static void *remove_element(struct mempool_ext *pool)
 {
 	void *element = pool->elements[--pool->curr_nr];
+	u16 *bucket = filter_bucket(pool, element);
 
+	if (*bucket != POOL_FILTER_FULL)
+		WRITE_ONCE(*bucket, *bucket - 1);
 	pool->lowest_nr = min(pool->lowest_nr, pool->curr_nr);
 	return element;
 }
@@ -174,21 +204,6 @@ static bool in_reserve(struct mempool_ext *pool, const void *element)
 		if (pool->elements[i] == element)
 			return true;
 	return false;
-}
-
-/*
- * Whether @element may rest in the reserve, read without the lock: a
- * poisoned element starts with POISON_FREE or ends with POISON_END unless
- * written since (then check_element() reports it when it is taken). Live
- * data rarely does; when it does, the only cost is a search of the reserve.
- */
-static bool maybe_in_reserve(struct mempool_ext *pool, const void *element)
-{
-	const u8 *p = element;
-
-	if (!pool->elem_size)
-		return READ_ONCE(pool->curr_nr) > 0;
-	return p[0] == POISON_FREE || p[pool->elem_size - 1] == POISON_END;
 }
 
 /* A free refused: reported, counted in errors, no other counter moves. */
@@ -220,7 +235,6 @@ static void free_pool(struct mempool_ext *pool)
 		void *element = remove_element(pool);
 
 		check_element(pool, element);
-		unmark_element(pool, element);
 		pool->free(element, pool->pool_data);
 	}
 	if (pool->release)
@@ -364,80 +378,58 @@ static void *take_reserved(struct mempool_ext *pool, unsigned long flags)
 	/* Paired with the smp_rmb() in mempool_ext_free(): see there. */
 	smp_wmb();
 	check_element(pool, element);
-	unmark_element(pool, element);
 	trace_mm_ext_pool_alloc(pool->name, element, true);
 	return element;
 }
 
-/*
- * As mm/mempool.c's mempool_alloc(), and the wait may be abandoned: when
- * @stop (may be NULL) says so before a sleep, NULL. Inlined into both
- * callers so that mempool_ext_alloc()'s fast path does not pay for @stop.
- */
-static __always_inline void *pool_alloc(struct mempool_ext *pool, gfp_t gfp,
-					bool (*stop)(void))
+/* __GFP_ZERO asked of mempool_ext_alloc(): NULL and a misuse, counted in both. */
+static noinline void *refuse_zero(struct mempool_ext *pool)
 {
-	wait_queue_entry_t wait;
 	unsigned long flags;
-	gfp_t gfp_temp;
-	void *element;
-
-	might_alloc(gfp);
-	if (unlikely(gfp & __GFP_ZERO)) {
-		/* NULL returned and a misuse: counted in both. */
-		spin_lock_irqsave(&pool->lock, flags);
-		pool->errors++;
-		pool->failures++;
-		spin_unlock_irqrestore(&pool->lock, flags);
-		mm_ext_report(MM_EXT_POOL, pool->name, MM_EXT_MISUSE_BAD_FLAGS, NULL,
-			      "pool %s: __GFP_ZERO refused: reserve elements are not zeroed\n",
-			      pool->name);
-		return NULL;
-	}
-	gfp |= __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN;
-	gfp_temp = gfp & ~(__GFP_DIRECT_RECLAIM | __GFP_IO);
-
-repeat_alloc:
-	element = pool->alloc(gfp_temp, pool->pool_data);
-	if (likely(element)) {
-		/* One instruction on x86, safe in any context: no lock. */
-		this_cpu_inc(pool->pcpu->allocs);
-		trace_mm_ext_pool_alloc(pool->name, element, false);
-		return element;
-	}
 
 	spin_lock_irqsave(&pool->lock, flags);
-	if (likely(pool->curr_nr))
-		return take_reserved(pool, flags);
+	pool->errors++;
+	pool->failures++;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	mm_ext_report(MM_EXT_POOL, pool->name, MM_EXT_MISUSE_BAD_FLAGS, NULL,
+		      "pool %s: __GFP_ZERO refused: reserve elements are not zeroed\n",
+		      pool->name);
+	return NULL;
+}
 
-	/* The first round went without reclaim: with an empty reserve, retry with it. */
-	if (gfp_temp != gfp) {
-		spin_unlock_irqrestore(&pool->lock, flags);
-		gfp_temp = gfp;
-		goto repeat_alloc;
-	}
+/* The underlying allocator may fail quietly: the reserve is there. */
+static __always_inline gfp_t pool_gfp(gfp_t gfp)
+{
+	return gfp | __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN;
+}
 
-	/* We must not sleep without __GFP_DIRECT_RECLAIM. */
-	if (!gfpflags_allow_blocking(gfp)) {
-		pool->failures++;
-		spin_unlock_irqrestore(&pool->lock, flags);
-		return NULL;
-	}
+/* Its first try goes without direct reclaim and I/O. */
+static __always_inline gfp_t pool_gfp_first(gfp_t gfp)
+{
+	return pool_gfp(gfp) & ~(__GFP_DIRECT_RECLAIM | __GFP_IO);
+}
 
-	/*
-	 * Wait for an element freed to the pool. Queued under pool->lock,
-	 * so a free that refills the reserve after our check sees us. @stop
-	 * is asked once queued and in TASK_UNINTERRUPTIBLE: a stopper that
-	 * sets its condition and then wakes us (kthread_stop() does
-	 * wake_up_process()) cannot slip between the test and the sleep.
-	 */
+/*
+ * Caller holds pool->lock, which this drops: sleep until a free refills
+ * the reserve (or 5 seconds pass); false, without sleeping, once @stop
+ * (may be NULL) is true, counted in failures. Queued under pool->lock, so
+ * a free that refills the reserve after the caller's check sees us. @stop
+ * is asked once queued and in TASK_UNINTERRUPTIBLE: a stopper that sets
+ * its condition and then wakes us (kthread_stop() does wake_up_process())
+ * cannot slip between the test and the sleep.
+ */
+static bool pool_wait(struct mempool_ext *pool, unsigned long flags, bool (*stop)(void))
+	__releases(&pool->lock)
+{
+	wait_queue_entry_t wait;
+
 	init_wait(&wait);
 	prepare_to_wait(&pool->wait, &wait, TASK_UNINTERRUPTIBLE);
 	if (stop && stop()) {
 		pool->failures++;
 		spin_unlock_irqrestore(&pool->lock, flags);
 		finish_wait(&pool->wait, &wait);
-		return NULL;
+		return false;
 	}
 	pool->waits++;
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -445,7 +437,75 @@ repeat_alloc:
 	/* As mempool.c: the timeout guards against a wake-up never coming. */
 	io_schedule_timeout(5 * HZ);
 	finish_wait(&pool->wait, &wait);
-	goto repeat_alloc;
+	return true;
+}
+
+/*
+ * pool_alloc() after the underlying allocator failed its first try
+ * (without reclaim): the reserve; with it empty, the allocator once more
+ * with the caller's flags, then, when the caller may block, a sleep until
+ * a free refills the reserve, and again. @stop as pool_alloc()'s.
+ */
+static noinline void *pool_alloc_slow(struct mempool_ext *pool, gfp_t gfp,
+				      bool (*stop)(void))
+{
+	unsigned long flags;
+	gfp_t gfp_temp;
+	void *element;
+
+	gfp = pool_gfp(gfp);
+	gfp_temp = pool_gfp_first(gfp);
+	for (;;) {
+		spin_lock_irqsave(&pool->lock, flags);
+		if (likely(pool->curr_nr))
+			return take_reserved(pool, flags);
+
+		/* We must not sleep without __GFP_DIRECT_RECLAIM. */
+		if (gfp_temp == gfp && !gfpflags_allow_blocking(gfp)) {
+			pool->failures++;
+			spin_unlock_irqrestore(&pool->lock, flags);
+			return NULL;
+		}
+		if (gfp_temp != gfp) {
+			/* The first try went without reclaim: retry with it. */
+			spin_unlock_irqrestore(&pool->lock, flags);
+			gfp_temp = gfp;
+		} else if (!pool_wait(pool, flags, stop)) {
+			return NULL;
+		}
+
+		element = pool->alloc(gfp_temp, pool->pool_data);
+		if (element) {
+			this_cpu_inc(pool->pcpu->allocs);
+			trace_mm_ext_pool_alloc(pool->name, element, false);
+			return element;
+		}
+	}
+}
+
+/*
+ * As mm/mempool.c's mempool_alloc(), and the wait may be abandoned: when
+ * @stop (may be NULL) says so before a sleep, NULL. Inlined into both
+ * callers, the slow part (pool_alloc_slow()) out of line: the common case
+ * is the underlying allocator's first try and a per-CPU count.
+ */
+static __always_inline void *pool_alloc(struct mempool_ext *pool, gfp_t gfp,
+					bool (*stop)(void))
+{
+	void *element;
+
+	might_alloc(gfp);
+	if (unlikely(gfp & __GFP_ZERO))
+		return refuse_zero(pool);
+
+	element = pool->alloc(pool_gfp_first(gfp), pool->pool_data);
+	if (likely(element)) {
+		/* One instruction on x86, safe in any context: no lock. */
+		this_cpu_inc(pool->pcpu->allocs);
+		trace_mm_ext_pool_alloc(pool->name, element, false);
+		return element;
+	}
+	return pool_alloc_slow(pool, gfp, stop);
 }
 
 /**
@@ -484,7 +544,7 @@ void *mempool_ext_alloc_until(struct mempool_ext *pool, gfp_t gfp, bool (*stop)(
  * Caller holds pool->lock. An element from the reserve for each of the
  * @missing NULL slots of @elems[0..@count), all of them together, or none
  * when the reserve holds fewer: so two bulk callers never each hold a part
- * of what both wait for. Each is checked and unmarked here, under the lock
+ * of what both wait for. Each is checked here, under the lock
  * as mm/mempool.c's remove_element() checks it, since afterwards nothing
  * tells the slots filled here from those the caller had set. Return: how
  * many had been written while resting (counted in errors; the caller
@@ -507,7 +567,6 @@ static int take_reserved_bulk(struct mempool_ext *pool, void **elems,
 		element = remove_element(pool);
 		if (!element_intact(pool, element))
 			written++;
-		unmark_element(pool, element);
 		elems[i] = element;
 		trace_mm_ext_pool_alloc(pool->name, element, true);
 	}
@@ -601,7 +660,7 @@ repeat_alloc:
 		goto repeat_alloc;
 	}
 
-	/* Queued under pool->lock and @stop asked as in pool_alloc(): see there. */
+	/* Queued under pool->lock and @stop asked as in pool_wait(): see there. */
 	init_wait(&wait);
 	prepare_to_wait(&pool->wait, &wait, TASK_UNINTERRUPTIBLE);
 	if (stop && stop()) {
@@ -679,55 +738,29 @@ void *mempool_ext_alloc_preallocated(struct mempool_ext *pool)
 }
 EXPORT_SYMBOL_GPL(mempool_ext_alloc_preallocated);
 
+/* A free the layer below refused: double free or foreign pointer. */
+static noinline int refuse_not_out(struct mempool_ext *pool, const void *element)
+{
+	refuse_free(pool, element,
+		    "not allocated from the layer below (double free or foreign pointer)");
+	return -1;
+}
+
 /*
- * mempool_ext_free() of @element, saying where it went: 1 into the
- * reserve, 0 back to the underlying allocator (or NULL, a no-op), -1
- * refused. Inlined into both callers: mempool_ext_free() drops the answer.
+ * pool_free() past its common case: the reserve below min_nr, the element
+ * maybe resting in it, or a backend without free_valid. Same answer.
  */
-static __always_inline int pool_free(struct mempool_ext *pool, void *element)
+static noinline int pool_free_slow(struct mempool_ext *pool, void *element)
 {
 	unsigned long flags;
-
-	if (unlikely(!element))
-		return 0;
-
-	/*
-	 * Paired with the smp_wmb() after an element leaves the reserve. The
-	 * read of @element comes before this and the read of curr_nr after,
-	 * so the curr_nr seen is one from after @element was allocated, even
-	 * when @element reached this task without other barriers. mempool.c
-	 * explains the case.
-	 */
-	smp_rmb();
 
 	/*
 	 * Already back in the layer below, or never from it. Asked before
 	 * anything reads the element: a foreign pointer may be shorter than
 	 * an element (reserve elements are out too, so they pass).
 	 */
-	if (unlikely(!element_valid(pool, element))) {
-		refuse_free(pool, element,
-			    "not allocated from the layer below (double free or foreign pointer)");
-		return -1;
-	}
-
-	/*
-	 * The common case of a slab pool, reserve full and the element not
-	 * resting in it: freed by the backend, which checks it again in the
-	 * same look-up (a racing double free loses there).
-	 */
-	if (pool->free_valid &&
-	    likely(READ_ONCE(pool->curr_nr) >= READ_ONCE(pool->min_nr)) &&
-	    likely(!maybe_in_reserve(pool, element))) {
-		if (unlikely(!pool->free_valid(element, pool->pool_data))) {
-			refuse_free(pool, element,
-				    "not allocated from the layer below (double free or foreign pointer)");
-			return -1;
-		}
-		this_cpu_inc(pool->pcpu->frees);
-		trace_mm_ext_pool_free(pool->name, element, false);
-		return 0;
-	}
+	if (unlikely(!element_valid(pool, element)))
+		return refuse_not_out(pool, element);
 
 	/*
 	 * Testing curr_nr < min_nr unlocked is enough: any task that took
@@ -738,9 +771,6 @@ static __always_inline int pool_free(struct mempool_ext *pool, void *element)
 	 * guaranteed to come through here.
 	 */
 	if (unlikely(READ_ONCE(pool->curr_nr) < READ_ONCE(pool->min_nr))) {
-		/* Asked before poisoning it, which would make it look resting. */
-		bool resting = maybe_in_reserve(pool, element);
-
 		/*
 		 * Poisoned before the lock (a block can be large). Should it
 		 * turn out to rest in the reserve already, it was poisoned
@@ -748,7 +778,7 @@ static __always_inline int pool_free(struct mempool_ext *pool, void *element)
 		 */
 		poison_element(pool, element);
 		spin_lock_irqsave(&pool->lock, flags);
-		if (unlikely(resting && in_reserve(pool, element)))
+		if (unlikely(maybe_in_reserve(pool, element) && in_reserve(pool, element)))
 			goto refuse;
 		if (likely(pool->curr_nr < pool->min_nr)) {
 			add_element(pool, element);
@@ -763,9 +793,8 @@ static __always_inline int pool_free(struct mempool_ext *pool, void *element)
 			spin_unlock_irqrestore(&pool->lock, flags);
 			return 1;
 		}
+		/* Another free filled the reserve first: poisoned for nothing. */
 		spin_unlock_irqrestore(&pool->lock, flags);
-		/* Poisoned for nothing: another free filled the reserve first. */
-		unmark_element(pool, element);
 	} else if (unlikely(maybe_in_reserve(pool, element))) {
 		/* Resting in a full reserve: the layer must not have it back. */
 		spin_lock_irqsave(&pool->lock, flags);
@@ -782,6 +811,50 @@ refuse:
 	spin_unlock_irqrestore(&pool->lock, flags);
 	refuse_free(pool, element, "already in the reserve (double free)");
 	return -1;
+}
+
+/*
+ * mempool_ext_free() of @element, saying where it went: 1 into the
+ * reserve, 0 back to the underlying allocator (or NULL, a no-op), -1
+ * refused. Inlined into both callers: mempool_ext_free() drops the answer.
+ */
+static __always_inline int pool_free(struct mempool_ext *pool, void *element)
+{
+	if (unlikely(!element))
+		return 0;
+
+	/*
+	 * Paired with the smp_wmb() after an element leaves the reserve. The
+	 * read of @element comes before this and the reads of curr_nr and of
+	 * the filter after, so what they show is from after @element was
+	 * allocated, even when @element reached this task without other
+	 * barriers (mempool.c explains the case for curr_nr). An older
+	 * filter could only count more (@element itself, resting before it
+	 * was taken): a needless search, never a missed one. A free of
+	 * @element that put it back in the reserve and came before this one
+	 * (a double free) counted it in the filter under the lock first.
+	 */
+	smp_rmb();
+
+	/*
+	 * The common case of a slab pool: the reserve full and no resting
+	 * element in @element's filter bucket, so @element does not rest
+	 * there. Then it goes back to the layer below in one call that
+	 * checks it is out (a double free after it went back, a foreign
+	 * pointer: refused, counted here) and frees it, in one look-up.
+	 * Nothing read @element before. A second free racing this one (a
+	 * misuse no check can order, as in the layer below) may pass too.
+	 */
+	if (likely(pool->free_valid) &&
+	    likely(READ_ONCE(pool->curr_nr) >= READ_ONCE(pool->min_nr)) &&
+	    likely(!maybe_in_reserve(pool, element))) {
+		if (unlikely(!pool->free_valid(element, pool->pool_data)))
+			return refuse_not_out(pool, element);
+		this_cpu_inc(pool->pcpu->frees);
+		trace_mm_ext_pool_free(pool->name, element, false);
+		return 0;
+	}
+	return pool_free_slow(pool, element);
 }
 
 /**
@@ -840,10 +913,8 @@ EXPORT_SYMBOL_GPL(mempool_ext_free_bulk);
 /* Give @nr poisoned elements of @elements back to the underlying allocator. */
 static void free_elements(struct mempool_ext *pool, void **elements, int nr)
 {
-	while (nr) {
-		unmark_element(pool, elements[--nr]);
+	while (nr--)
 		pool->free(elements[nr], pool->pool_data);
-	}
 }
 
 /**
@@ -878,7 +949,6 @@ int mempool_ext_resize(struct mempool_ext *pool, int new_min_nr)
 			element = remove_element(pool);
 			spin_unlock_irqrestore(&pool->lock, flags);
 			check_element(pool, element);
-			unmark_element(pool, element);
 			pool->free(element, pool->pool_data);
 			spin_lock_irqsave(&pool->lock, flags);
 		}

@@ -665,8 +665,8 @@ static __always_inline bool is_fresh(struct slab_ext_cache *c, struct buddy_sim_
  * CPU array, on the free list, fresh or quarantined. Lockless; exact for
  * an object nothing else moves.
  */
-static bool obj_allocated(struct slab_ext_cache *c, struct buddy_sim_owner *slab, void *obj,
-			  int idx)
+static __always_inline bool obj_allocated(struct slab_ext_cache *c,
+					  struct buddy_sim_owner *slab, void *obj, int idx)
 {
 	void *slot = READ_ONCE(*(void **)(obj + c->offset));
 
@@ -1815,6 +1815,21 @@ static __always_inline void sx_free_marked(struct slab_ext_cache *c,
 	cpu_array_put(pc);
 }
 
+/* Free @obj of @slab, which free_ok() (or the same checks) accepted. */
+static __always_inline void sx_free_accepted(struct slab_ext_cache *c,
+					     struct buddy_sim_owner *slab, void *obj,
+					     unsigned long caller)
+{
+	if (unlikely(!c->cpu)) {
+		cache_free(c, slab, obj, caller, false);
+		return;
+	}
+	/* Marked first: a second free finds it wherever it goes from here. */
+	set_fp(c, obj, cpu_mark(c, obj));
+	sx_free_marked(c, slab, obj, caller);
+	sx_trace_free(c, obj, caller);
+}
+
 /*
  * Free @obj, found in @slab (NULL if it is not in one of @c's: @why says
  * what it is then).
@@ -1825,14 +1840,7 @@ static __always_inline void sx_free_slab(struct slab_ext_cache *c,
 {
 	if (unlikely(!free_ok(c, slab, obj, why, false)))
 		return;
-	if (unlikely(!c->cpu)) {
-		cache_free(c, slab, obj, caller, false);
-		return;
-	}
-	/* Marked first: a second free finds it wherever it goes from here. */
-	set_fp(c, obj, cpu_mark(c, obj));
-	sx_free_marked(c, slab, obj, caller);
-	sx_trace_free(c, obj, caller);
+	sx_free_accepted(c, slab, obj, caller);
 }
 
 static __always_inline void sx_free(struct slab_ext_cache *c, void *obj,
@@ -3596,7 +3604,10 @@ bool slab_ext_obj_allocated(struct slab_ext_cache *cache, const void *obj)
  * Free @obj if it is an object of @cache handed out and not yet freed, as
  * slab_ext_free() would; otherwise do nothing and return false, for the
  * caller to report and count where the call was made (mempool_ext: in the
- * pool). One look-up where asking slab_ext_obj_allocated() first takes two.
+ * pool). One look-up and one pass of the checks: obj_index() and
+ * obj_allocated() are free_ok()'s checks without its reports (a slab of
+ * @cache, an object boundary, not in a CPU array or sheaf, not quarantined,
+ * not on the free list, not fresh), so the free goes on as free_ok()'s.
  */
 bool slab_ext_free_if_allocated(struct slab_ext_cache *cache, void *obj)
 {
@@ -3609,7 +3620,7 @@ bool slab_ext_free_if_allocated(struct slab_ext_cache *cache, void *obj)
 	idx = obj_index(cache, slab, obj);
 	if (unlikely(idx < 0 || !obj_allocated(cache, slab, obj, idx)))
 		return false;
-	sx_free_slab(cache, slab, obj, NULL, _RET_IP_);
+	sx_free_accepted(cache, slab, obj, _RET_IP_);
 	return true;
 }
 

@@ -1418,6 +1418,92 @@ static void mempool_ext_test_bulk_counters_exact(struct kunit *test)
 		mempool_ext_free(held[--n], pool);
 }
 
+/* The kinds the busy-filter test runs on: the reserve is large. */
+static const struct kind_case busy_cases[] = {
+	{ "slab", K_SLAB, 64 },
+	{ "kmalloc", K_KMALLOC, 64 },
+	{ "custom", K_CUSTOM, 0 },
+};
+
+KUNIT_ARRAY_PARAM(busy, busy_cases, kind_desc);
+
+#define BUSY_MIN	2048
+#define BUSY_OUT	64
+
+/*
+ * Whether a free may rest in the reserve is first asked of a counting
+ * filter of the reserve's addresses (1024 buckets); only a busy bucket
+ * costs a search. With 2048 elements resting a bucket is free with odds
+ * e^-2 (0.14), so most of the 64 elements freed here share their bucket
+ * with resting ones (a collision; none with odds 0.14^64). They must still go back to the layer below, counted
+ * as frees, with no report; and a double free of one of them (back in the
+ * layer) or of a resting element must still be refused.
+ */
+static void mempool_ext_test_busy_filter(struct kunit *test)
+{
+	const struct kind_case *k = test->param_value;
+	struct slab_ext_cache *cache = NULL;
+	struct slab_ext_info ci;
+	struct mempool_ext *pool;
+	void *e[BUSY_OUT], *r;
+	atomic_t *reports, *live = NULL;
+	int i;
+
+	switch (k->kind) {
+	case K_SLAB:
+		cache = test_cache(test, test_zone(test, "mp_busy_zone", 256), "mp_busy_cache",
+				   k->size, 0, 0, NULL);
+		pool = keep_pool(test, mempool_ext_create_slab_pool("mp_busy", BUSY_MIN, cache));
+		break;
+	case K_KMALLOC:
+		pool = keep_pool(test, mempool_ext_create_kmalloc_pool("mp_busy", BUSY_MIN,
+								       k->size));
+		break;
+	default:
+		live = test_live(test);
+		pool = keep_pool(test, mempool_ext_create("mp_busy", BUSY_MIN, custom_alloc,
+							  custom_free, live));
+	}
+	reports = test_count_reports(test);
+	for (i = 0; i < BUSY_OUT; i++) {
+		e[i] = mempool_ext_alloc(pool, GFP_KERNEL);	/* fresh: the reserve is full */
+		KUNIT_ASSERT_NOT_NULL(test, e[i]);
+	}
+	for (i = 0; i < BUSY_OUT; i++)
+		mempool_ext_free(e[i], pool);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 0);
+	KUNIT_EXPECT_EQ(test, pool_errors(pool), 0ULL);
+	expect_info(test, pool, BUSY_MIN, BUSY_OUT, 0, BUSY_OUT, 0);
+	/* The layer has them back: only the reserve is out. */
+	if (cache) {
+		slab_ext_cache_info(cache, &ci);
+		KUNIT_EXPECT_EQ(test, ci.active_objs, (unsigned long)BUSY_MIN);
+	}
+	if (live)
+		KUNIT_EXPECT_EQ(test, atomic_read(live), BUSY_MIN);
+
+	/* A double free after the element went back to the layer below. */
+	if (k->kind != K_CUSTOM) {
+		mempool_ext_free(e[BUSY_OUT / 2], pool);
+		KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+		KUNIT_EXPECT_EQ(test, pool_errors(pool), 1ULL);
+		atomic_set(reports, 0);
+	}
+	/* A double free of a resting element, the reserve full. */
+	r = mempool_ext_alloc_preallocated(pool);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	mempool_ext_free(r, pool);			/* rests again */
+	mempool_ext_free(r, pool);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 1);
+	KUNIT_EXPECT_EQ(test, pool_errors(pool), k->kind != K_CUSTOM ? 2ULL : 1ULL);
+	expect_info(test, pool, BUSY_MIN, BUSY_OUT + 1, 1, BUSY_OUT + 1, 1);
+	if (cache) {
+		slab_ext_cache_info(cache, &ci);
+		KUNIT_EXPECT_EQ(test, ci.active_objs, (unsigned long)BUSY_MIN);
+		KUNIT_EXPECT_EQ(test, ci.errors, 0ULL);
+	}
+}
+
 /* Destroy with elements out: one report, the reserve given back. */
 static void mempool_ext_test_destroy_leak(struct kunit *test)
 {
@@ -1461,6 +1547,7 @@ static struct kunit_case mempool_ext_test_cases[] = {
 	KUNIT_CASE_SLOW(mempool_ext_test_two_cpus_failing),
 	KUNIT_CASE_SLOW(mempool_ext_test_resize_busy),
 	KUNIT_CASE(mempool_ext_test_destroy_leak),
+	KUNIT_CASE_PARAM(mempool_ext_test_busy_filter, busy_gen_params),
 	KUNIT_CASE(mempool_ext_test_bulk_refused),
 	KUNIT_CASE(mempool_ext_test_bulk_fills_null_slots),
 	KUNIT_CASE_PARAM(mempool_ext_test_bulk_free_double_free, kind_gen_params),

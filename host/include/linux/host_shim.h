@@ -553,6 +553,10 @@ static inline u32 hash_64(u64 val, unsigned int bits)
 	return (u32)((val * GOLDEN_RATIO_64) >> (64 - bits));
 }
 #define hash_long(val, bits)	hash_64((val), (bits))
+static inline u32 hash_ptr(const void *ptr, unsigned int bits)
+{
+	return hash_long((unsigned long)ptr, bits);
+}
 #define DEFINE_HASHTABLE(name, bits) \
 	struct hlist_head name[1 << (bits)] = { [0 ... ((1 << (bits)) - 1)] = HLIST_HEAD_INIT }
 #define DECLARE_HASHTABLE(name, bits)	struct hlist_head name[1 << (bits)]
