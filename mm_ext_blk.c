@@ -90,8 +90,37 @@ module_param(async, bool, 0444);
 MODULE_PARM_DESC(async, "complete requests from a work item (1, default) or inside queue_rq (0)");
 
 static unsigned int latency_us;
-module_param(latency_us, uint, 0444);
-MODULE_PARM_DESC(latency_us, "device latency: each request holds its context this long before its transfer (0..1000000 us, default 0; needs async=1)");
+
+/*
+ * latency_us may also change while the disk runs (0644; each request reads
+ * it once): a write then is checked as check_params() checks it at load,
+ * and refused with one line and -EINVAL. While the module loads, the value
+ * is only stored: check_params() reports a bad one, its one line, once the
+ * other parameters (async) are known.
+ */
+static int latency_us_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret = kstrtouint(val, 0, &v);
+
+	if (ret)
+		return ret;
+	if (READ_ONCE(THIS_MODULE->state) == MODULE_STATE_LIVE &&
+	    (v > MM_EXT_BLK_MAX_LATENCY || (v && !async))) {
+		pr_err("latency_us=%u out of range 0..%u (0 when async=0)\n",
+		       v, async ? MM_EXT_BLK_MAX_LATENCY : 0);
+		return -EINVAL;
+	}
+	WRITE_ONCE(latency_us, v);
+	return 0;
+}
+
+static const struct kernel_param_ops latency_us_ops = {
+	.set = latency_us_set,
+	.get = param_get_uint,
+};
+module_param_cb(latency_us, &latency_us_ops, &latency_us, 0644);
+MODULE_PARM_DESC(latency_us, "device latency: each request holds its context this long before its transfer (0..1000000 us, default 0; needs async=1; writable while loaded)");
 
 /* What a request holds from queue_rq() to its completion. */
 struct mm_ext_blk_io {
@@ -288,6 +317,7 @@ static blk_status_t mm_ext_blk_queue_rq(struct blk_mq_hw_ctx *hctx,
 					const struct blk_mq_queue_data *bd)
 {
 	struct mm_ext_blk_io *io = io_alloc();
+	unsigned int latency = READ_ONCE(latency_us);
 
 	if (!io)
 		return BLK_STS_IOERR;
@@ -298,10 +328,10 @@ static blk_status_t mm_ext_blk_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_OK;
 	}
 	INIT_WORK(&io->work, mm_ext_blk_work);
-	if (latency_us) {
+	if (latency) {
 		hrtimer_init(&io->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		io->timer.function = mm_ext_blk_timer;
-		hrtimer_start(&io->timer, ns_to_ktime((u64)latency_us * NSEC_PER_USEC),
+		hrtimer_start(&io->timer, ns_to_ktime((u64)latency * NSEC_PER_USEC),
 			      HRTIMER_MODE_REL);
 	} else {
 		queue_work(blk.wq, &io->work);

@@ -37,17 +37,28 @@ fi
 # kernel's brd.ko) on two RAM disks of 128 MiB in this boot: brd and
 # mm_ext_blk (defaults but one hardware queue per CPU, and async=0: the
 # transfer inside queue_rq(), as brd does it in submit_bio()). O_DIRECT, one job,
-# psync, so each I/O is one request through the driver. For each case the
-# two disks take turns, BLK_ROUNDS times (default 3) of BLK_SECONDS (2),
-# and the median is printed as one line:
+# psync, so each I/O is one request through the driver. The same settings
+# for both: brd, a bio driver, keeps no I/O statistics and merges nothing,
+# so mm_ext_blk0's queue gets iostats=0 and nomerges=2 (blk-mq keeps
+# statistics by default: two clock reads and the disk's counters per
+# request). For each case the two disks take turns, BLK_ROUNDS times
+# (default 5) of BLK_SECONDS (2), and the median is printed as one line:
 #   mm_ext_blk_bench: case=randread bs=4k brd_kibs=N ours_kibs=N ratio=R
 # ratio = brd's throughput / mm_ext_blk's (a time ratio: above 1, slower).
 # The sequential writes come first, so every read finds written pages.
+# BLK_COMPARE=1 (kernel command line) also times mm_ext_blk0 with the
+# block layer's defaults (iostats=1, nomerges=0) in each round and prints
+# a "compare" line with every run.
 blk_fio() { # DEV RW BS: KiB/s
 	fio --name=b --filename="/dev/$1" --rw="$2" --bs="$3" --direct=1 \
 		--ioengine=psync --thread --numjobs=1 --size=128M --norandommap \
 		--randrepeat=0 --runtime="${BLK_SECONDS:-2}" --time_based --minimal \
 		2> /tmp/fio.err | awk -F';' -v w="$2" '{ print (w ~ /write/ ? $48 : $7) }'
+}
+# blk_queue IOSTATS NOMERGES: mm_ext_blk0's queue settings.
+blk_queue() {
+	echo "$1" > /sys/block/mm_ext_blk0/queue/iostats
+	echo "$2" > /sys/block/mm_ext_blk0/queue/nomerges
 }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 blk_bench() {
@@ -62,17 +73,24 @@ blk_bench() {
 		rmmod brd
 		return
 	fi
-	echo "mm_ext_blk_bench: start rounds=${BLK_ROUNDS:-3} seconds=${BLK_SECONDS:-2} fio=$(fio --version)"
+	blk_queue 0 2
+	echo "mm_ext_blk_bench: start rounds=${BLK_ROUNDS:-5} seconds=${BLK_SECONDS:-2} fio=$(fio --version) mm_ext_blk0 iostats=0 nomerges=2"
 	for c in "write 1M" "read 1M" "randwrite 4k" "randread 4k"; do
 		set -- $c
-		b="" o=""
+		b="" o="" d=""
 		r=0
-		while [ $r -lt "${BLK_ROUNDS:-3}" ]; do
+		while [ $r -lt "${BLK_ROUNDS:-5}" ]; do
 			b="$b $(blk_fio ram0 "$1" "$2")"
 			o="$o $(blk_fio mm_ext_blk0 "$1" "$2")"
+			if [ -n "${BLK_COMPARE:-}" ]; then
+				blk_queue 1 0
+				d="$d $(blk_fio mm_ext_blk0 "$1" "$2")"
+				blk_queue 0 2
+			fi
 			r=$((r + 1))
 		done
 		bm=$(echo "$b" | median) om=$(echo "$o" | median)
+		[ -z "$d" ] || echo "mm_ext_blk_bench: compare case=$1 bs=$2 iostats=1,nomerges=0: $(echo "$d" | median) (runs:$d) iostats=0,nomerges=2: $om (runs:$o) brd: $bm (runs:$b)"
 		if [ "${bm:-0}" -gt 0 ] && [ "${om:-0}" -gt 0 ]; then
 			echo "mm_ext_blk_bench: case=$1 bs=$2 brd_kibs=$bm ours_kibs=$om ratio=$(awk -v b="$bm" -v o="$om" 'BEGIN { printf "%.2f", b / o }')"
 		else
