@@ -1435,9 +1435,10 @@ KUNIT_ARRAY_PARAM(busy, busy_cases, kind_desc);
  * filter of the reserve's addresses (1024 buckets); only a busy bucket
  * costs a search. With 2048 elements resting a bucket is free with odds
  * e^-2 (0.14), so most of the 64 elements freed here share their bucket
- * with resting ones (a collision; none with odds 0.14^64). They must still go back to the layer below, counted
- * as frees, with no report; and a double free of one of them (back in the
- * layer) or of a resting element must still be refused.
+ * with resting ones (a collision; none with odds 0.14^64). They must
+ * still go back to the layer below, counted as frees, with no report; and
+ * a double free of one of them (back in the layer) or of a resting
+ * element must still be refused.
  */
 static void mempool_ext_test_busy_filter(struct kunit *test)
 {
