@@ -91,6 +91,16 @@ MODULE_PARM_DESC(async, "complete requests from a work item (1, default) or insi
 
 static unsigned int latency_us;
 
+/* Whether @v may be latency_us; if not, the one line that says why. */
+static bool latency_ok(unsigned int v)
+{
+	if (v <= MM_EXT_BLK_MAX_LATENCY && (!v || async))
+		return true;
+	pr_err("latency_us=%u out of range 0..%u (0 when async=0)\n",
+	       v, async ? MM_EXT_BLK_MAX_LATENCY : 0);
+	return false;
+}
+
 /*
  * latency_us may also change while the disk runs (0644; each request reads
  * it once): a write then is checked as check_params() checks it at load,
@@ -105,12 +115,8 @@ static int latency_us_set(const char *val, const struct kernel_param *kp)
 
 	if (ret)
 		return ret;
-	if (READ_ONCE(THIS_MODULE->state) == MODULE_STATE_LIVE &&
-	    (v > MM_EXT_BLK_MAX_LATENCY || (v && !async))) {
-		pr_err("latency_us=%u out of range 0..%u (0 when async=0)\n",
-		       v, async ? MM_EXT_BLK_MAX_LATENCY : 0);
+	if (READ_ONCE(THIS_MODULE->state) == MODULE_STATE_LIVE && !latency_ok(v))
 		return -EINVAL;
-	}
 	WRITE_ONCE(latency_us, v);
 	return 0;
 }
@@ -372,11 +378,8 @@ static int __init check_params(void)
 		       nr_cpu_ids);
 		return -EINVAL;
 	}
-	if (latency_us > MM_EXT_BLK_MAX_LATENCY || (latency_us && !async)) {
-		pr_err("latency_us=%u out of range 0..%u (0 when async=0)\n",
-		       latency_us, async ? MM_EXT_BLK_MAX_LATENCY : 0);
+	if (!latency_ok(latency_us))
 		return -EINVAL;
-	}
 	return 0;
 }
 
