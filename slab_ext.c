@@ -337,25 +337,23 @@ static __always_inline unsigned int obj_bit(const void *obj)
 }
 
 /*
- * buddy_sim_owner(c->zone, @addr) inline: the owner area of @addr's page,
- * or NULL outside the zone. On every free: a call less on the hot path.
+ * The page descriptor whose maps hold @obj's bits; @obj is in the zone:
+ * buddy_sim_owner(c->zone, @obj) inline, a call less on every free.
  */
-static __always_inline struct buddy_sim_owner *zone_owner(struct slab_ext_cache *c,
-							  const void *addr)
-{
-	/* Below the zone wraps round to a huge offset: caught too. */
-	unsigned long off = (unsigned long)addr - c->zone_base;
-
-	if (unlikely(off >= c->zone_bytes))
-		return NULL;
-	return (void *)c->owner0 + (off >> PAGE_SHIFT) * c->stride;
-}
-
-/* The page descriptor whose maps hold @obj's bits; @obj is in the zone. */
 static __always_inline struct buddy_sim_owner *obj_page(struct slab_ext_cache *c,
 							const void *obj)
 {
 	return (void *)c->owner0 + (((unsigned long)obj - c->zone_base) >> PAGE_SHIFT) * c->stride;
+}
+
+/* obj_page() of any @addr: NULL outside the zone. */
+static __always_inline struct buddy_sim_owner *zone_owner(struct slab_ext_cache *c,
+							  const void *addr)
+{
+	/* Below the zone wraps round to a huge offset: caught too. */
+	if (unlikely((unsigned long)addr - c->zone_base >= c->zone_bytes))
+		return NULL;
+	return obj_page(c, addr);
 }
 
 /* The descriptor of the page of @slab that @obj, inside it, starts in. */
@@ -550,7 +548,7 @@ static struct buddy_sim_owner *init_slab(struct slab_ext_cache *c, void *addr)
 	unsigned int i;
 	void *obj;
 
-	slab = zone_owner(c, addr);
+	slab = obj_page(c, addr);
 	slab->addr = addr;
 	slab->order = c->order;
 	slab->inuse = 0;
@@ -1597,7 +1595,7 @@ static void *pcs_alloc(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
 	void *obj;
 
 	/* Main is empty: the fast path came here with count 0. */
-	main->size = 0;
+	pcs_sync(pc);
 	if (pc->spare->size) {
 		pcs_set_main(pc, pc->spare);
 		pc->spare = main;
@@ -1644,7 +1642,7 @@ static void pcs_free(struct slab_ext_cache *c, struct slab_ext_cpu *pc, void *ob
 	bool no_room;
 
 	/* Main is full: the fast path came here with count at its capacity. */
-	main->size = n;
+	pcs_sync(pc);
 	if (!pc->spare->size) {
 		pcs_set_main(pc, pc->spare);
 		pc->spare = main;
@@ -2103,41 +2101,30 @@ static unsigned int pcs_move_in(struct slab_ext_cpu *pc, void **objs, unsigned i
 }
 
 /*
- * Prefill's lockless part: this CPU's stashed empty sheaf if it has room
- * for @count (else NULL), with as many of the objects as the CPU's array
- * or main sheaf holds moved into it (its size says how many).
+ * Prefill's lockless part, under one claim of this CPU: with @sheaf NULL,
+ * the CPU's stashed empty sheaf if it has room for @count (else NULL,
+ * nothing done); then as many of the @count objects as the CPU's array or
+ * main sheaf holds, moved into the sheaf (its size says how many).
  */
-static struct slab_ext_sheaf *stash_get(struct slab_ext_cache *c, unsigned int count)
+static struct slab_ext_sheaf *prefill_from_cpu(struct slab_ext_cache *c,
+						struct slab_ext_sheaf *sheaf, unsigned int count)
 {
-	struct slab_ext_sheaf *sheaf = NULL;
 	struct slab_ext_cpu *pc;
 
 	if (!c->cpu)
-		return NULL;
+		return sheaf;
 	pc = cpu_array_get(c);
 	if (unlikely(!pc))
-		return NULL;
-	if (pc->stash && pc->stash->capacity >= count) {
+		return sheaf;
+	if (!sheaf && pc->stash && pc->stash->capacity >= count) {
 		sheaf = pc->stash;
 		pc->stash = NULL;
-		sheaf->size = pcs_move_out(pc, sheaf->objects, count);
+		sheaf->allocs = 0;
 	}
+	if (sheaf)
+		sheaf->size = pcs_move_out(pc, sheaf->objects, count);
 	cpu_array_put(pc);
 	return sheaf;
-}
-
-/* A new sheaf's share of this CPU's free objects, as stash_get() gives. */
-static void cpu_take(struct slab_ext_cache *c, struct slab_ext_sheaf *sheaf, unsigned int count)
-{
-	struct slab_ext_cpu *pc;
-
-	if (!c->cpu)
-		return;
-	pc = cpu_array_get(c);
-	if (unlikely(!pc))
-		return;
-	sheaf->size = pcs_move_out(pc, sheaf->objects, count);
-	cpu_array_put(pc);
 }
 
 /*
@@ -2246,7 +2233,6 @@ struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache, gfp_
 {
 	struct slab_ext_sheaf *sheaf;
 	unsigned long flags;
-
 	unsigned int n;
 
 	/* Sheaves tier: a full sheaf of the barn, if the count fits (mainline). */
@@ -2257,14 +2243,12 @@ struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache, gfp_
 	if (count > cache->max_objs)
 		goto fail;
 	/* This CPU's free objects first, as mainline takes its spare sheaf's. */
-	sheaf = stash_get(cache, count);
-	if (sheaf) {
-		sheaf->allocs = 0;
-	} else {
+	sheaf = prefill_from_cpu(cache, NULL, count);
+	if (!sheaf) {
 		sheaf = sheaf_new(cache, gfp, max(count, READ_ONCE(cache->sheaf_capacity)));
 		if (!sheaf)
 			goto fail;
-		cpu_take(cache, sheaf, count);
+		prefill_from_cpu(cache, sheaf, count);
 	}
 	n = sheaf->size;
 	if (n < count && !take_all(cache, gfp, sheaf->objects + n, count - n, 0)) {
