@@ -2107,7 +2107,8 @@ static unsigned int pcs_move_in(struct slab_ext_cpu *pc, void **objs, unsigned i
  * main sheaf holds, moved into the sheaf (its size says how many).
  */
 static struct slab_ext_sheaf *prefill_from_cpu(struct slab_ext_cache *c,
-						struct slab_ext_sheaf *sheaf, unsigned int count)
+					       struct slab_ext_sheaf *sheaf,
+					       unsigned int count)
 {
 	struct slab_ext_cpu *pc;
 
