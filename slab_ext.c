@@ -82,6 +82,7 @@
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
+#include <linux/hash.h>
 #include <linux/llist.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -90,6 +91,7 @@
 #include <linux/overflow.h>
 #include <linux/poison.h>
 #include <linux/random.h>
+#include <linux/rcupdate.h>
 #include <linux/reciprocal_div.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -112,6 +114,8 @@
 #define SLAB_EXT_KEEP_LIMIT	UINT_MAX /* a drain leaves the capacity as it is */
 #define SLAB_EXT_BARN_MAX_FULL	10	/* mainline's MAX_FULL_SHEAVES */
 #define SLAB_EXT_BARN_MAX_EMPTY	10	/* mainline's MAX_EMPTY_SHEAVES */
+#define SLAB_EXT_SHEAF_SLOT_BITS 5	/* a cache's table of prefilled sheaves */
+#define SLAB_EXT_SHEAF_FAST	8	/* most objects a prefill's fast path moves */
 
 struct slab_ext_sheaf;
 
@@ -159,6 +163,12 @@ struct slab_ext_cpu {
 	 * (which the owner may swap into the barn and shrink may free).
 	 */
 	u64 sheaf_adj;
+	/*
+	 * Prefills and returns made on the fast path here (the slow paths
+	 * count in the cache, under its lock), and the allocations of the
+	 * sheaves returned here.
+	 */
+	u64 sheaf_prefills, sheaf_returns, sheaf_allocs;
 	u64 stat[SX_NR_TIER_STATS];	/* sheaves tier events (slab_ext_tier_stat) */
 	void *array[SLAB_EXT_CPU_MAX];	/* the arrays tier's objects */
 };
@@ -232,13 +242,26 @@ struct slab_ext_cache {
 	unsigned long nr_isolated;	/* slabs with a corrupt free list */
 	unsigned int min_empty;		/* empty slabs kept before giving back */
 	u64 allocs, frees, errors, failures;
-	struct list_head sheaves;	/* prefilled sheaves handed out */
-	unsigned long nr_sheaves;	/* on that list */
+	/* Prefilled sheaves handed out whose slot (below) was taken. */
+	struct list_head sheaves;
+	/* Counted on the slow paths; the fast paths count per CPU. */
 	u64 sheaf_prefills, sheaf_refills, sheaf_returns, sheaf_failures;
 	unsigned int sheaf_capacity;	/* of a regular sheaf; set with the tier */
 	bool sheaves_tier;		/* per-CPU tier: sheaves, else arrays */
 	struct slab_ext_barn barn;
 	unsigned long max_objs;		/* the most the zone could ever hold */
+
+	/*
+	 * The prefilled sheaves handed out, each in the slot hash_ptr() of
+	 * its address names, or on @sheaves when another holds that slot.
+	 * A slot is set and cleared with cmpxchg(), no lock, so a prefill
+	 * and its return take none; who clears a sheaf's slot (or takes it
+	 * off the list, under the lock) owns it, so a sheaf returned twice
+	 * is found without reading through the pointer. Readers of what
+	 * the sheaves in slots hold do so under rcu_read_lock(): every
+	 * sheaf is freed after a grace period (sheaf_free()).
+	 */
+	struct slab_ext_sheaf *sheaf_slot[1 << SLAB_EXT_SHEAF_SLOT_BITS];
 
 	/*
 	 * Misuse a _nolock call found where it could not take the lock to
@@ -253,10 +276,10 @@ struct slab_ext_cache {
  * them in use, and each carries the mark of a free object in a CPU array
  * (cpu_mark()): a free of one is a double free, and the debug checks treat
  * it as free. A prefilled sheaf belongs to whoever prefilled it, which
- * alone touches objects[] and size without a lock; it is on its cache's
- * sheaves list (under the cache lock) until returned, so the cache can
- * count what sheaves hold, check a sheaf given back, and take back the
- * sheaves of a cache destroyed with some out.
+ * alone touches objects[] and size without a lock; it is in its cache's
+ * table of prefilled sheaves (sheaf_slot[], or the sheaves list) until
+ * returned, so the cache can count what sheaves hold, check a sheaf given
+ * back, and take back the sheaves of a cache destroyed with some out.
  *
  * The same struct serves the per-CPU sheaves tier: a CPU's main and spare
  * sheaf (its owner's, under the CPU's claim), and a barn's full and empty
@@ -264,13 +287,25 @@ struct slab_ext_cache {
  * sheaf_capacity; a full sheaf of the barn may become a prefilled one.
  */
 struct slab_ext_sheaf {
-	struct list_head list;		/* cache->sheaves while prefilled */
+	struct list_head list;		/* cache->sheaves, or a barn's list */
 	struct slab_ext_cache *cache;
 	unsigned int capacity;		/* objects[] slots; over sheaf_capacity: oversize */
 	unsigned int size;		/* objects in objects[0..size) */
 	u64 allocs;			/* handed out from it, not yet in cache->allocs */
+	struct rcu_head rcu;		/* sheaf_free() */
 	void *objects[];
 };
+
+/*
+ * A sheaf off every list and slot and out of every CPU's hands, freed
+ * after a grace period: a reader of its cache's table of prefilled
+ * sheaves (sheaf_sums()) may still be looking at it.
+ */
+static void sheaf_free(struct slab_ext_sheaf *sheaf)
+{
+	if (sheaf)
+		kvfree_rcu(sheaf, rcu);
+}
 
 /* Every cache, by unique name; its lock is slab_ext_caches.lock. */
 static struct mm_ext_names slab_ext_caches = {
@@ -1304,8 +1339,8 @@ static void drain_array(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
 	if (pc->main) {
 		sheaves_flush(c, pc);
 		if (d->remove) {
-			kvfree(pc->main);
-			kvfree(pc->spare);
+			sheaf_free(pc->main);
+			sheaf_free(pc->spare);
 			pc->stat[SX_SHEAF_FREE] += 2;
 			WRITE_ONCE(pc->main, NULL);
 			pc->spare = NULL;
@@ -1565,7 +1600,7 @@ static void barn_flush(struct slab_ext_cache *c, bool free_all)
 	if (free_all) {
 		list_splice_init(&full, &empty);
 		list_for_each_entry_safe(sh, tmp, &empty, list) {
-			kvfree(sh);
+			sheaf_free(sh);
 			freed++;
 		}
 	}
@@ -2016,15 +2051,74 @@ static noinline void sheaf_misuse(struct slab_ext_cache *c, const void *sheaf,
 		      "cache %s: %s of sheaf %p: %s\n", c->name, fn, sheaf, why);
 }
 
-/* Whether @sheaf is one of @c's prefilled sheaves. Lock held. */
-static bool sheaf_out(struct slab_ext_cache *c, const struct slab_ext_sheaf *sheaf)
+/* The slot of @c's table of prefilled sheaves that @sheaf goes in. */
+static __always_inline struct slab_ext_sheaf **
+sheaf_slot(struct slab_ext_cache *c, const struct slab_ext_sheaf *sheaf)
+{
+	return &c->sheaf_slot[hash_ptr(sheaf, SLAB_EXT_SHEAF_SLOT_BITS)];
+}
+
+/* sheaf_register() of a sheaf whose slot is taken: the list's part. */
+static noinline struct slab_ext_sheaf *sheaf_list(struct slab_ext_cache *c,
+						  struct slab_ext_sheaf *sheaf)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	list_add(&sheaf->list, &c->sheaves);
+	spin_unlock_irqrestore(&c->lock, flags);
+	return sheaf;
+}
+
+/*
+ * A sheaf just prefilled becomes one of @c's: in its slot, or on the
+ * list. Returns it.
+ */
+static __always_inline struct slab_ext_sheaf *sheaf_register(struct slab_ext_cache *c,
+							     struct slab_ext_sheaf *sheaf)
+{
+	struct slab_ext_sheaf **slot = sheaf_slot(c, sheaf);
+
+	/* A full barrier: what the sheaf holds is set before a reader finds it. */
+	if (likely(!cmpxchg(slot, NULL, sheaf)))
+		return sheaf;
+	return sheaf_list(c, sheaf);
+}
+
+/* sheaf_unregister() of a sheaf not in its slot: the list's part. */
+static noinline bool sheaf_unlist(struct slab_ext_cache *c, struct slab_ext_sheaf *sheaf)
 {
 	struct slab_ext_sheaf *s;
+	unsigned long flags;
+	bool found = false;
 
-	list_for_each_entry(s, &c->sheaves, list)
-		if (s == sheaf)
-			return true;
-	return false;
+	spin_lock_irqsave(&c->lock, flags);
+	list_for_each_entry(s, &c->sheaves, list) {
+		if (s == sheaf) {
+			list_del(&s->list);
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	return found;
+}
+
+/*
+ * Whether @sheaf is one of @c's prefilled sheaves. If it is, it is one no
+ * longer and the caller owns it: of two calls racing on one sheaf, one
+ * finds it. Nothing is read through @sheaf unless it is one.
+ */
+static __always_inline bool sheaf_unregister(struct slab_ext_cache *c,
+					     struct slab_ext_sheaf *sheaf)
+{
+	struct slab_ext_sheaf **slot = sheaf_slot(c, sheaf);
+
+	if (unlikely(!sheaf))
+		return false;
+	if (likely(cmpxchg(slot, sheaf, NULL) == sheaf))
+		return true;
+	return sheaf_unlist(c, sheaf);
 }
 
 /* A sheaf with room for @capacity objects, none in it yet. */
@@ -2070,16 +2164,36 @@ static struct slab_ext_sheaf *barn_get_prefill(struct slab_ext_cache *c, unsigne
 }
 
 /*
+ * @k object pointers copied. The fast paths of prefill and return copy a
+ * few (SLAB_EXT_SHEAF_FAST at most), where a call to memcpy() would cost
+ * more than the copy and make them save registers.
+ */
+static __always_inline void objs_copy(void **dst, void *const *src, unsigned int k)
+{
+	if (!__builtin_constant_p(k) && k > SLAB_EXT_SHEAF_FAST) {
+		memcpy(dst, src, k * sizeof(void *));
+		return;
+	}
+	if (likely(k == 1)) {
+		dst[0] = src[0];
+		return;
+	}
+	while (k--)
+		dst[k] = src[k];
+}
+
+/*
  * Up to @n free objects from this claimed CPU's array or main sheaf into
  * @objs: how many. They stay marked as they were (in use for their
  * slabs, free for the cache), so no counter moves but the tier's.
  */
-static unsigned int pcs_move_out(struct slab_ext_cpu *pc, void **objs, unsigned int n)
+static __always_inline unsigned int pcs_move_out(struct slab_ext_cpu *pc, void **objs,
+						 unsigned int n)
 {
 	unsigned int k = min(pc->count, n);
 
 	pc->count -= k;
-	memcpy(objs, pc->objs + pc->count, k * sizeof(void *));
+	objs_copy(objs, pc->objs + pc->count, k);
 	if (pc->main)
 		pc->sheaf_adj -= k;
 	return k;
@@ -2089,11 +2203,12 @@ static unsigned int pcs_move_out(struct slab_ext_cpu *pc, void **objs, unsigned 
  * The last of @n free objects of @objs into this claimed CPU's array or
  * main sheaf while it has room: how many it took.
  */
-static unsigned int pcs_move_in(struct slab_ext_cpu *pc, void **objs, unsigned int n)
+static __always_inline unsigned int pcs_move_in(struct slab_ext_cpu *pc, void **objs,
+						unsigned int n)
 {
 	unsigned int k = pc->count < pc->limit ? min(pc->limit - pc->count, n) : 0;
 
-	memcpy(pc->objs + pc->count, objs + n - k, k * sizeof(void *));
+	objs_copy(pc->objs + pc->count, objs + n - k, k);
 	pc->count += k;
 	if (pc->main)
 		pc->sheaf_adj += k;
@@ -2143,13 +2258,13 @@ static void stash_put(struct slab_ext_cache *c, struct slab_ext_sheaf *sheaf)
 	/* Under the claim is fine: the cache lock nests inside it. */
 	put_objects(c, sheaf->objects, sheaf->size, 0);
 	sheaf->size = 0;
-	if (pc && !pc->stash && sheaf->capacity == READ_ONCE(c->sheaf_capacity)) {
-		pc->stash = sheaf;
+	/* As every write of a stash that sets it: see slab_ext_return_sheaf(). */
+	if (pc && sheaf->capacity == READ_ONCE(c->sheaf_capacity) &&
+	    !cmpxchg_local(&pc->stash, NULL, sheaf))
 		sheaf = NULL;
-	}
 	if (pc)
 		cpu_array_put(pc);
-	kvfree(sheaf);
+	sheaf_free(sheaf);
 }
 
 /*
@@ -2196,7 +2311,7 @@ static void sheaf_give_back(struct slab_ext_cache *c, struct slab_ext_sheaf *she
 	if (kept)
 		return;
 	put_objects(c, sheaf->objects, sheaf->size, 0);
-	kvfree(sheaf);
+	sheaf_free(sheaf);
 }
 
 /* A prefill or refill that could not be had: counted. */
@@ -2209,28 +2324,9 @@ static noinline void sheaf_failed(struct slab_ext_cache *c)
 	spin_unlock_irqrestore(&c->lock, flags);
 }
 
-/**
- * slab_ext_prefill_sheaf() - set objects aside for allocations that must not fail
- * @cache: the cache
- * @gfp: allocation flags for the sheaf and for new slabs (it may sleep if
- *	 they allow it)
- * @count: objects wanted; more than the cache's sheaf capacity is allowed
- *	   (an oversize sheaf, only slower)
- *
- * As mainline's kmem_cache_prefill_sheaf(): the objects are taken from the
- * cache now (they count as in use in its slabs, as free in its counters),
- * so that slab_ext_alloc_from_sheaf() can hand them out later, in a
- * critical section where an allocation must not fail. mm_ext fills the
- * sheaf with exactly @count objects (mainline fills a regular sheaf to its
- * capacity), except on the sheaves tier, where a @count up to the sheaf
- * capacity takes a full sheaf of the barn when it has one, as mainline
- * does. Give it back with slab_ext_return_sheaf().
- *
- * Return: the sheaf, holding at least @count objects, or NULL when they
- * cannot all be had (nothing is left taken then).
- */
-struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
-					      unsigned int count)
+/* Every other prefill: the barn, the CPU's part, a new sheaf, the slabs. */
+static noinline struct slab_ext_sheaf *prefill_slow(struct slab_ext_cache *cache, gfp_t gfp,
+						    unsigned int count)
 {
 	struct slab_ext_sheaf *sheaf;
 	unsigned long flags;
@@ -2259,20 +2355,71 @@ struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache, gfp_
 	sheaf->size = count;
 out:
 	spin_lock_irqsave(&cache->lock, flags);
-	list_add(&sheaf->list, &cache->sheaves);
-	cache->nr_sheaves++;
 	cache->sheaf_prefills++;
 	spin_unlock_irqrestore(&cache->lock, flags);
+	sheaf_register(cache, sheaf);
 	return sheaf;
 fail:
 	sheaf_failed(cache);
 	return NULL;
 }
+
+/**
+ * slab_ext_prefill_sheaf() - set objects aside for allocations that must not fail
+ * @cache: the cache
+ * @gfp: allocation flags for the sheaf and for new slabs (it may sleep if
+ *	 they allow it)
+ * @count: objects wanted; more than the cache's sheaf capacity is allowed
+ *	   (an oversize sheaf, only slower)
+ *
+ * As mainline's kmem_cache_prefill_sheaf(): the objects are taken from the
+ * cache now (they count as in use in its slabs, as free in its counters),
+ * so that slab_ext_alloc_from_sheaf() can hand them out later, in a
+ * critical section where an allocation must not fail. mm_ext fills the
+ * sheaf with exactly @count objects (mainline fills a regular sheaf to its
+ * capacity), except on the sheaves tier, where a @count up to the sheaf
+ * capacity takes a full sheaf of the barn when it has one, as mainline
+ * does. Give it back with slab_ext_return_sheaf().
+ *
+ * Return: the sheaf, holding at least @count objects, or NULL when they
+ * cannot all be had (nothing is left taken then).
+ */
+struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
+					      unsigned int count)
+{
+	struct slab_ext_sheaf *sheaf;
+	struct slab_ext_cpu *pc;
+
+	/*
+	 * The fast path, on the arrays tier: this CPU's stashed sheaf with
+	 * a few of its free objects moved in, under one claim, no lock
+	 * taken and no call made but tail calls (so no register saved).
+	 */
+	if (unlikely(count > SLAB_EXT_SHEAF_FAST || !cache->cpu))
+		return prefill_slow(cache, gfp, count);
+	pc = cpu_array_get(cache);
+	if (unlikely(!pc))
+		return prefill_slow(cache, gfp, count);
+	sheaf = pc->stash;
+	/* A main sheaf means the sheaves tier: the barn first, as mainline. */
+	if (unlikely(!sheaf || pc->main || count > pc->count || count > sheaf->capacity)) {
+		cpu_array_put(pc);
+		return prefill_slow(cache, gfp, count);
+	}
+	pc->stash = NULL;
+	pc->count -= count;
+	objs_copy(sheaf->objects, pc->objs + pc->count, count);
+	this_cpu_inc(cache->cpu->sheaf_prefills);
+	cpu_array_put(pc);
+	WRITE_ONCE(sheaf->allocs, 0);
+	WRITE_ONCE(sheaf->size, count);
+	return sheaf_register(cache, sheaf);
+}
 EXPORT_SYMBOL_GPL(slab_ext_prefill_sheaf);
 
 /* A debug cache's object from @sheaf: checked again, as it rested free there. */
-static noinline void *sheaf_alloc_debug(struct slab_ext_cache *c, gfp_t gfp,
-					struct slab_ext_sheaf *sheaf, unsigned long caller)
+static void *sheaf_take_debug(struct slab_ext_cache *c, gfp_t gfp,
+			      struct slab_ext_sheaf *sheaf, unsigned long caller)
 {
 	unsigned int size = sheaf->size;
 	void *obj;
@@ -2290,6 +2437,37 @@ static noinline void *sheaf_alloc_debug(struct slab_ext_cache *c, gfp_t gfp,
 	}
 	/* Every object left was written while it rested: the slabs serve. */
 	return cache_alloc(c, gfp, caller);
+}
+
+/* slab_ext_alloc_from_sheaf() in a debug cache: the object traced too. */
+static noinline void *sheaf_alloc_debug(struct slab_ext_cache *c, gfp_t gfp,
+					struct slab_ext_sheaf *sheaf, unsigned long caller)
+{
+	void *obj = sheaf_take_debug(c, gfp, sheaf, caller);
+
+	if (obj)
+		sx_trace_alloc(c, obj, caller, gfp);
+	return obj;
+}
+
+/* slab_ext_alloc_from_sheaf() of a sheaf not @c's: reported, NULL. */
+static noinline void *sheaf_alloc_misuse(struct slab_ext_cache *c, struct slab_ext_sheaf *sheaf)
+{
+	sheaf_misuse(c, sheaf, "slab_ext_alloc_from_sheaf", "not a sheaf of this cache");
+	return NULL;
+}
+
+/*
+ * The rarer endings of slab_ext_alloc_from_sheaf(), __GFP_ZERO and
+ * tracing, out of line: its fast path then saves no register.
+ */
+static noinline void *sheaf_alloc_done(struct slab_ext_cache *c, void *obj, gfp_t gfp,
+				       unsigned long caller)
+{
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, c->object_size);
+	sx_trace_alloc(c, obj, caller, gfp);
+	return obj;
 }
 
 /**
@@ -2313,17 +2491,10 @@ void *slab_ext_alloc_from_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
 	unsigned int size;
 	void *obj;
 
-	if (unlikely(!sheaf || sheaf->cache != cache)) {
-		sheaf_misuse(cache, sheaf, "slab_ext_alloc_from_sheaf",
-			     "not a sheaf of this cache");
-		return NULL;
-	}
-	if (unlikely(cache->debug)) {
-		obj = sheaf_alloc_debug(cache, gfp, sheaf, _RET_IP_);
-		if (obj)
-			sx_trace_alloc(cache, obj, _RET_IP_, gfp);
-		return obj;
-	}
+	if (unlikely(!sheaf || sheaf->cache != cache))
+		return sheaf_alloc_misuse(cache, sheaf);
+	if (unlikely(cache->debug))
+		return sheaf_alloc_debug(cache, gfp, sheaf, _RET_IP_);
 	size = sheaf->size;
 	if (unlikely(!size))
 		return NULL;
@@ -2331,8 +2502,10 @@ void *slab_ext_alloc_from_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
 	/* Marked: the cache's counters read these while it runs. */
 	WRITE_ONCE(sheaf->size, size);
 	WRITE_ONCE(sheaf->allocs, sheaf->allocs + 1);
-	hand_out(cache, obj, gfp, _RET_IP_);
-	sx_trace_alloc(cache, obj, _RET_IP_, gfp);
+	/* hand_out() of a cache without debugging. */
+	mark_allocated(cache, obj);
+	if (unlikely((gfp & __GFP_ZERO) || sx_tracing_alloc()))
+		return sheaf_alloc_done(cache, obj, gfp, _RET_IP_);
 	return obj;
 }
 EXPORT_SYMBOL_GPL(slab_ext_alloc_from_sheaf);
@@ -2357,24 +2530,21 @@ int slab_ext_refill_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
 	struct slab_ext_sheaf *sheaf, *bigger = NULL;
 	unsigned long flags;
 	unsigned int size;
-	bool out;
 
 	if (!sheafp || !*sheafp) {
 		sheaf_misuse(cache, NULL, "slab_ext_refill_sheaf", "no sheaf");
 		return -EINVAL;
 	}
 	sheaf = *sheafp;
-	spin_lock_irqsave(&cache->lock, flags);
-	out = sheaf_out(cache, sheaf);
-	spin_unlock_irqrestore(&cache->lock, flags);
-	if (!out) {
+	/* Ours while it is refilled; one of the cache's again afterwards. */
+	if (!sheaf_unregister(cache, sheaf)) {
 		sheaf_misuse(cache, sheaf, "slab_ext_refill_sheaf",
 			     "not a prefilled sheaf of this cache");
 		return -EINVAL;
 	}
 	size = sheaf->size;
 	if (size >= count)
-		return 0;
+		goto out;
 	if (count > sheaf->capacity) {
 		bigger = count <= cache->max_objs ? sheaf_new(cache, gfp, count) : NULL;
 		if (!bigger)
@@ -2384,25 +2554,49 @@ int slab_ext_refill_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
 		kvfree(bigger);
 		goto fail;
 	}
-	spin_lock_irqsave(&cache->lock, flags);
 	if (bigger) {
 		memcpy(bigger->objects, sheaf->objects, size * sizeof(void *));
 		bigger->allocs = sheaf->allocs;
-		list_add(&bigger->list, &sheaf->list);
-		list_del(&sheaf->list);
+		sheaf_free(sheaf);
+		sheaf = bigger;
 		*sheafp = bigger;
 	}
-	WRITE_ONCE((*sheafp)->size, count);
+	WRITE_ONCE(sheaf->size, count);
+	spin_lock_irqsave(&cache->lock, flags);
 	cache->sheaf_refills++;
 	spin_unlock_irqrestore(&cache->lock, flags);
-	if (bigger)
-		kvfree(sheaf);
+out:
+	sheaf_register(cache, sheaf);
 	return 0;
 fail:
+	sheaf_register(cache, sheaf);
 	sheaf_failed(cache);
 	return -ENOMEM;
 }
 EXPORT_SYMBOL_GPL(slab_ext_refill_sheaf);
+
+/* Every other return of a sheaf taken back: counted under the lock, given back. */
+static noinline void return_slow(struct slab_ext_cache *c, struct slab_ext_sheaf *sheaf)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	c->sheaf_returns++;
+	c->allocs += sheaf->allocs;
+	spin_unlock_irqrestore(&c->lock, flags);
+	sheaf_give_back(c, sheaf);
+}
+
+/* A return of a sheaf not in its slot: on the list, or not one (reported). */
+static noinline void return_unlisted(struct slab_ext_cache *c, struct slab_ext_sheaf *sheaf)
+{
+	if (!sheaf_unlist(c, sheaf)) {
+		sheaf_misuse(c, sheaf, "slab_ext_return_sheaf",
+			     "not a prefilled sheaf of this cache (returned twice?)");
+		return;
+	}
+	return_slow(c, sheaf);
+}
 
 /**
  * slab_ext_return_sheaf() - give a prefilled sheaf and its objects back
@@ -2417,26 +2611,54 @@ EXPORT_SYMBOL_GPL(slab_ext_refill_sheaf);
 void slab_ext_return_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
 			   struct slab_ext_sheaf *sheaf)
 {
-	unsigned long flags;
-	bool out;
+	struct slab_ext_sheaf **slot;
+	struct slab_ext_cpu *pc;
+	unsigned int n;
+	u64 allocs;
 
 	if (!sheaf)
 		return;
-	spin_lock_irqsave(&cache->lock, flags);
-	out = sheaf_out(cache, sheaf);
-	if (out) {
-		list_del(&sheaf->list);
-		cache->nr_sheaves--;
-		cache->sheaf_returns++;
-		cache->allocs += sheaf->allocs;
-	}
-	spin_unlock_irqrestore(&cache->lock, flags);
-	if (!out) {
-		sheaf_misuse(cache, sheaf, "slab_ext_return_sheaf",
-			     "not a prefilled sheaf of this cache (returned twice?)");
+	slot = sheaf_slot(cache, sheaf);
+	if (unlikely(cmpxchg(slot, sheaf, NULL) != sheaf))
+		return return_unlisted(cache, sheaf);
+	/*
+	 * Ours now. The fast path, on the arrays tier: the few objects left
+	 * to this CPU's array and the sheaf stashed there, under one claim,
+	 * no lock taken and no call made but tail calls.
+	 */
+	n = sheaf->size;
+	if (unlikely(n > SLAB_EXT_SHEAF_FAST || !cache->cpu || READ_ONCE(cache->sheaves_tier) ||
+		     sheaf->capacity != READ_ONCE(cache->sheaf_capacity)))
+		return return_slow(cache, sheaf);
+	allocs = sheaf->allocs;
+#ifndef CONFIG_PREEMPT_RT
+	/*
+	 * Empty, as a sheaf used up is: only stashed, by one instruction
+	 * that an interrupt cannot split, as every write of a stash is (a
+	 * claimed section only clears one it found set).
+	 */
+	if (!n) {
+		if (unlikely(this_cpu_cmpxchg(cache->cpu->stash, NULL, sheaf)))
+			return return_slow(cache, sheaf);
+		this_cpu_inc(cache->cpu->sheaf_returns);
+		this_cpu_add(cache->cpu->sheaf_allocs, allocs);
 		return;
 	}
-	sheaf_give_back(cache, sheaf);
+#endif
+	pc = cpu_array_get(cache);
+	if (unlikely(!pc))
+		return return_slow(cache, sheaf);
+	if (unlikely(pc->main || pc->count + n > pc->limit ||
+		     cmpxchg_local(&pc->stash, NULL, sheaf))) {
+		cpu_array_put(pc);
+		return return_slow(cache, sheaf);
+	}
+	objs_copy(pc->objs + pc->count, sheaf->objects, n);
+	pc->count += n;
+	WRITE_ONCE(sheaf->size, 0);
+	this_cpu_inc(cache->cpu->sheaf_returns);
+	this_cpu_add(cache->cpu->sheaf_allocs, allocs);
+	cpu_array_put(pc);
 }
 EXPORT_SYMBOL_GPL(slab_ext_return_sheaf);
 
@@ -2458,14 +2680,21 @@ static unsigned long reclaim_sheaves(struct slab_ext_cache *c)
 {
 	struct slab_ext_sheaf *sheaf, *tmp;
 	unsigned long n = 0;
+	unsigned int i;
+	LIST_HEAD(out);
 
-	list_for_each_entry_safe(sheaf, tmp, &c->sheaves, list) {
+	for (i = 0; i < ARRAY_SIZE(c->sheaf_slot); i++) {
+		sheaf = xchg(&c->sheaf_slot[i], NULL);
+		if (sheaf)
+			list_add(&sheaf->list, &out);
+	}
+	list_splice_init(&c->sheaves, &out);
+	list_for_each_entry_safe(sheaf, tmp, &out, list) {
 		list_del(&sheaf->list);
 		put_objects(c, sheaf->objects, sheaf->size, 0);
-		kvfree(sheaf);
+		sheaf_free(sheaf);
 		n++;
 	}
-	c->nr_sheaves = 0;
 	return n;
 }
 
@@ -2755,24 +2984,61 @@ static void cpu_array_sums(struct slab_ext_cache *c, unsigned long *cached,
 			*cached += (unsigned long)(f - a + READ_ONCE(pc->sheaf_adj));
 		else
 			*cached += READ_ONCE(pc->count);
-		*allocs += a;
+		/* The allocations of sheaves returned here count too. */
+		*allocs += a + READ_ONCE(pc->sheaf_allocs);
 		*frees += f;
 	}
 }
 
+/* What one prefilled sheaf holds and has handed out, added up. */
+static void sheaf_add(const struct slab_ext_sheaf *sheaf, unsigned long *nr,
+		      unsigned long *objs, u64 *allocs)
+{
+	(*nr)++;
+	*objs += READ_ONCE(sheaf->size);
+	*allocs += READ_ONCE(sheaf->allocs);
+}
+
 /*
- * What the prefilled sheaves hold and have handed out. Lock held; their
- * owners change them without it, so exact when the cache is quiet.
+ * How many prefilled sheaves are out, what they hold and what they have
+ * handed out. Cache lock held (for its list); their owners change them
+ * without it, so exact when the cache is quiet.
  */
-static void sheaf_sums(struct slab_ext_cache *c, unsigned long *objs, u64 *allocs)
+static void sheaf_sums(struct slab_ext_cache *c, unsigned long *nr, unsigned long *objs,
+		       u64 *allocs)
 {
 	struct slab_ext_sheaf *sheaf;
+	unsigned int i;
 
+	*nr = 0;
 	*objs = 0;
 	*allocs = 0;
-	list_for_each_entry(sheaf, &c->sheaves, list) {
-		*objs += READ_ONCE(sheaf->size);
-		*allocs += READ_ONCE(sheaf->allocs);
+	/* A sheaf in a slot may be returned and freed meanwhile: RCU. */
+	rcu_read_lock();
+	for (i = 0; i < ARRAY_SIZE(c->sheaf_slot); i++) {
+		sheaf = READ_ONCE(c->sheaf_slot[i]);
+		if (sheaf)
+			sheaf_add(sheaf, nr, objs, allocs);
+	}
+	rcu_read_unlock();
+	list_for_each_entry(sheaf, &c->sheaves, list)
+		sheaf_add(sheaf, nr, objs, allocs);
+}
+
+/* The prefills and returns the CPUs' fast paths counted. */
+static void sheaf_cpu_sums(struct slab_ext_cache *c, u64 *prefills, u64 *returns)
+{
+	int cpu;
+
+	*prefills = 0;
+	*returns = 0;
+	if (!c->cpu)
+		return;
+	for_each_possible_cpu(cpu) {
+		struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
+
+		*prefills += READ_ONCE(pc->sheaf_prefills);
+		*returns += READ_ONCE(pc->sheaf_returns);
 	}
 }
 
@@ -2788,7 +3054,7 @@ static void sheaf_sums(struct slab_ext_cache *c, unsigned long *objs, u64 *alloc
  */
 void slab_ext_cache_info(struct slab_ext_cache *cache, struct slab_ext_info *info)
 {
-	unsigned long flags, cached, in_sheaves;
+	unsigned long flags, cached, in_sheaves, sheaves;
 	u64 allocs, frees, sheaf_allocs;
 
 	/* Frees deferred by _nolock calls are done first, where we may wait. */
@@ -2807,7 +3073,7 @@ void slab_ext_cache_info(struct slab_ext_cache *cache, struct slab_ext_info *inf
 	spin_unlock_irqrestore(&cache->barn.lock, flags);
 	spin_lock_irqsave(&cache->lock, flags);
 	/* So do prefilled sheaves. */
-	sheaf_sums(cache, &in_sheaves, &sheaf_allocs);
+	sheaf_sums(cache, &sheaves, &in_sheaves, &sheaf_allocs);
 	cached += in_sheaves;
 	info->nr_full = cache->nr_full;
 	info->nr_partial = cache->nr_partial;
@@ -2834,9 +3100,9 @@ static void free_cpu_sheaves(struct slab_ext_cache *c)
 	for_each_possible_cpu(cpu) {
 		struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
 
-		kvfree(pc->main);
-		kvfree(pc->spare);
-		kvfree(pc->stash);
+		sheaf_free(pc->main);
+		sheaf_free(pc->spare);
+		sheaf_free(pc->stash);
 		pc->main = NULL;
 		pc->spare = NULL;
 		pc->stash = NULL;
@@ -4231,18 +4497,18 @@ const char *slab_ext_cache_name(struct slab_ext_cache *cache)
 
 void slab_ext_get_extra(struct slab_ext_cache *cache, struct slab_ext_extra *extra)
 {
+	u64 allocs, frees, prefills, returns;
 	unsigned long flags;
-	u64 allocs, frees;
 
+	sheaf_cpu_sums(cache, &prefills, &returns);
 	spin_lock_irqsave(&cache->lock, flags);
 	extra->quarantined = cache->quarantined;
 	extra->failures = cache->failures;
 	extra->min_empty = cache->min_empty;
-	extra->sheaves = cache->nr_sheaves;
-	sheaf_sums(cache, &extra->sheaf_objects, &allocs);
-	extra->sheaf_prefills = cache->sheaf_prefills;
+	sheaf_sums(cache, &extra->sheaves, &extra->sheaf_objects, &allocs);
+	extra->sheaf_prefills = cache->sheaf_prefills + prefills;
 	extra->sheaf_refills = cache->sheaf_refills;
-	extra->sheaf_returns = cache->sheaf_returns;
+	extra->sheaf_returns = cache->sheaf_returns + returns;
 	extra->sheaf_failures = cache->sheaf_failures;
 	spin_unlock_irqrestore(&cache->lock, flags);
 	extra->sheaf_capacity = READ_ONCE(cache->sheaf_capacity);

@@ -83,6 +83,10 @@ static int ops = 10000;
 module_param(ops, int, 0444);
 MODULE_PARM_DESC(ops, "objects allocated and freed per timed sample of a pair case, 100..100000 (default 10000)");
 
+static char *cases;
+module_param(cases, charp, 0444);
+MODULE_PARM_DESC(cases, "the cases to run, by name, comma-separated (default: all)");
+
 static const unsigned int slab_sizes[] = { 16, 64, 256, 1024, 4096 };
 static const unsigned int kmalloc_sizes[] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192
@@ -149,6 +153,24 @@ static void report(const char *name, const char *key, unsigned int val,
 		ratio / 100, ratio % 100);
 }
 
+/* Whether case @name is to run: named in cases=, or no cases= given. */
+static bool case_wanted(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = cases;
+
+	if (!p || !*p)
+		return true;
+	while (p) {
+		if (!strncmp(p, name, len) && (p[len] == ',' || !p[len]))
+			return true;
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
 /*
  * Run one case: a warm-up sample of each side (slabs made, caches hot),
  * then @rounds rounds of one timed sample per side, alternating which side
@@ -161,6 +183,8 @@ static int run_case(const char *name, const char *key, unsigned int val,
 	u64 ns;
 	int ret;
 
+	if (!case_wanted(name))
+		return 0;
 	nr_cases++;
 	for (r = 0; r <= rounds; r++) {
 		for (k = 0; k < 2; k++) {

@@ -655,6 +655,56 @@ int mm_ext_host_cpu(void)
 
 static pthread_rwlock_t host_hotplug_lock = PTHREAD_RWLOCK_INITIALIZER;
 
+/* ---- RCU: readers against kvfree_rcu() ---- */
+
+static pthread_rwlock_t host_rcu_lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_mutex_t host_rcu_pending_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct rcu_head *host_rcu_pending;
+
+void rcu_read_lock(void)
+{
+	host_check(pthread_rwlock_rdlock(&host_rcu_lock), "rcu_read_lock");
+}
+
+void rcu_read_unlock(void)
+{
+	host_check(pthread_rwlock_unlock(&host_rcu_lock), "rcu_read_unlock");
+}
+
+/*
+ * Frees what kvfree_rcu() left, once no reader is in (waiting for that
+ * if @wait): a reader that could still see an object was in when it was
+ * queued, so one that is out afterwards has let go of everything queued.
+ */
+void host_rcu_reap(bool wait)
+{
+	struct rcu_head *head, *next;
+
+	if (wait)
+		host_check(pthread_rwlock_wrlock(&host_rcu_lock), "host_rcu_reap");
+	else if (pthread_rwlock_trywrlock(&host_rcu_lock))
+		return;
+	pthread_mutex_lock(&host_rcu_pending_lock);
+	head = host_rcu_pending;
+	host_rcu_pending = NULL;
+	pthread_mutex_unlock(&host_rcu_pending_lock);
+	host_check(pthread_rwlock_unlock(&host_rcu_lock), "host_rcu_reap");
+	for (; head; head = next) {
+		next = head->next;
+		kfree(head->ptr);
+	}
+}
+
+void host_kvfree_rcu(void *ptr, struct rcu_head *head)
+{
+	head->ptr = ptr;
+	pthread_mutex_lock(&host_rcu_pending_lock);
+	head->next = host_rcu_pending;
+	host_rcu_pending = head;
+	pthread_mutex_unlock(&host_rcu_pending_lock);
+	host_rcu_reap(false);
+}
+
 void cpus_read_lock(void)
 {
 	host_check(pthread_rwlock_rdlock(&host_hotplug_lock), "cpus_read_lock");
@@ -1140,6 +1190,7 @@ void mm_ext_host_exit(void)
 	host_default_zone = NULL;
 	buddy_sim_exit();
 	host_join_kthreads();
+	host_rcu_reap(true);
 }
 
 /* ---- module parameters (of the test suites), set as name=value ---- */

@@ -12,6 +12,7 @@
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/prandom.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 
 #include <mm_ext/buddy_sim.h>
@@ -1849,6 +1850,123 @@ static void slab_ext_test_sheaf_cpu_stash(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
 }
 
+#define REG_SHEAVES	100	/* more than a cache's 32 slots: some on its list */
+
+struct sheaf_returner {
+	struct slab_ext_cache *cache;
+	struct slab_ext_sheaf **sheaves;
+	unsigned int n;
+	struct completion done;
+};
+
+static int sheaf_return_fn(void *data)
+{
+	struct sheaf_returner *r = data;
+	unsigned int i;
+
+	for (i = 0; i < r->n; i++)
+		slab_ext_return_sheaf(r->cache, GFP_KERNEL, r->sheaves[i]);
+	complete(&r->done);
+	return 0;
+}
+
+/*
+ * A cache finds every sheaf it handed out, in its table of slots or, with
+ * more out than the table holds, on its list: with 100 out, the objects
+ * they hold count as free and those they handed out as allocated; refills
+ * and returns in a seeded order find each, half returned on another CPU
+ * (when there is one); a second return or a refill of a returned one is
+ * one report each, and a cache destroyed with 40 out takes all back.
+ */
+static void slab_ext_test_sheaf_registry(struct kunit *test)
+{
+	enum sheaf_kind kind = *(const enum sheaf_kind *)test->param_value;
+	struct buddy_sim *zone = test_zone(test, "sx_sh_reg_zone", 64);
+	struct slab_ext_cache *c = kind_cache(test, zone, "sx_sh_reg", 32);
+	struct slab_ext_info before, info;
+	struct slab_ext_sheaf **sh;
+	struct sheaf_returner r;
+	u32 seed = get_random_u32();
+	unsigned int i, j, held = 0;
+	unsigned long free_before;
+	struct buddy_sim_info zi;
+	struct rnd_state rnd;
+	atomic_t *reports;
+	void **got;
+
+	kunit_info(test, "seed %u", seed);
+	prandom_seed_state(&rnd, seed);
+	sh = kunit_kcalloc(test, REG_SHEAVES, sizeof(*sh), GFP_KERNEL);
+	got = kunit_kcalloc(test, REG_SHEAVES, sizeof(*got), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sh);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	reports = test_count_reports(test);
+	slab_ext_cache_info(c, &before);
+	for (i = 0; i < REG_SHEAVES; i++) {
+		sh[i] = slab_ext_prefill_sheaf(c, GFP_KERNEL, 1 + i % 3);
+		KUNIT_ASSERT_NOT_NULL(test, sh[i]);
+	}
+	/* Every other one hands out an object; a tenth are refilled to 5. */
+	for (i = 0; i < REG_SHEAVES; i++) {
+		if (i % 2) {
+			got[held] = slab_ext_alloc_from_sheaf(c, GFP_KERNEL, sh[i]);
+			KUNIT_ASSERT_NOT_NULL(test, got[held]);
+			held++;
+		}
+		if (i % 10 == 3) {
+			KUNIT_EXPECT_EQ(test, slab_ext_refill_sheaf(c, GFP_KERNEL, &sh[i], 5), 0);
+			KUNIT_EXPECT_EQ(test, slab_ext_sheaf_size(sh[i]), 5U);
+		}
+	}
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, before.active_objs + held);
+	KUNIT_EXPECT_EQ(test, info.allocs, before.allocs + held);
+
+	/* Returned in a seeded order, the first half by a kthread elsewhere. */
+	for (i = REG_SHEAVES - 1; i > 0; i--) {
+		j = prandom_u32_state(&rnd) % (i + 1);
+		swap(sh[i], sh[j]);
+	}
+	r = (struct sheaf_returner){ .cache = c, .sheaves = sh, .n = REG_SHEAVES / 2 };
+	init_completion(&r.done);
+	test_run_on_cpu(test, sheaf_return_fn, &r, test_next_cpu(raw_smp_processor_id()),
+			"sx_sh_reg");
+	wait_for_completion(&r.done);
+	for (i = REG_SHEAVES / 2; i < REG_SHEAVES; i++)
+		slab_ext_return_sheaf(c, GFP_KERNEL, sh[i]);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), 0);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, before.active_objs + held);
+	KUNIT_EXPECT_EQ(test, info.allocs, before.allocs + held);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+
+	/* Again, from both halves: refused, one report each, nothing moves. */
+	for (i = 0; i < REG_SHEAVES; i += 10)
+		slab_ext_return_sheaf(c, GFP_KERNEL, sh[i]);
+	KUNIT_EXPECT_EQ(test, slab_ext_refill_sheaf(c, GFP_KERNEL, &sh[5], 5), -EINVAL);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), REG_SHEAVES / 10 + 1);
+	for (i = 0; i < held; i++)
+		slab_ext_free(c, got[i]);
+	slab_ext_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, before.active_objs);
+	KUNIT_EXPECT_EQ(test, info.allocs, before.allocs + held);
+	KUNIT_EXPECT_EQ(test, info.frees, before.frees + held);
+	KUNIT_EXPECT_EQ(test, info.errors, REG_SHEAVES / 10 + 1ULL);
+
+	/* Destroyed with 40 out, in slots and on the list: one report. */
+	buddy_sim_info(zone, &zi);
+	free_before = zi.nr_free_pages;
+	c = slab_ext_cache_create(zone, "sx_sh_reg2", 32, 0,
+				  kind == SK_DEBUG ? DEBUG_FLAGS : 0, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+	for (i = 0; i < 40; i++)
+		KUNIT_ASSERT_NOT_NULL(test, slab_ext_prefill_sheaf(c, GFP_KERNEL, 2));
+	slab_ext_cache_destroy(c);
+	KUNIT_EXPECT_EQ(test, atomic_read(reports), REG_SHEAVES / 10 + 2);
+	buddy_sim_info(zone, &zi);
+	KUNIT_EXPECT_EQ(test, zi.nr_free_pages, free_before);
+}
+
 /*
  * An object resting in a sheaf is free: freeing it is a double free,
  * reported once and refused. So is a second free of one handed out from a
@@ -2390,6 +2508,7 @@ static struct kunit_case slab_ext_test_cases[] = {
 	KUNIT_CASE_PARAM(slab_ext_test_sheaf_zero, sheaf_kinds_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_sheaf_double_free, sheaf_kinds_gen_params),
 	KUNIT_CASE(slab_ext_test_sheaf_cpu_stash),
+	KUNIT_CASE_PARAM(slab_ext_test_sheaf_registry, sheaf_kinds_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_sheaf_write_after_free, sheaf_kinds_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_bulk_all_or_nothing, sheaf_kinds_gen_params),
 	KUNIT_CASE_PARAM(slab_ext_test_free_bulk_bad_pointer, sheaf_kinds_gen_params),

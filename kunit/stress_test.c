@@ -24,13 +24,16 @@
 #define STRESS_SECONDS	3
 #define STRESS_SLOTS	48
 #define STRESS_ZONE	4096
+#define STRESS_SHEAVES	8	/* sheaves passed between the workers */
 
-enum { K_PAGE, K_SMALL, K_BIG, K_DEBUG, K_POOL_SLAB, K_POOL_PAGE, K_KMALLOC, K_KINDS };
+enum { K_PAGE, K_SMALL, K_BIG, K_DEBUG, K_POOL_SLAB, K_POOL_PAGE, K_KMALLOC, K_SHEAF, K_KINDS };
 
 struct stress {
 	struct buddy_sim *zone;
 	struct slab_ext_cache *cache[K_KINDS];	/* K_SMALL, K_BIG, K_DEBUG */
 	struct mempool_ext *pool_slab, *pool_page;
+	/* Prefilled sheaves of cache[K_SMALL], returned by whoever takes one. */
+	struct slab_ext_sheaf *sheaf_xchg[STRESS_SHEAVES];
 	unsigned long deadline;
 	/* What the disturber managed: each must be seen at least once. */
 	unsigned int tmp_caches, tmp_pools, tmp_pools_refused, tmp_objs;
@@ -49,6 +52,26 @@ struct held {
 	unsigned int order;
 };
 
+/*
+ * An object from a sheaf of a few prefilled for it; the sheaf goes into a
+ * slot all workers share, and the one it displaces is returned: often on
+ * another CPU than prefilled it, while others prefill and return theirs.
+ */
+static void *stress_sheaf_alloc(struct stress *st, struct rnd_state *rnd)
+{
+	struct slab_ext_cache *c = st->cache[K_SMALL];
+	struct slab_ext_sheaf *sheaf, *old;
+	void *obj;
+
+	sheaf = slab_ext_prefill_sheaf(c, GFP_KERNEL, 1 + prandom_u32_state(rnd) % 6);
+	if (!sheaf)
+		return NULL;
+	obj = slab_ext_alloc_from_sheaf(c, GFP_KERNEL, sheaf);
+	old = xchg(&st->sheaf_xchg[prandom_u32_state(rnd) % STRESS_SHEAVES], sheaf);
+	slab_ext_return_sheaf(c, GFP_KERNEL, old);
+	return obj;
+}
+
 static void *stress_alloc(struct stress *st, int kind, struct rnd_state *rnd,
 			  unsigned int *order)
 {
@@ -62,6 +85,8 @@ static void *stress_alloc(struct stress *st, int kind, struct rnd_state *rnd,
 		return mempool_ext_alloc(st->pool_page, GFP_NOWAIT);
 	case K_KMALLOC:
 		return slab_ext_kmalloc(8 + prandom_u32_state(rnd) % 12000, GFP_KERNEL);
+	case K_SHEAF:
+		return stress_sheaf_alloc(st, rnd);
 	default:
 		return slab_ext_alloc(st->cache[kind], GFP_KERNEL);
 	}
@@ -81,6 +106,9 @@ static void stress_free(struct stress *st, struct held *h)
 		break;
 	case K_KMALLOC:
 		slab_ext_kfree(h->p);
+		break;
+	case K_SHEAF:
+		slab_ext_free(st->cache[K_SMALL], h->p);
 		break;
 	default:
 		slab_ext_free(st->cache[h->kind], h->p);
@@ -134,6 +162,7 @@ static void disturb(struct kunit *test, struct stress *st, unsigned int round)
 	struct buddy_sim_fail f = { .probability = inject ? 30 : 0, .times = -1 };
 	struct slab_ext_cache *tmp;
 	struct mempool_ext *pool;
+	struct slab_ext_info ci;
 	void *objs[10];
 	int i, ret;
 
@@ -144,6 +173,9 @@ static void disturb(struct kunit *test, struct stress *st, unsigned int round)
 	ret = mempool_ext_resize(st->pool_page, 2 + round % 7);
 	KUNIT_EXPECT_TRUE(test, !ret || (f.probability && ret == -ENOMEM));
 	slab_ext_shrink(st->cache[K_SMALL + round % 3]);
+	/* Read while sheaves come and go: it walks those out. */
+	slab_ext_cache_info(st->cache[K_SMALL], &ci);
+	KUNIT_EXPECT_EQ(test, ci.errors, 0ULL);
 	/* A cache takes no zone memory until its first allocation: never fails. */
 	tmp = slab_ext_cache_create(st->zone, "stress_tmp", 96 + round % 200, 0, 0, NULL);
 	/* No assert: the workers still use *st, this thread must not end. */
@@ -221,8 +253,11 @@ static void mm_ext_stress_all_layers(struct kunit *test)
 		disturb(test, &st, round++);
 		msleep(50);
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		wait_for_completion(&w[i].done);
+	for (i = 0; i < STRESS_SHEAVES; i++)
+		slab_ext_return_sheaf(st.cache[K_SMALL], GFP_KERNEL, st.sheaf_xchg[i]);
+	for (i = 0; i < n; i++) {
 		KUNIT_EXPECT_EQ(test, w[i].corrupt, 0UL);
 		/* A worker that never ran tested nothing. */
 		KUNIT_EXPECT_GT_MSG(test, w[i].ops, 100UL, "worker %d", i);

@@ -16,7 +16,8 @@
 #   results/bench/bench.md    the tables (also printed on stdout)
 #   results/bench/ratios.png  the ratios ours/kernel as bars
 #
-# BENCH_PARAMS="rounds=9 ops=8000" passes parameters to mm_ext_bench.ko.
+# BENCH_PARAMS="rounds=9 ops=8000" passes parameters to mm_ext_bench.ko;
+# "cases=slab_pair,blk" runs only the cases named (blk: the fio rows).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -102,5 +102,9 @@ blk_bench() {
 	rmmod brd || fail "rmmod brd"
 	echo "mm_ext_blk_bench: end"
 }
-grep -q '^mm_ext ' /proc/modules && blk_bench
+# mm_ext_bench.cases= names the cases to run: fio only if "blk" is one.
+wanted=$(echo "$params" | tr ' ' '\n' | sed -n 's/^cases=//p')
+if [ -z "$wanted" ] || echo ",$wanted," | grep -q ',blk,'; then
+	grep -q '^mm_ext ' /proc/modules && blk_bench
+fi
 unload_all

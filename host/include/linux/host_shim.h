@@ -665,6 +665,22 @@ static inline size_t host_struct_size(size_t base, size_t n, size_t elem)
 #define kvcalloc(n, size, gfp)	kcalloc((n), (size), (gfp))
 #define kvfree(p)		kfree(p)
 char *kstrdup(const char *s, gfp_t gfp);
+
+/*
+ * RCU, as far as the layers use it: readers hold a rwlock for reading; a
+ * kvfree_rcu() frees at once when no reader is in, else at the next call
+ * that finds none, or at mm_ext_host_exit().
+ */
+struct rcu_head {
+	struct rcu_head *next;
+	void *ptr;
+};
+void rcu_read_lock(void);
+void rcu_read_unlock(void);
+void host_kvfree_rcu(void *ptr, struct rcu_head *head);
+void host_rcu_reap(bool wait);
+#define kvfree_rcu(ptr, field)	host_kvfree_rcu((ptr), &(ptr)->field)
+
 /* vmalloc: page-aligned, as buddy_sim's zones need (offset_in_page). */
 void *__vmalloc(unsigned long size, gfp_t gfp);
 #define vmalloc(size)		__vmalloc((size), GFP_KERNEL)
@@ -709,6 +725,8 @@ extern __thread int host_cpu;		/* this thread's CPU id; see mm_ext_host_set_cpu(
 #define __this_cpu_add(var, n)	this_cpu_add(var, n)
 #define raw_cpu_inc(var)	this_cpu_inc(var)
 #define this_cpu_read(var)	READ_ONCE(*this_cpu_ptr(&(var)))
+#define this_cpu_cmpxchg(var, o, n) cmpxchg(this_cpu_ptr(&(var)), (o), (n))
+#define cmpxchg_local(ptr, o, n) cmpxchg((ptr), (o), (n))
 void *__alloc_percpu(size_t size, size_t align);
 #define alloc_percpu(type) \
 	((type *)__alloc_percpu(sizeof(type), __alignof__(type)))
