@@ -41,6 +41,8 @@
 #include "buddy_sim_internal.h"
 #include "mm_ext_trace.h"
 
+MM_EXT_FAST_PAGE(buddy_sim);
+
 enum buddy_sim_page_state {
 	BSP_TAIL = 0,		/* inside a block, not its head */
 	BSP_FREE,		/* head of a free block, on free_list[order] */

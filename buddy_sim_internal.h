@@ -60,6 +60,13 @@ bool buddy_sim_block_allocated(struct buddy_sim *zone, const void *addr,
 			       unsigned int order);
 char *buddy_sim_pagemap(struct buddy_sim *zone, unsigned long *nr_pages);
 unsigned int buddy_sim_get_pcp(struct buddy_sim *zone);
+
+/* The fast paths' entry points: on one page of text (MM_EXT_FAST_PATH). */
+MM_EXT_FAST_PATH(buddy_sim) void *
+buddy_sim_alloc(struct buddy_sim *zone, gfp_t gfp, unsigned int order);
+MM_EXT_FAST_PATH(buddy_sim) void
+buddy_sim_free(struct buddy_sim *zone, void *addr, unsigned int order);
+
 /* Module load and unload; at unload every zone must be gone. */
 int buddy_sim_init(void);
 void buddy_sim_exit(void);

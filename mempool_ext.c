@@ -55,6 +55,8 @@
 #include "mempool_ext_internal.h"
 #include "mm_ext_trace.h"
 
+MM_EXT_FAST_PAGE(mempool_ext);
+
 /*
  * The fast paths' counters: allocations the underlying allocator served,
  * frees that went back to it. Per CPU, so those paths take no lock, as

@@ -45,4 +45,8 @@ int mempool_ext_alloc_bulk_until(struct mempool_ext *pool, void **elems,
 /* At unload every pool must be gone. */
 void mempool_ext_exit(void);
 
+/* The fast paths' entry points: on one page of text (MM_EXT_FAST_PATH). */
+MM_EXT_FAST_PATH(mempool_ext) void *mempool_ext_alloc(struct mempool_ext *pool, gfp_t gfp);
+MM_EXT_FAST_PATH(mempool_ext) void mempool_ext_free(void *element, struct mempool_ext *pool);
+
 #endif /* _MEMPOOL_EXT_INTERNAL_H */

@@ -104,6 +104,9 @@
 #include "slab_ext_internal.h"
 #include "mm_ext_trace.h"
 
+MM_EXT_FAST_PAGE(slab_ext);
+MM_EXT_FAST_PAGE(slab_ext_sheaf);
+
 #define SLAB_EXT_MAX_ORDER	3	/* slub_max_order: PAGE_ALLOC_COSTLY_ORDER */
 #define SLAB_EXT_MAX_OBJS	32767	/* MAX_OBJS_PER_PAGE */
 #define SLAB_EXT_DEBUG_FLAGS	(SLAB_POISON | SLAB_RED_ZONE | SLAB_STORE_USER)
@@ -164,11 +167,12 @@ struct slab_ext_cpu {
 	 */
 	u64 sheaf_adj;
 	/*
-	 * Prefills and returns made on the fast path here (the slow paths
-	 * count in the cache, under its lock), and the allocations of the
-	 * sheaves returned here.
+	 * Returns made on the fast path here (the slow path counts in the
+	 * cache, under its lock), and the allocations of their sheaves.
+	 * Prefills are not counted: each one leaves a sheaf out until it is
+	 * returned, so they are the returns plus the sheaves out.
 	 */
-	u64 sheaf_prefills, sheaf_returns, sheaf_allocs;
+	u64 sheaf_returns, sheaf_allocs;
 	u64 stat[SX_NR_TIER_STATS];	/* sheaves tier events (slab_ext_tier_stat) */
 	void *array[SLAB_EXT_CPU_MAX];	/* the arrays tier's objects */
 };
@@ -244,8 +248,8 @@ struct slab_ext_cache {
 	u64 allocs, frees, errors, failures;
 	/* Prefilled sheaves handed out whose slot (below) was taken. */
 	struct list_head sheaves;
-	/* Counted on the slow paths; the fast paths count per CPU. */
-	u64 sheaf_prefills, sheaf_refills, sheaf_returns, sheaf_failures;
+	/* Counted on the slow paths; fast returns count per CPU. */
+	u64 sheaf_refills, sheaf_returns, sheaf_failures;
 	unsigned int sheaf_capacity;	/* of a regular sheaf; set with the tier */
 	bool sheaves_tier;		/* per-CPU tier: sheaves, else arrays */
 	struct slab_ext_barn barn;
@@ -898,10 +902,15 @@ static noinline void sx_trace_free_on(struct slab_ext_cache *c, const void *obj,
 		trace_mm_ext_cache_free(c->name, caller, obj, c->object_size, c->size);
 }
 
+static __always_inline bool sx_tracing_free(void)
+{
+	return trace_mm_ext_kfree_enabled() || trace_mm_ext_cache_free_enabled();
+}
+
 static __always_inline void sx_trace_free(struct slab_ext_cache *c, const void *obj,
 					  unsigned long caller)
 {
-	if (trace_mm_ext_kfree_enabled() || trace_mm_ext_cache_free_enabled())
+	if (sx_tracing_free())
 		sx_trace_free_on(c, obj, caller);
 }
 
@@ -1797,6 +1806,31 @@ static noinline void put_object_counted(struct slab_ext_cache *c, void *obj)
 	put_objects(c, &obj, 1, 1);
 }
 
+/*
+ * This CPU's array's last object, no call made: NULL when the slow path
+ * must serve (no array, the array claimed by what this interrupted, or
+ * empty). Not marked allocated yet.
+ */
+static __always_inline void *cpu_pop(struct slab_ext_cache *c)
+{
+	struct slab_ext_cpu *pc;
+	void *obj;
+
+	if (unlikely(!c->cpu))
+		return NULL;
+	pc = cpu_array_get(c);
+	if (unlikely(!pc))
+		return NULL;
+	if (unlikely(!pc->count)) {
+		cpu_array_put(pc);
+		return NULL;
+	}
+	obj = pc->objs[--pc->count];
+	pc->allocs++;
+	cpu_array_put(pc);
+	return obj;
+}
+
 /* Through this CPU's array when the cache has one, else the slab path. */
 static __always_inline void *sx_alloc(struct slab_ext_cache *c, gfp_t gfp,
 				      unsigned long caller)
@@ -1848,19 +1882,53 @@ static __always_inline void sx_free_marked(struct slab_ext_cache *c,
 	cpu_array_put(pc);
 }
 
-/* Free @obj of @slab, which free_ok() (or the same checks) accepted. */
+/* A free in a cache without CPU arrays (debug ones): the slab path. */
+static noinline void sx_free_slabs(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
+				   void *obj, unsigned long caller)
+{
+	cache_free(c, slab, obj, caller, false);
+}
+
+/*
+ * A free of a marked object that this CPU's array cannot take now (@pc
+ * NULL: claimed by what this interrupted; else full or turned off), traced.
+ */
+static noinline void sx_free_slow(struct slab_ext_cache *c, struct slab_ext_cpu *pc,
+				  void *obj, unsigned long caller)
+{
+	if (!pc)
+		put_object_counted(c, obj);
+	else
+		cpu_free_slow(c, pc, obj);
+	sx_trace_free(c, obj, caller);
+}
+
+/*
+ * Free @obj of @slab, which free_ok() (or the same checks) accepted. Off
+ * the fast path only by tail calls: it saves no register.
+ */
 static __always_inline void sx_free_accepted(struct slab_ext_cache *c,
 					     struct buddy_sim_owner *slab, void *obj,
 					     unsigned long caller)
 {
+	struct slab_ext_cpu *pc;
+
 	if (unlikely(!c->cpu)) {
-		cache_free(c, slab, obj, caller, false);
+		sx_free_slabs(c, slab, obj, caller);
 		return;
 	}
 	/* Marked first: a second free finds it wherever it goes from here. */
 	set_fp(c, obj, cpu_mark(c, obj));
-	sx_free_marked(c, slab, obj, caller);
-	sx_trace_free(c, obj, caller);
+	pc = cpu_array_get(c);
+	if (unlikely(!pc || pc->count >= pc->limit)) {
+		sx_free_slow(c, pc, obj, caller);
+		return;
+	}
+	pc->objs[pc->count++] = obj;
+	pc->frees++;
+	cpu_array_put(pc);
+	if (unlikely(sx_tracing_free()))
+		sx_trace_free_on(c, obj, caller);
 }
 
 /*
@@ -1886,6 +1954,29 @@ static __always_inline void sx_free(struct slab_ext_cache *c, void *obj,
 	sx_free_slab(c, slab, obj, why, caller);
 }
 
+/* An allocation cpu_pop() could not serve: the whole way, traced. */
+static noinline void *sx_alloc_slow(struct slab_ext_cache *c, gfp_t gfp, unsigned long caller)
+{
+	void *obj = sx_alloc(c, gfp, caller);
+
+	if (obj)
+		sx_trace_alloc(c, obj, caller, gfp);
+	return obj;
+}
+
+/*
+ * The rarer endings of an allocation from a CPU array or a sheaf,
+ * __GFP_ZERO and tracing, out of line: the fast paths save no register.
+ */
+static noinline void *sx_alloc_done(struct slab_ext_cache *c, void *obj, gfp_t gfp,
+				    unsigned long caller)
+{
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, c->object_size);
+	sx_trace_alloc(c, obj, caller, gfp);
+	return obj;
+}
+
 /**
  * slab_ext_alloc() - allocate an object from a cache
  * @cache: the cache
@@ -1900,10 +1991,14 @@ static __always_inline void sx_free(struct slab_ext_cache *c, void *obj,
  */
 void *slab_ext_alloc(struct slab_ext_cache *cache, gfp_t gfp)
 {
-	void *obj = sx_alloc(cache, gfp, _RET_IP_);
+	void *obj = cpu_pop(cache);
 
-	if (obj)
-		sx_trace_alloc(cache, obj, _RET_IP_, gfp);
+	/* Off the fast path only by tail calls: it saves no register. */
+	if (unlikely(!obj))
+		return sx_alloc_slow(cache, gfp, _RET_IP_);
+	mark_allocated(cache, obj);
+	if (unlikely((gfp & __GFP_ZERO) || sx_tracing_alloc()))
+		return sx_alloc_done(cache, obj, gfp, _RET_IP_);
 	return obj;
 }
 EXPORT_SYMBOL_GPL(slab_ext_alloc);
@@ -2329,7 +2424,6 @@ static noinline struct slab_ext_sheaf *prefill_slow(struct slab_ext_cache *cache
 						    unsigned int count)
 {
 	struct slab_ext_sheaf *sheaf;
-	unsigned long flags;
 	unsigned int n;
 
 	/* Sheaves tier: a full sheaf of the barn, if the count fits (mainline). */
@@ -2354,11 +2448,7 @@ static noinline struct slab_ext_sheaf *prefill_slow(struct slab_ext_cache *cache
 	}
 	sheaf->size = count;
 out:
-	spin_lock_irqsave(&cache->lock, flags);
-	cache->sheaf_prefills++;
-	spin_unlock_irqrestore(&cache->lock, flags);
-	sheaf_register(cache, sheaf);
-	return sheaf;
+	return sheaf_register(cache, sheaf);
 fail:
 	sheaf_failed(cache);
 	return NULL;
@@ -2409,7 +2499,6 @@ struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache, gfp_
 	pc->stash = NULL;
 	pc->count -= count;
 	objs_copy(sheaf->objects, pc->objs + pc->count, count);
-	this_cpu_inc(cache->cpu->sheaf_prefills);
 	cpu_array_put(pc);
 	WRITE_ONCE(sheaf->allocs, 0);
 	WRITE_ONCE(sheaf->size, count);
@@ -2457,19 +2546,6 @@ static noinline void *sheaf_alloc_misuse(struct slab_ext_cache *c, struct slab_e
 	return NULL;
 }
 
-/*
- * The rarer endings of slab_ext_alloc_from_sheaf(), __GFP_ZERO and
- * tracing, out of line: its fast path then saves no register.
- */
-static noinline void *sheaf_alloc_done(struct slab_ext_cache *c, void *obj, gfp_t gfp,
-				       unsigned long caller)
-{
-	if (gfp & __GFP_ZERO)
-		memset(obj, 0, c->object_size);
-	sx_trace_alloc(c, obj, caller, gfp);
-	return obj;
-}
-
 /**
  * slab_ext_alloc_from_sheaf() - an object from a prefilled sheaf
  * @cache: the cache the sheaf was prefilled from
@@ -2505,7 +2581,7 @@ void *slab_ext_alloc_from_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
 	/* hand_out() of a cache without debugging. */
 	mark_allocated(cache, obj);
 	if (unlikely((gfp & __GFP_ZERO) || sx_tracing_alloc()))
-		return sheaf_alloc_done(cache, obj, gfp, _RET_IP_);
+		return sx_alloc_done(cache, obj, gfp, _RET_IP_);
 	return obj;
 }
 EXPORT_SYMBOL_GPL(slab_ext_alloc_from_sheaf);
@@ -3025,21 +3101,17 @@ static void sheaf_sums(struct slab_ext_cache *c, unsigned long *nr, unsigned lon
 		sheaf_add(sheaf, nr, objs, allocs);
 }
 
-/* The prefills and returns the CPUs' fast paths counted. */
-static void sheaf_cpu_sums(struct slab_ext_cache *c, u64 *prefills, u64 *returns)
+/* The returns the CPUs' fast paths counted. */
+static u64 sheaf_cpu_returns(struct slab_ext_cache *c)
 {
+	u64 returns = 0;
 	int cpu;
 
-	*prefills = 0;
-	*returns = 0;
 	if (!c->cpu)
-		return;
-	for_each_possible_cpu(cpu) {
-		struct slab_ext_cpu *pc = per_cpu_ptr(c->cpu, cpu);
-
-		*prefills += READ_ONCE(pc->sheaf_prefills);
-		*returns += READ_ONCE(pc->sheaf_returns);
-	}
+		return 0;
+	for_each_possible_cpu(cpu)
+		returns += READ_ONCE(per_cpu_ptr(c->cpu, cpu)->sheaf_returns);
+	return returns;
 }
 
 /**
@@ -3698,6 +3770,51 @@ static unsigned int sx_kmalloc_index(size_t size)
 	return fls(size - 1) - 1;	/* 256 -> 7 ... 8192 -> 12 */
 }
 
+/* A slab_ext_kmalloc() cpu_pop() could not serve: the whole way, traced. */
+static noinline void *kmalloc_slow(struct slab_ext_cache *c, size_t size, gfp_t gfp,
+				   unsigned long caller)
+{
+	void *p = sx_alloc(c, gfp, caller);
+
+	if (p)
+		trace_mm_ext_kmalloc(caller, p, size, c->size, gfp);
+	return p;
+}
+
+/* slab_ext_kmalloc()'s rarer endings, __GFP_ZERO and tracing. */
+static noinline void *kmalloc_done(struct slab_ext_cache *c, void *p, size_t size, gfp_t gfp,
+				   unsigned long caller)
+{
+	if (gfp & __GFP_ZERO)
+		memset(p, 0, c->object_size);
+	trace_mm_ext_kmalloc(caller, p, size, c->size, gfp);
+	return p;
+}
+
+/* A slab_ext_kmalloc() of more than the largest size class: a zone block. */
+static noinline void *kmalloc_large(size_t size, gfp_t gfp, unsigned long caller)
+{
+	struct buddy_sim *zone = sx_kmalloc_zone;
+	struct buddy_sim_owner *head;
+	unsigned int order;
+	void *p;
+
+	order = get_order(size);
+	if (order > BUDDY_SIM_MAX_ORDER)
+		return NULL;
+	p = buddy_sim_alloc(zone, gfp, order);
+	if (!p)
+		return NULL;
+	head = buddy_sim_owner(zone, p);
+	head->cache = NULL;
+	head->addr = p;
+	head->order = order;
+	head->large_size = size;
+	WRITE_ONCE(head->head, head);
+	trace_mm_ext_kmalloc(caller, p, size, PAGE_SIZE << order, gfp);
+	return p;
+}
+
 /**
  * slab_ext_kmalloc() - allocate @size bytes, as kmalloc() does
  * @size: bytes wanted
@@ -3711,35 +3828,21 @@ static unsigned int sx_kmalloc_index(size_t size)
  */
 void *slab_ext_kmalloc(size_t size, gfp_t gfp)
 {
-	struct buddy_sim *zone = sx_kmalloc_zone;
-	struct buddy_sim_owner *head;
-	unsigned int order;
-	void *p;
-
 	if (!size)
 		return NULL;
-	if (size <= SLAB_EXT_KMALLOC_MAX) {
+	if (likely(size <= SLAB_EXT_KMALLOC_MAX)) {
 		struct slab_ext_cache *c = sx_kmalloc_caches[sx_kmalloc_index(size)];
+		void *p = cpu_pop(c);
 
-		p = sx_alloc(c, gfp, _RET_IP_);
-		if (p)
-			trace_mm_ext_kmalloc(_RET_IP_, p, size, c->size, gfp);
+		/* Off the fast path only by tail calls: it saves no register. */
+		if (unlikely(!p))
+			return kmalloc_slow(c, size, gfp, _RET_IP_);
+		mark_allocated(c, p);
+		if (unlikely((gfp & __GFP_ZERO) || trace_mm_ext_kmalloc_enabled()))
+			return kmalloc_done(c, p, size, gfp, _RET_IP_);
 		return p;
 	}
-	order = get_order(size);
-	if (order > BUDDY_SIM_MAX_ORDER)
-		return NULL;
-	p = buddy_sim_alloc(zone, gfp, order);
-	if (!p)
-		return NULL;
-	head = buddy_sim_owner(zone, p);
-	head->cache = NULL;
-	head->addr = p;
-	head->order = order;
-	head->large_size = size;
-	WRITE_ONCE(head->head, head);
-	trace_mm_ext_kmalloc(_RET_IP_, p, size, PAGE_SIZE << order, gfp);
-	return p;
+	return kmalloc_large(size, gfp, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(slab_ext_kmalloc);
 
@@ -3789,6 +3892,16 @@ static __always_inline bool sx_kmalloc_lookup(const void *obj, const char *fn,
 	return false;
 }
 
+/* slab_ext_kfree() of a zone block, @head its owner area. */
+static noinline void kfree_large(const void *obj, struct buddy_sim_owner *head,
+				 unsigned long caller)
+{
+	head->large_size = 0;
+	WRITE_ONCE(head->head, NULL);
+	trace_mm_ext_kfree(caller, obj, PAGE_SIZE << head->order);
+	buddy_sim_free(sx_kmalloc_zone, (void *)obj, head->order);
+}
+
 /**
  * slab_ext_kfree() - free memory from slab_ext_kmalloc(), as kfree() does
  * @obj: the memory, or NULL (a no-op)
@@ -3802,15 +3915,12 @@ void slab_ext_kfree(const void *obj)
 
 	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_kfree", &cache, &head, false))
 		return;
-	if (cache) {
-		/* The slab is looked up already: the free checks @obj against it. */
-		sx_free_slab(cache, head, (void *)obj, NULL, _RET_IP_);
+	if (unlikely(!cache)) {
+		kfree_large(obj, head, _RET_IP_);
 		return;
 	}
-	head->large_size = 0;
-	WRITE_ONCE(head->head, NULL);
-	trace_mm_ext_kfree(_RET_IP_, obj, PAGE_SIZE << head->order);
-	buddy_sim_free(sx_kmalloc_zone, (void *)obj, head->order);
+	/* The slab is looked up already: the free checks @obj against it. */
+	sx_free_slab(cache, head, (void *)obj, NULL, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(slab_ext_kfree);
 
@@ -4497,18 +4607,18 @@ const char *slab_ext_cache_name(struct slab_ext_cache *cache)
 
 void slab_ext_get_extra(struct slab_ext_cache *cache, struct slab_ext_extra *extra)
 {
-	u64 allocs, frees, prefills, returns;
+	u64 allocs, frees, returns = sheaf_cpu_returns(cache);
 	unsigned long flags;
 
-	sheaf_cpu_sums(cache, &prefills, &returns);
 	spin_lock_irqsave(&cache->lock, flags);
 	extra->quarantined = cache->quarantined;
 	extra->failures = cache->failures;
 	extra->min_empty = cache->min_empty;
 	sheaf_sums(cache, &extra->sheaves, &extra->sheaf_objects, &allocs);
-	extra->sheaf_prefills = cache->sheaf_prefills + prefills;
 	extra->sheaf_refills = cache->sheaf_refills;
 	extra->sheaf_returns = cache->sheaf_returns + returns;
+	/* Every prefill is returned or still out. */
+	extra->sheaf_prefills = extra->sheaf_returns + extra->sheaves;
 	extra->sheaf_failures = cache->sheaf_failures;
 	spin_unlock_irqrestore(&cache->lock, flags);
 	extra->sheaf_capacity = READ_ONCE(cache->sheaf_capacity);

@@ -38,6 +38,19 @@ log "building the modules for the perf kernel"
 "$work/scripts/build-modules.sh" "$kdir" > "$work/build.log" 2>&1 ||
 	{ cat "$work/build.log" >&2; die "the modules do not build for $kdir"; }
 
+# MM_EXT_FAST_PATH: each layer's fast paths on one page of text, so that
+# none straddles a page (under TCG a jump across one is looked up on every
+# call). Said in the report; one over a page is a warning there.
+fastpath=""
+while read -r name size; do
+	bytes=$((16#$size))
+	fastpath="$fastpath ${name#.text.mm_ext_fast.} $bytes B,"
+	[ "$bytes" -le 4096 ] || fastpath="$fastpath **over a page**,"
+done < <(readelf -SW "$work/mm_ext.ko" |
+	sed -n 's/.*\(\.text\.mm_ext_fast\.[a-z_]*\) *PROGBITS *[0-9a-f]* *[0-9a-f]* *\([0-9a-f]*\) .*/\1 \2/p')
+fastpath=${fastpath%,}
+[ -n "$fastpath" ] || fastpath=" **none found**"
+
 # The 2-CPU cases suffer most from a busy host: a vCPU the host takes off
 # its CPU while it holds a lock leaves the other spinning. Say how busy.
 hostload="load average $(cut -d' ' -f1-3 /proc/loadavg), $(pgrep -c -x qemu-system-x86 || true) other QEMU guests running"
@@ -102,6 +115,8 @@ target() {
 	echo "mm_ext_bench ${start#start }."
 	echo
 	echo "Host at the start: $hostload."
+	echo
+	echo "Fast paths' text sections (each must fit in a page):$fastpath."
 	echo
 	echo "Measured under QEMU TCG (software emulation), so only ratios mean anything:"
 	echo "the absolute nanoseconds are those of an emulated CPU, many times slower"

@@ -62,6 +62,7 @@
 #define __must_check		__attribute__((__warn_unused_result__))
 #define __printf(a, b)		__attribute__((__format__(printf, a, b)))
 #define __aligned(x)		__attribute__((__aligned__(x)))
+#define __section(s)		__attribute__((__section__(s)))
 #define __packed		__attribute__((__packed__))
 #define __cold			__attribute__((__cold__))
 #define fallthrough		__attribute__((__fallthrough__))
