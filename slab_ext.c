@@ -77,12 +77,12 @@
 #include <linux/cache.h>
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
+#include <linux/hash.h>
 #include <linux/percpu.h>
 #include <linux/irq_work.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
-#include <linux/hash.h>
 #include <linux/llist.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -1854,34 +1854,6 @@ static __always_inline void *sx_alloc(struct slab_ext_cache *c, gfp_t gfp,
 	return obj;
 }
 
-/*
- * The rest of a free whose object is marked as free already (by
- * sx_free_slab(), or by a _nolock free that deferred it).
- */
-static __always_inline void sx_free_marked(struct slab_ext_cache *c,
-					   struct buddy_sim_owner *slab, void *obj,
-					   unsigned long caller)
-{
-	struct slab_ext_cpu *pc;
-
-	if (unlikely(!c->cpu)) {
-		cache_free(c, slab, obj, caller, false);
-		return;
-	}
-	pc = cpu_array_get(c);
-	if (unlikely(!pc)) {
-		put_object_counted(c, obj);
-		return;
-	}
-	if (unlikely(pc->count >= pc->limit)) {
-		cpu_free_slow(c, pc, obj);
-		return;
-	}
-	pc->objs[pc->count++] = obj;
-	pc->frees++;
-	cpu_array_put(pc);
-}
-
 /* A free in a cache without CPU arrays (debug ones): the slab path. */
 static noinline void sx_free_slabs(struct slab_ext_cache *c, struct buddy_sim_owner *slab,
 				   void *obj, unsigned long caller)
@@ -1904,12 +1876,14 @@ static noinline void sx_free_slow(struct slab_ext_cache *c, struct slab_ext_cpu 
 }
 
 /*
- * Free @obj of @slab, which free_ok() (or the same checks) accepted. Off
- * the fast path only by tail calls: it saves no register.
+ * The rest of a free, traced, whose object is marked as free already if
+ * the cache has CPU arrays (by sx_free_accepted(), or by a _nolock free
+ * that deferred it). Off the fast path only by tail calls: it saves no
+ * register.
  */
-static __always_inline void sx_free_accepted(struct slab_ext_cache *c,
-					     struct buddy_sim_owner *slab, void *obj,
-					     unsigned long caller)
+static __always_inline void sx_free_marked(struct slab_ext_cache *c,
+					   struct buddy_sim_owner *slab, void *obj,
+					   unsigned long caller)
 {
 	struct slab_ext_cpu *pc;
 
@@ -1917,8 +1891,6 @@ static __always_inline void sx_free_accepted(struct slab_ext_cache *c,
 		sx_free_slabs(c, slab, obj, caller);
 		return;
 	}
-	/* Marked first: a second free finds it wherever it goes from here. */
-	set_fp(c, obj, cpu_mark(c, obj));
 	pc = cpu_array_get(c);
 	if (unlikely(!pc || pc->count >= pc->limit)) {
 		sx_free_slow(c, pc, obj, caller);
@@ -1929,6 +1901,17 @@ static __always_inline void sx_free_accepted(struct slab_ext_cache *c,
 	cpu_array_put(pc);
 	if (unlikely(sx_tracing_free()))
 		sx_trace_free_on(c, obj, caller);
+}
+
+/* Free @obj of @slab, which free_ok() (or the same checks) accepted. */
+static __always_inline void sx_free_accepted(struct slab_ext_cache *c,
+					     struct buddy_sim_owner *slab, void *obj,
+					     unsigned long caller)
+{
+	/* Marked first: a second free finds it wherever it goes from here. */
+	if (likely(c->cpu))
+		set_fp(c, obj, cpu_mark(c, obj));
+	sx_free_marked(c, slab, obj, caller);
 }
 
 /*
@@ -4052,8 +4035,6 @@ static void sx_defer_free_obj(void *obj)
 	struct slab_ext_cache *c = sx_obj_cache(obj, &slab);
 
 	sx_free_marked(c, slab, obj, _RET_IP_);
-	if (c->cpu)		/* else cache_free() fired it */
-		sx_trace_free(c, obj, _RET_IP_);
 	atomic_long_dec(&sx_defer_pending);
 }
 
