@@ -3754,8 +3754,8 @@ static unsigned int sx_kmalloc_index(size_t size)
 }
 
 /* A slab_ext_kmalloc() cpu_pop() could not serve: the whole way, traced. */
-static noinline void *kmalloc_slow(struct slab_ext_cache *c, size_t size, gfp_t gfp,
-				   unsigned long caller)
+static noinline void *sx_kmalloc_slow(struct slab_ext_cache *c, size_t size, gfp_t gfp,
+				      unsigned long caller)
 {
 	void *p = sx_alloc(c, gfp, caller);
 
@@ -3765,8 +3765,8 @@ static noinline void *kmalloc_slow(struct slab_ext_cache *c, size_t size, gfp_t 
 }
 
 /* slab_ext_kmalloc()'s rarer endings, __GFP_ZERO and tracing. */
-static noinline void *kmalloc_done(struct slab_ext_cache *c, void *p, size_t size, gfp_t gfp,
-				   unsigned long caller)
+static noinline void *sx_kmalloc_done(struct slab_ext_cache *c, void *p, size_t size,
+				      gfp_t gfp, unsigned long caller)
 {
 	if (gfp & __GFP_ZERO)
 		memset(p, 0, c->object_size);
@@ -3775,7 +3775,7 @@ static noinline void *kmalloc_done(struct slab_ext_cache *c, void *p, size_t siz
 }
 
 /* A slab_ext_kmalloc() of more than the largest size class: a zone block. */
-static noinline void *kmalloc_large(size_t size, gfp_t gfp, unsigned long caller)
+static noinline void *sx_kmalloc_large(size_t size, gfp_t gfp, unsigned long caller)
 {
 	struct buddy_sim *zone = sx_kmalloc_zone;
 	struct buddy_sim_owner *head;
@@ -3819,13 +3819,13 @@ void *slab_ext_kmalloc(size_t size, gfp_t gfp)
 
 		/* Off the fast path only by tail calls: it saves no register. */
 		if (unlikely(!p))
-			return kmalloc_slow(c, size, gfp, _RET_IP_);
+			return sx_kmalloc_slow(c, size, gfp, _RET_IP_);
 		mark_allocated(c, p);
 		if (unlikely((gfp & __GFP_ZERO) || trace_mm_ext_kmalloc_enabled()))
-			return kmalloc_done(c, p, size, gfp, _RET_IP_);
+			return sx_kmalloc_done(c, p, size, gfp, _RET_IP_);
 		return p;
 	}
-	return kmalloc_large(size, gfp, _RET_IP_);
+	return sx_kmalloc_large(size, gfp, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(slab_ext_kmalloc);
 
@@ -3876,8 +3876,8 @@ static __always_inline bool sx_kmalloc_lookup(const void *obj, const char *fn,
 }
 
 /* slab_ext_kfree() of a zone block, @head its owner area. */
-static noinline void kfree_large(const void *obj, struct buddy_sim_owner *head,
-				 unsigned long caller)
+static noinline void sx_kfree_large(const void *obj, struct buddy_sim_owner *head,
+				    unsigned long caller)
 {
 	head->large_size = 0;
 	WRITE_ONCE(head->head, NULL);
@@ -3899,7 +3899,7 @@ void slab_ext_kfree(const void *obj)
 	if (!obj || !sx_kmalloc_lookup(obj, "slab_ext_kfree", &cache, &head, false))
 		return;
 	if (unlikely(!cache)) {
-		kfree_large(obj, head, _RET_IP_);
+		sx_kfree_large(obj, head, _RET_IP_);
 		return;
 	}
 	/* The slab is looked up already: the free checks @obj against it. */
