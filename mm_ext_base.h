@@ -24,13 +24,13 @@
 /*
  * The entry points of a layer's fast paths (the calls make bench times)
  * share one page of text: MM_EXT_FAST_PATH(layer) on their declarations
- * puts them in a section of their own, which MM_EXT_FAST_PAGE(layer), once
- * in the layer's .c file, aligns to a page; scripts/lint.sh checks that
- * each such section fits in one. Under QEMU TCG, where the tests and make
- * bench run, a jump that crosses a page is not chained but looked up on
- * every call: a pair whose entry point straddled a page ran 20% slower,
- * and which one did moved with every unrelated change in the module. On
- * hardware it keeps a layer's fast paths on one iTLB page.
+ * puts them in a section of their own, which MM_EXT_FAST_PAGE(layer),
+ * once in the layer's .c file, aligns to a page; make bench reports each
+ * section's size and flags one over a page. Under QEMU TCG, where the
+ * tests and make bench run, a jump that crosses a page is not chained but
+ * looked up on every call: a pair whose entry point straddled a page ran
+ * 20% slower, and which one did moved with every unrelated change in the
+ * module. On hardware it keeps a layer's fast paths on one iTLB page.
  */
 #define MM_EXT_FAST_PATH(layer)	__section(".text.mm_ext_fast." #layer)
 #define MM_EXT_FAST_PAGE(layer)							\
