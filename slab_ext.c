@@ -2182,6 +2182,13 @@ static noinline bool sheaf_unlist(struct slab_ext_cache *c, struct slab_ext_shea
 	return found;
 }
 
+/* sheaf_unregister()'s first part: whether @sheaf was in its slot (now cleared). */
+static __always_inline bool sheaf_unslot(struct slab_ext_cache *c,
+					 struct slab_ext_sheaf *sheaf)
+{
+	return cmpxchg(sheaf_slot(c, sheaf), sheaf, NULL) == sheaf;
+}
+
 /*
  * Whether @sheaf is one of @c's prefilled sheaves. If it is, it is one no
  * longer and the caller owns it: of two calls racing on one sheaf, one
@@ -2190,11 +2197,9 @@ static noinline bool sheaf_unlist(struct slab_ext_cache *c, struct slab_ext_shea
 static __always_inline bool sheaf_unregister(struct slab_ext_cache *c,
 					     struct slab_ext_sheaf *sheaf)
 {
-	struct slab_ext_sheaf **slot = sheaf_slot(c, sheaf);
-
 	if (unlikely(!sheaf))
 		return false;
-	if (likely(cmpxchg(slot, sheaf, NULL) == sheaf))
+	if (likely(sheaf_unslot(c, sheaf)))
 		return true;
 	return sheaf_unlist(c, sheaf);
 }
@@ -2480,8 +2485,7 @@ struct slab_ext_sheaf *slab_ext_prefill_sheaf(struct slab_ext_cache *cache, gfp_
 		return prefill_slow(cache, gfp, count);
 	}
 	pc->stash = NULL;
-	pc->count -= count;
-	objs_copy(sheaf->objects, pc->objs + pc->count, count);
+	pcs_move_out(pc, sheaf->objects, count);
 	cpu_array_put(pc);
 	WRITE_ONCE(sheaf->allocs, 0);
 	WRITE_ONCE(sheaf->size, count);
@@ -2670,15 +2674,14 @@ static noinline void return_unlisted(struct slab_ext_cache *c, struct slab_ext_s
 void slab_ext_return_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
 			   struct slab_ext_sheaf *sheaf)
 {
-	struct slab_ext_sheaf **slot;
 	struct slab_ext_cpu *pc;
 	unsigned int n;
 	u64 allocs;
 
 	if (!sheaf)
 		return;
-	slot = sheaf_slot(cache, sheaf);
-	if (unlikely(cmpxchg(slot, sheaf, NULL) != sheaf))
+	/* sheaf_unregister(), its list part a tail call. */
+	if (unlikely(!sheaf_unslot(cache, sheaf)))
 		return return_unlisted(cache, sheaf);
 	/*
 	 * Ours now. The fast path, on the arrays tier: the few objects left
@@ -2712,8 +2715,7 @@ void slab_ext_return_sheaf(struct slab_ext_cache *cache, gfp_t gfp,
 		cpu_array_put(pc);
 		return return_slow(cache, sheaf);
 	}
-	objs_copy(pc->objs + pc->count, sheaf->objects, n);
-	pc->count += n;
+	pcs_move_in(pc, sheaf->objects, n);
 	WRITE_ONCE(sheaf->size, 0);
 	this_cpu_inc(cache->cpu->sheaf_returns);
 	this_cpu_add(cache->cpu->sheaf_allocs, allocs);

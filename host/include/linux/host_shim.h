@@ -726,7 +726,6 @@ extern __thread int host_cpu;		/* this thread's CPU id; see mm_ext_host_set_cpu(
 #define __this_cpu_add(var, n)	this_cpu_add(var, n)
 #define raw_cpu_inc(var)	this_cpu_inc(var)
 #define this_cpu_read(var)	READ_ONCE(*this_cpu_ptr(&(var)))
-#define this_cpu_cmpxchg(var, o, n) cmpxchg(this_cpu_ptr(&(var)), (o), (n))
 #define cmpxchg_local(ptr, o, n) cmpxchg((ptr), (o), (n))
 void *__alloc_percpu(size_t size, size_t align);
 #define alloc_percpu(type) \
